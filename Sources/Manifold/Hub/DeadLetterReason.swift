@@ -1,0 +1,23 @@
+/// Why an artifact went to the dead-letter topic; written to `MetadataKey.deadLetterReason`.
+public enum DeadLetterReason: String, Sendable, Hashable, CaseIterable {
+    /// Published to a topic nobody subscribes to.
+    case noSubscriber = "no-subscriber"
+    /// A subscriber does not accept the artifact's type.
+    case rejectedType = "rejected-type"
+    /// Dropped from a full subscription whose policy is `drop-oldest`.
+    case droppedOldest = "dropped-oldest"
+    /// Dropped by a full subscription whose policy is `drop-newest`.
+    case droppedNewest = "dropped-newest"
+    /// Refused by a full subscription whose policy is `fail`.
+    case refusedFull = "refused-full"
+    /// The subscription closed or its write failed while the artifact was on its way.
+    case subscriptionClosed = "subscription-closed"
+    /// Queued in a subscription that was cancelled before it was read.
+    case subscriptionCancelled = "subscription-cancelled"
+    /// A node emitted a type its output port does not declare.
+    case rejectedOutput = "rejected-output"
+    /// A node emitted an artifact but has no output topic.
+    case noOutputTopic = "no-output-topic"
+    /// Sent directly to a subscription id that does not exist (any more).
+    case unknownSubscriber = "unknown-subscriber"
+}

@@ -1,0 +1,282 @@
+import DequeModule
+import Synchronization
+
+/// Delivers artifacts to this process's subscriptions: resolves which subscriptions hear a
+/// topic (cached per topic), filters by type, writes into each subscription's buffer, and
+/// sends everything that could not be delivered to `$dead-letter`.
+final class LocalRouter: Sendable {
+    /// How many dead letters `recentDeadLetters` keeps for inspection.
+    static let recentDeadLetterLimit = 100
+    /// Past this many cached routes the cache is cleared, so per-request topics cannot grow it forever.
+    static let routeCacheLimit = 4096
+
+    let tracker = InFlightTracker()
+    private let table = Mutex(Table())
+    private let deadLettered = Atomic<Int>(0)
+    private let deadLettersUnread = Atomic<Int>(0)
+
+    /// The subscriptions that hear one topic, and the topic's counters.
+    final class Route: Sendable {
+        let subscriptions: [Subscription]
+        let counters: TopicCounters
+
+        init(subscriptions: [Subscription], counters: TopicCounters) {
+            self.subscriptions = subscriptions
+            self.counters = counters
+        }
+    }
+
+    private struct Table {
+        var subscriptions: [SubscriptionID: Subscription] = [:]
+        var routes: [String: Route] = [:]
+        var counters: [String: TopicCounters] = [:]
+        var nextID: UInt64 = 0
+        var recentDeadLetters = Deque<Artifact>()
+    }
+
+    // MARK: Subscriptions
+
+    func makeSubscriptionID() -> SubscriptionID {
+        table.withLock { table in
+            table.nextID += 1
+            return SubscriptionID(rawValue: table.nextID)
+        }
+    }
+
+    func add(_ subscription: Subscription) {
+        table.withLock { table in
+            table.subscriptions[subscription.id] = subscription
+            table.routes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func remove(_ subscription: Subscription) {
+        table.withLock { table in
+            guard table.subscriptions.removeValue(forKey: subscription.id) != nil else { return }
+            table.routes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    var subscriptions: [Subscription] {
+        table.withLock { $0.subscriptions.values.sorted { $0.id < $1.id } }
+    }
+
+    func subscription(_ id: SubscriptionID) -> Subscription? {
+        table.withLock { $0.subscriptions[id] }
+    }
+
+    func route(for topic: Topic) -> Route {
+        table.withLock { table in
+            if let route = table.routes[topic.name] { return route }
+            let listeners = table.subscriptions.values.filter { $0.listens(to: topic) }.sorted { $0.id < $1.id }
+            let counters = Self.counters(for: topic.name, in: &table)
+            let route = Route(subscriptions: listeners, counters: counters)
+            if table.routes.count >= Self.routeCacheLimit { table.routes.removeAll(keepingCapacity: true) }
+            table.routes[topic.name] = route
+            return route
+        }
+    }
+
+    private static func counters(for name: String, in table: inout Table) -> TopicCounters {
+        if let counters = table.counters[name] { return counters }
+        let counters = TopicCounters()
+        table.counters[name] = counters
+        return counters
+    }
+
+    // MARK: Delivery
+
+    /// Delivers to every subscription that hears `topic`; for `$broadcast`, to every
+    /// subscription that accepts the artifact's type.
+    func deliver(_ artifacts: [Artifact], to topic: Topic) async throws -> DeliveryReport {
+        guard !artifacts.isEmpty else { return DeliveryReport() }
+        let route = route(for: topic)
+        route.counters.published.add(artifacts.count, ordering: .relaxed)
+        var report = DeliveryReport()
+        if topic == .broadcast {
+            try await deliverBroadcast(artifacts, route: route, report: &report)
+            return report
+        }
+        if route.subscriptions.isEmpty {
+            if topic != .deadLetter {
+                deadLetter(artifacts, reason: .noSubscriber, topic: topic, counters: route.counters, report: &report,
+                    detail: "no subscription listens to topic '\(topic)'")
+            } else {
+                deadLettersUnread.add(artifacts.count, ordering: .relaxed)
+            }
+            return report
+        }
+        for subscription in route.subscriptions {
+            let accepted = filterAccepted(artifacts, by: subscription, topic: topic, route: route, report: &report)
+            try await write(accepted, into: subscription, topic: topic, route: route, report: &report)
+        }
+        return report
+    }
+
+    /// Delivers to one subscription by id.
+    func deliver(_ artifact: Artifact, directlyTo id: SubscriptionID, topic: Topic) async throws -> DeliveryReport {
+        let route = route(for: topic)
+        route.counters.published.add(1, ordering: .relaxed)
+        var report = DeliveryReport()
+        guard let subscription = subscription(id) else {
+            deadLetter([artifact], reason: .unknownSubscriber, topic: topic, counters: route.counters, report: &report,
+                detail: "no subscription \(id) on this hub")
+            return report
+        }
+        let accepted = filterAccepted([artifact], by: subscription, topic: topic, route: route, report: &report)
+        try await write(accepted, into: subscription, topic: topic, route: route, report: &report)
+        return report
+    }
+
+    private func deliverBroadcast(_ artifacts: [Artifact], route: Route, report: inout DeliveryReport) async throws {
+        var heardBySomeone = Set<ArtifactID>()
+        for subscription in route.subscriptions {
+            let accepted = artifacts.filter { subscription.accepts.accepts($0.type) }
+            for artifact in accepted { heardBySomeone.insert(artifact.id) }
+            try await write(accepted, into: subscription, topic: .broadcast, route: route, report: &report)
+        }
+        let unheard = artifacts.filter { !heardBySomeone.contains($0.id) }
+        if !unheard.isEmpty {
+            deadLetter(unheard, reason: route.subscriptions.isEmpty ? .noSubscriber : .rejectedType, topic: .broadcast,
+                counters: route.counters, report: &report, detail: "no subscription accepts this broadcast")
+        }
+    }
+
+    private func filterAccepted(
+        _ artifacts: [Artifact], by subscription: Subscription, topic: Topic, route: Route, report: inout DeliveryReport
+    ) -> [Artifact] {
+        if subscription.accepts == .any { return artifacts }
+        if artifacts.count == 1, subscription.accepts.accepts(artifacts[0].type) { return artifacts }
+        var accepted: [Artifact] = []
+        var refused: [Artifact] = []
+        for artifact in artifacts {
+            if subscription.accepts.accepts(artifact.type) { accepted.append(artifact) } else { refused.append(artifact) }
+        }
+        if !refused.isEmpty {
+            subscription.rejectedCount.add(refused.count, ordering: .relaxed)
+            route.counters.rejected.add(refused.count, ordering: .relaxed)
+            report.rejected += refused.count
+            deadLetter(refused, reason: .rejectedType, topic: topic, subscriber: subscription, counters: route.counters,
+                report: &report,
+                detail: "subscription '\(subscription.name)' accepts \(subscription.accepts), not \(refused[0].type)")
+        }
+        return accepted
+    }
+
+    private func write(
+        _ artifacts: [Artifact], into subscription: Subscription, topic: Topic, route: Route,
+        report: inout DeliveryReport
+    ) async throws {
+        guard !artifacts.isEmpty else { return }
+        // Counted in flight before the write, so a reader settling at once never sees zero early.
+        tracker.add(artifacts.count)
+        do throws(BufferBatchError<Artifact>) {
+            let outcome = try await subscription.buffer.write(contentsOf: artifacts)
+            let lost = outcome.droppedOldest.count + outcome.droppedNewest.count + outcome.refused.count
+            route.counters.delivered.add(artifacts.count - outcome.droppedNewest.count - outcome.refused.count, ordering: .relaxed)
+            report.delivered += artifacts.count - outcome.droppedNewest.count - outcome.refused.count
+            guard lost > 0 else { return }
+            tracker.settle(lost)
+            subscription.droppedCount.add(lost, ordering: .relaxed)
+            route.counters.dropped.add(lost, ordering: .relaxed)
+            report.dropped += lost
+            let policy = "subscription '\(subscription.name)' is full (capacity \(subscription.buffer.capacity), policy \(subscription.buffer.policy))"
+            deadLetter(outcome.droppedOldest, reason: .droppedOldest, topic: topic, subscriber: subscription,
+                counters: route.counters, report: &report, detail: policy)
+            deadLetter(outcome.droppedNewest, reason: .droppedNewest, topic: topic, subscriber: subscription,
+                counters: route.counters, report: &report, detail: policy)
+            deadLetter(outcome.refused, reason: .refusedFull, topic: topic, subscriber: subscription,
+                counters: route.counters, report: &report, detail: policy)
+        } catch {
+            let unwritten = error.unwritten
+            let written = artifacts.count - unwritten.count
+            route.counters.delivered.add(written, ordering: .relaxed)
+            report.delivered += written
+            tracker.settle(unwritten.count)
+            subscription.droppedCount.add(unwritten.count, ordering: .relaxed)
+            route.counters.dropped.add(unwritten.count, ordering: .relaxed)
+            report.dropped += unwritten.count
+            deadLetter(unwritten, reason: .subscriptionClosed, topic: topic, subscriber: subscription,
+                counters: route.counters, report: &report, detail: "\(error.reason)")
+            // A publisher cancelled while it waited for room stops; a closed subscriber
+            // is that subscriber's business and must not stop delivery to the others.
+            if error.reason is CancellationError { throw error.reason }
+        }
+    }
+
+    // MARK: Dead letters
+
+    /// Sends artifacts to `$dead-letter` with the reason in their metadata. Never waits:
+    /// a dead-letter reader that is full or absent only loses the copy, which is counted.
+    func deadLetter(
+        _ artifacts: [Artifact], reason: DeadLetterReason, topic: Topic, subscriber: Subscription? = nil,
+        counters: TopicCounters, report: inout DeliveryReport, detail: String
+    ) {
+        guard !artifacts.isEmpty else { return }
+        counters.deadLettered.add(artifacts.count, ordering: .relaxed)
+        report.deadLettered += artifacts.count
+        deadLetter(artifacts, reason: reason, topic: topic, subscriberName: subscriber?.name, detail: detail)
+    }
+
+    /// Sends artifacts to `$dead-letter` on behalf of a component outside the router (a Streamer).
+    func deadLetter(_ artifacts: [Artifact], reason: DeadLetterReason, topic: Topic, subscriberName: String?, detail: String) {
+        guard !artifacts.isEmpty else { return }
+        deadLettered.add(artifacts.count, ordering: .relaxed)
+        let letters = artifacts.map { artifact -> Artifact in
+            var letter = artifact
+            letter.metadata[MetadataKey.deadLetterReason] = reason.rawValue
+            letter.metadata[MetadataKey.deadLetterTopic] = topic.name
+            letter.metadata[MetadataKey.deadLetterDetail] = detail
+            if let subscriberName { letter.metadata[MetadataKey.deadLetterSubscriber] = subscriberName }
+            return letter
+        }
+        let route = route(for: .deadLetter)
+        route.counters.published.add(letters.count, ordering: .relaxed)
+        table.withLock { table in
+            for letter in letters {
+                if table.recentDeadLetters.count == Self.recentDeadLetterLimit { table.recentDeadLetters.removeFirst() }
+                table.recentDeadLetters.append(letter)
+            }
+        }
+        var unread = route.subscriptions.isEmpty ? letters.count : 0
+        for subscription in route.subscriptions {
+            for letter in letters where subscription.accepts.accepts(letter.type) {
+                tracker.add(1)
+                switch subscription.buffer.offer(letter) {
+                case .enqueued?:
+                    route.counters.delivered.add(1, ordering: .relaxed)
+                case .droppedOldest?:
+                    route.counters.delivered.add(1, ordering: .relaxed)
+                    route.counters.dropped.add(1, ordering: .relaxed)
+                    subscription.droppedCount.add(1, ordering: .relaxed)
+                    tracker.settle(1)
+                    unread += 1
+                default:
+                    route.counters.dropped.add(1, ordering: .relaxed)
+                    subscription.droppedCount.add(1, ordering: .relaxed)
+                    tracker.settle(1)
+                    unread += 1
+                }
+            }
+        }
+        if unread > 0 { deadLettersUnread.add(unread, ordering: .relaxed) }
+    }
+
+    var recentDeadLetters: [Artifact] {
+        table.withLock { Array($0.recentDeadLetters) }
+    }
+
+    // MARK: Statistics
+
+    func statistics() -> HubStatistics {
+        let (counters, subscriptions) = table.withLock { table in
+            (table.counters, table.subscriptions.values.sorted { $0.id < $1.id })
+        }
+        return HubStatistics(
+            topics: counters.mapValues(\.snapshot),
+            subscriptions: subscriptions.map(\.statistics),
+            deadLettered: deadLettered.load(ordering: .relaxed),
+            deadLettersUnread: deadLettersUnread.load(ordering: .relaxed),
+            inFlight: tracker.current)
+    }
+}

@@ -1,0 +1,127 @@
+import DequeModule
+import Synchronization
+
+/// The id of a subscription on a hub, used for direct addressing (`Hub.send(_:to:)`).
+public struct SubscriptionID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The id's number, unique per hub.
+    public let rawValue: UInt64
+
+    public var description: String { "#\(rawValue)" }
+
+    public static func < (lhs: SubscriptionID, rhs: SubscriptionID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One subscriber's view of a hub: the artifacts published to topics matching its patterns
+/// (and to `$broadcast`), filtered by the types it accepts, queued in its own `Buffer`.
+///
+/// Iterate it to read. Each artifact counts as *in flight* on the hub until the reader asks
+/// for the next one (or, with `makeAsyncIterator(settlingAutomatically: false)`, until it
+/// calls `settle()`), which is how a hub knows when a graph has gone quiet.
+public final class Subscription: Sendable, AsyncSequence {
+    public typealias Element = Artifact
+    public typealias Failure = any Error
+
+    /// The subscription's id on its hub.
+    public let id: SubscriptionID
+    /// Its name, usually the node that owns it; used in statistics and dead letters.
+    public let name: String
+    /// The topic patterns it listens to.
+    public let patterns: [TopicPattern]
+    /// The artifact types it accepts; others are refused, counted and dead-lettered.
+    public let accepts: ArtifactTypeSet
+    /// The queue between the hub and the reader.
+    public let buffer: Buffer<Artifact>
+
+    let tracker: InFlightTracker
+    let rejectedCount = Atomic<Int>(0)
+    let droppedCount = Atomic<Int>(0)
+    private let detach: @Sendable (Subscription) -> Void
+    private let reportDropped: @Sendable (Subscription, [Artifact]) -> Void
+
+    init(
+        id: SubscriptionID, name: String, patterns: [TopicPattern], accepts: ArtifactTypeSet,
+        buffer: Buffer<Artifact>, tracker: InFlightTracker,
+        detach: @escaping @Sendable (Subscription) -> Void,
+        reportDropped: @escaping @Sendable (Subscription, [Artifact]) -> Void
+    ) {
+        self.id = id
+        self.name = name
+        self.patterns = patterns
+        self.accepts = accepts
+        self.buffer = buffer
+        self.tracker = tracker
+        self.detach = detach
+        self.reportDropped = reportDropped
+    }
+
+    /// Whether the subscription hears artifacts published to `topic`.
+    public func listens(to topic: Topic) -> Bool {
+        topic == .broadcast || patterns.contains { $0.matches(topic) }
+    }
+
+    /// Stops receiving; the reader still gets every artifact already queued, then the end.
+    public func close() {
+        detach(self)
+        buffer.close()
+    }
+
+    /// Stops at once: queued artifacts are dropped, counted and sent to `$dead-letter`.
+    public func cancel() {
+        detach(self)
+        let dropped = buffer.cancel()
+        if !dropped.isEmpty {
+            droppedCount.add(dropped.count, ordering: .relaxed)
+            tracker.settle(dropped.count)
+            reportDropped(self, dropped)
+        }
+    }
+
+    /// Marks `count` artifacts read with a manual-settling iterator as fully handled.
+    public func settle(_ count: Int = 1) {
+        tracker.settle(count)
+    }
+
+    /// The subscription's counters now.
+    public var statistics: SubscriptionStatistics {
+        let buffered = buffer.statistics
+        return SubscriptionStatistics(
+            id: id, name: name, patterns: patterns.map(\.text),
+            delivered: buffered.enqueued, dropped: droppedCount.load(ordering: .relaxed),
+            rejected: rejectedCount.load(ordering: .relaxed), pending: buffered.pending,
+            highWaterMark: buffered.highWaterMark)
+    }
+
+    /// Reads the subscription in order; ends when it is closed and drained, or cancelled.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let subscription: Subscription
+        let settlesAutomatically: Bool
+        var batch = Deque<Artifact>()
+        var unsettled = 0
+
+        public mutating func next() async throws -> Artifact? {
+            if settlesAutomatically && unsettled > 0 {
+                subscription.tracker.settle(unsettled)
+                unsettled = 0
+            }
+            if batch.isEmpty {
+                guard let next = try await subscription.buffer.nextBatch(limit: subscription.buffer.capacity) else {
+                    return nil
+                }
+                batch = next
+            }
+            unsettled += 1
+            return batch.popFirst()
+        }
+    }
+
+    /// An iterator that settles each artifact when the next one is asked for.
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(subscription: self, settlesAutomatically: true)
+    }
+
+    /// An iterator; with `settlingAutomatically: false` the reader calls `settle()` itself
+    /// once it has finished with each artifact (for readers that handle several at once).
+    public func makeAsyncIterator(settlingAutomatically: Bool) -> AsyncIterator {
+        AsyncIterator(subscription: self, settlesAutomatically: settlingAutomatically)
+    }
+}

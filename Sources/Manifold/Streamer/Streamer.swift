@@ -1,0 +1,197 @@
+import Foundation
+import Synchronization
+
+/// One generator with its middleware chain, its subscriptions and its output topic on a hub:
+/// a running node of a graph.
+///
+/// `connect()` checks the node's types against the nodes already on the hub and subscribes;
+/// `run()` processes inputs until the subscription ends (`stop()`, `Hub.close()`) or the
+/// task is cancelled, then shuts the middleware and generator down in reverse order of
+/// creation. Failures are counted in the report, published as `manifold/error` artifacts on
+/// `Topic.errors`, and, under `ErrorPolicy.stop`, thrown from `run()`.
+public final class Streamer: Sendable {
+    /// The node id; also the subscription's name and the outputs' origin.
+    public let name: String
+    /// The hub the node lives on.
+    public let hub: Hub
+    /// The generator and its middleware.
+    public let chain: ProcessingChain
+    /// The topic patterns the node listens to.
+    public let subscriptions: [TopicPattern]
+    /// Where outputs are published; `nil` for a sink.
+    public let output: Topic?
+    /// The node's settings.
+    public let options: StreamerOptions
+
+    private let state: Mutex<State>
+
+    private enum Phase { case idle, connected, running, finished }
+
+    private struct State {
+        var phase = Phase.idle
+        var subscription: Subscription?
+        var report: StreamerReport
+    }
+
+    /// Makes a Streamer; nothing is subscribed or checked until `connect()` or `run()`.
+    ///
+    /// - Parameters:
+    ///   - hub: the hub to live on; pass the graph's shared hub. A private hub is made if none is given.
+    ///   - middleware: wraps the generator, outermost first.
+    public init(
+        name: String, generator: any Generator, middleware: [any Middleware] = [],
+        subscribeTo subscriptions: [TopicPattern], output: Topic?, hub: Hub = Hub(),
+        options: StreamerOptions = StreamerOptions()
+    ) {
+        self.name = name
+        self.hub = hub
+        self.chain = ProcessingChain(generator: generator, middleware: middleware)
+        self.subscriptions = subscriptions
+        self.output = output
+        self.options = options
+        self.state = Mutex(State(report: StreamerReport(node: name)))
+    }
+
+    /// The node's declared ports, as checked on the hub.
+    public var ports: NodePorts {
+        NodePorts(
+            node: name, subscriptions: subscriptions, accepts: chain.generator.ports.inputs, output: output,
+            emits: chain.generator.ports.outputs)
+    }
+
+    /// What the Streamer has done so far.
+    public var report: StreamerReport {
+        state.withLock { $0.report }
+    }
+
+    /// Checks the node's types against every node on the hub and subscribes. Idempotent.
+    ///
+    /// - Throws: `WiringError` naming each mismatching edge; nothing is subscribed then.
+    public func connect() throws {
+        try state.withLock { state in
+            guard state.phase == .idle else { return }
+            try hub.connect(ports)
+            state.subscription = hub.subscribe(
+                subscriptions, name: name, accepts: chain.generator.ports.inputs,
+                capacity: options.inputCapacity, policy: options.inputPolicy, buffer: options.inputBuffer)
+            state.phase = .connected
+        }
+    }
+
+    /// Stops taking new input; inputs already queued are still processed, then `run()` returns.
+    public func stop() {
+        state.withLock { $0.subscription }?.close()
+    }
+
+    /// Processes inputs until the subscription ends or the task is cancelled, then shuts down.
+    ///
+    /// - Returns: the report of everything processed.
+    /// - Throws: `WiringError` from connecting; `StreamerError.stoppedOnFailure` under the
+    ///   `stop` policy; `CancellationError` when cancelled (after shutting down, with queued
+    ///   inputs dead-lettered).
+    public func run() async throws -> StreamerReport {
+        try connect()
+        let subscription: Subscription = try state.withLock { state in
+            guard state.phase == .connected, let subscription = state.subscription else {
+                throw StreamerError.alreadyStarted(node: name)
+            }
+            state.phase = .running
+            return subscription
+        }
+        var stoppedBy: (any Error)?
+        do {
+            if options.concurrency == 1 {
+                for try await input in subscription { try await handle(input) }
+            } else {
+                try await processConcurrently(subscription)
+            }
+        } catch {
+            stoppedBy = error
+        }
+        let cancelled = Task.isCancelled || stoppedBy is CancellationError
+        if stoppedBy != nil { subscription.cancel() } else { subscription.close() }
+        hub.disconnect(node: name)
+        await chain.shutdown()
+        let report = state.withLock { state in
+            state.phase = .finished
+            state.report.wasCancelled = cancelled
+            return state.report
+        }
+        if let stoppedBy { throw stoppedBy }
+        return report
+    }
+
+    private func processConcurrently(_ subscription: Subscription) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            var inputs = subscription.makeAsyncIterator(settlingAutomatically: false)
+            while let input = try await inputs.next() {
+                if running == options.concurrency {
+                    try await group.next()
+                    running -= 1
+                }
+                group.addTask {
+                    defer { subscription.settle() }
+                    try await self.handle(input)
+                }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Runs one input through the chain; records, publishes and (policy `stop`) throws failures.
+    private func handle(_ input: Artifact) async throws {
+        let context = ProcessingContext(node: name, input: input) { [self] output in
+            try await publishOutput(output, for: input)
+        }
+        do {
+            try await chain.process(input, context: context)
+            state.withLock { $0.report.processed += 1 }
+        } catch {
+            if error is CancellationError && Task.isCancelled { throw error }
+            let failure = ProcessingFailure(node: name, input: input.id, inputType: input.type, message: "\(error)")
+            let report = state.withLock { state in
+                state.report.failed += 1
+                if state.report.failures.count < options.failureHistoryLimit { state.report.failures.append(failure) }
+                return state.report
+            }
+            try await publishError(failure, for: input)
+            if options.errorPolicy == .stop { throw StreamerError.stoppedOnFailure(failure, report: report) }
+        }
+    }
+
+    private func publishOutput(_ artifact: Artifact, for input: Artifact) async throws {
+        var output = artifact
+        output.origin = name
+        if output.correlationID == nil { output.correlationID = input.correlationID ?? input.id.rawValue }
+        guard chain.generator.ports.outputs.accepts(output.type) else {
+            state.withLock { $0.report.rejectedOutputs += 1 }
+            hub.deadLetter(
+                [output], reason: .rejectedOutput, topic: self.output ?? .deadLetter, by: name,
+                detail: "node '\(name)' emitted \(output.type), which its outputs \(chain.generator.ports.outputs) do not declare")
+            return
+        }
+        guard let topic = self.output else {
+            state.withLock { $0.report.rejectedOutputs += 1 }
+            hub.deadLetter(
+                [output], reason: .noOutputTopic, topic: .deadLetter, by: name,
+                detail: "node '\(name)' emitted an artifact but has no output topic")
+            return
+        }
+        try await hub.publish(output, to: topic)
+        state.withLock { $0.report.emitted += 1 }
+    }
+
+    private func publishError(_ failure: ProcessingFailure, for input: Artifact) async throws {
+        guard hub.hasSubscribers(.errors) else { return }
+        let payload: [String: String] = [
+            "node": failure.node, "input": failure.input.rawValue, "inputType": failure.inputType.description,
+            "message": failure.message,
+        ]
+        var error = try Artifact.json(payload, type: .error, origin: name, correlationID: input.correlationID ?? input.id.rawValue)
+        error.metadata[MetadataKey.errorNode] = name
+        error.metadata[MetadataKey.errorInput] = input.id.rawValue
+        try await hub.publish(error, to: .errors)
+    }
+}

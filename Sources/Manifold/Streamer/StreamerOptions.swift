@@ -1,0 +1,36 @@
+/// What a Streamer does when processing one input fails.
+public enum ErrorPolicy: String, Sendable, Hashable, Codable {
+    /// Record the failure, publish it on `$errors`, and go on with the next input.
+    case `continue`
+    /// Record the failure, stop taking input, shut down, and throw from `run()`.
+    case stop
+}
+
+/// Settings of a Streamer; every one has a default.
+public struct StreamerOptions: Sendable {
+    /// Input queue capacity; the hub's default when `nil`.
+    public var inputCapacity: Int?
+    /// Input backpressure policy; the hub's default when `nil`.
+    public var inputPolicy: BackpressurePolicy?
+    /// A buffer to use as the input queue instead of a new one.
+    public var inputBuffer: Buffer<Artifact>?
+    /// How many inputs may be processed at once. With 1 (the default) outputs keep input order.
+    public var concurrency: Int
+    /// What a failed input does to the Streamer.
+    public var errorPolicy: ErrorPolicy
+    /// How many failures `StreamerReport.failures` keeps (all are counted).
+    public var failureHistoryLimit: Int
+
+    /// Options with the defaults: the hub's queue settings, one input at a time, continue on error.
+    public init(
+        inputCapacity: Int? = nil, inputPolicy: BackpressurePolicy? = nil, inputBuffer: Buffer<Artifact>? = nil,
+        concurrency: Int = 1, errorPolicy: ErrorPolicy = .continue, failureHistoryLimit: Int = 100
+    ) {
+        self.inputCapacity = inputCapacity
+        self.inputPolicy = inputPolicy
+        self.inputBuffer = inputBuffer
+        self.concurrency = max(1, concurrency)
+        self.errorPolicy = errorPolicy
+        self.failureHistoryLimit = failureHistoryLimit
+    }
+}
