@@ -3,6 +3,12 @@
 public struct MiddlewareNext: Sendable {
     let body: @Sendable (Artifact, ProcessingContext) async throws -> Void
 
+    /// Makes a continuation from a closure (used by adapters that bridge chains, such as
+    /// the native plugin SDK).
+    public init(_ body: @escaping @Sendable (Artifact, ProcessingContext) async throws -> Void) {
+        self.body = body
+    }
+
     /// Passes an input (the original, or one the middleware made) on down the chain.
     /// Calling it again retries; not calling it short-circuits or drops the input.
     public func callAsFunction(_ input: Artifact, _ context: ProcessingContext) async throws {

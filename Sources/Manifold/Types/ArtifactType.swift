@@ -105,6 +105,20 @@ extension ArtifactType: Codable {
     }
 }
 
+extension ArtifactType: ExpressibleByStringLiteral {
+    /// A type written as a literal in source code, e.g. `let markdown: ArtifactType = "text/markdown"`.
+    ///
+    /// A malformed literal is a programming error and stops the program with the parser's
+    /// message; use `init(parsing:)` for text that comes from users or files.
+    public init(stringLiteral value: String) {
+        do {
+            try self.init(parsing: value)
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }
+}
+
 extension ArtifactType {
     /// `*/*`: any artifact.
     public static let any = ArtifactType(validatedType: "*", subtype: "*")

@@ -1,0 +1,155 @@
+import CManifoldABI
+import Foundation
+import Manifold
+import ManifoldNativeBridge
+import Synchronization
+
+/// The plugin's side of one `process` call: the host's call table, valid until `complete`.
+struct HostCall: @unchecked Sendable {
+    let table: UnsafePointer<manifold_call>
+
+    /// Sends an output to the host, which copies it.
+    func emit(_ artifact: Artifact) throws {
+        let view = NativeArtifactView(artifact)
+        let status = table.pointee.emit(table.pointee.context, view.pointer)
+        switch status {
+        case MANIFOLD_OK: return
+        case MANIFOLD_CANCELLED: throw CancellationError()
+        default: throw PluginCallError(message: "the host refused output of type \(artifact.type) (status \(status))")
+        }
+    }
+
+    /// Ends the call. Nothing of the call may be touched afterwards.
+    func complete(_ status: manifold_status, _ message: String) {
+        var text = message
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                table.pointee.complete(table.pointee.context, status, manifold_str(data: chars.baseAddress, length: chars.count))
+            }
+        }
+    }
+
+    /// Ends the call with the outcome of the plugin's Swift code.
+    func complete(with error: (any Error)?) {
+        switch error {
+        case nil: complete(MANIFOLD_OK, "")
+        case is CancellationError?: complete(MANIFOLD_CANCELLED, "cancelled")
+        case let error?: complete(MANIFOLD_ERROR, "\(error)")
+        }
+    }
+
+    /// Runs the rest of the host's chain on `input`, forwarding its outputs to `context`.
+    func next(_ input: Artifact, context: ProcessingContext) async throws {
+        let state = NextCallState()
+        let userData = Unmanaged.passRetained(state).toOpaque()
+        var handler = manifold_next_handler()
+        handler.struct_size = UInt32(MemoryLayout<manifold_next_handler>.size)
+        handler.user_data = userData
+        handler.on_emit = nextOnEmit
+        handler.on_complete = nextOnComplete
+        let view = NativeArtifactView(input)
+        table.pointee.next(table.pointee.context, view.pointer, &handler)
+        var failure: (any Error)?
+        while true {
+            for event in await state.takeEvents() {
+                switch event {
+                case .output(let artifact):
+                    guard failure == nil else { continue }
+                    do { try await context.emit(artifact) } catch { failure = error }
+                case .complete(let status, let message):
+                    // The host calls on_complete once and never touches userData again.
+                    Unmanaged<NextCallState>.fromOpaque(userData).release()
+                    if let failure { throw failure }
+                    switch status {
+                    case MANIFOLD_OK: return
+                    case MANIFOLD_CANCELLED: throw CancellationError()
+                    default: throw PluginCallError(message: message)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An error the host reported to the plugin.
+public struct PluginCallError: Error, CustomStringConvertible {
+    /// The host's text.
+    public let message: String
+    public var description: String { message }
+}
+
+/// What a middleware's `next` receives back from the host, in order.
+final class NextCallState: @unchecked Sendable {
+    enum Event {
+        case output(Artifact)
+        case complete(manifold_status, String)
+    }
+
+    private let state = Mutex<(events: [Event], waiter: UnsafeContinuation<Void, Never>?)>(([], nil))
+
+    func push(_ event: Event) {
+        let waiter = state.withLock { state -> UnsafeContinuation<Void, Never>? in
+            state.events.append(event)
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    func takeEvents() async -> [Event] {
+        while true {
+            let events = state.withLock { state -> [Event] in
+                defer { state.events.removeAll() }
+                return state.events
+            }
+            if !events.isEmpty { return events }
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if !state.events.isEmpty { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        }
+    }
+}
+
+private let nextOnEmit: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<manifold_artifact>?) -> manifold_status = {
+    userData, view in
+    guard let userData, let view, let artifact = try? Artifact(copying: view) else { return MANIFOLD_INVALID_ARGUMENT }
+    Unmanaged<NextCallState>.fromOpaque(userData).takeUnretainedValue().push(.output(artifact))
+    return MANIFOLD_OK
+}
+
+private let nextOnComplete: @convention(c) (UnsafeMutableRawPointer?, manifold_status, manifold_str) -> Void = {
+    userData, status, message in
+    guard let userData else { return }
+    Unmanaged<NextCallState>.fromOpaque(userData).takeUnretainedValue().push(.complete(status, message.string))
+}
+
+/// Cancels the Swift task serving a call when the host cancels the call.
+final class CallCancellation: @unchecked Sendable {
+    private let state = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
+
+    func attach(_ task: Task<Void, Never>) {
+        let cancelNow = state.withLock { state -> Bool in
+            state.task = task
+            return state.cancelled
+        }
+        if cancelNow { task.cancel() }
+    }
+
+    func cancel() {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            state.cancelled = true
+            return state.task
+        }
+        task?.cancel()
+    }
+}
+
+let callCancelHandler: @convention(c) (UnsafeMutableRawPointer?) -> Void = { userData in
+    guard let userData else { return }
+    Unmanaged<CallCancellation>.fromOpaque(userData).takeUnretainedValue().cancel()
+}
