@@ -1,0 +1,124 @@
+import Foundation
+
+/// Builds providers from configurations.
+public enum ProviderFactory {
+    /// The provider `config` describes, with its key read from `environment`.
+    ///
+    /// A key is required when the configuration names `apiKeyEnv`, or when it talks to
+    /// OpenAI's or Anthropic's own API (the default base URL); a compatible local server
+    /// (Ollama's `/v1`, vLLM, …) at another URL works without one.
+    public static func make(
+        _ config: ProviderConfig,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any ChatProvider {
+        switch config.provider {
+        case .scripted:
+            guard let script = config.script, !script.isEmpty else {
+                throw ProviderError.invalidConfiguration("scripted: \"script\" must list at least one turn")
+            }
+            for (index, turn) in script.enumerated() where turn.text == nil && (turn.toolCalls ?? []).isEmpty {
+                throw ProviderError.invalidConfiguration("scripted: turn \(index + 1) has neither \"text\" nor \"toolCalls\"")
+            }
+            return ScriptedProvider(script: script, chunkDelayMilliseconds: config.chunkDelayMilliseconds ?? 0)
+        case .openai:
+            let settings = try settings(
+                config, environment: environment,
+                defaultBaseURL: OpenAIChatProvider.defaultBaseURL,
+                defaultKeyVariable: OpenAIChatProvider.defaultAPIKeyEnvironmentVariable)
+            return OpenAIChatProvider(settings: settings)
+        case .anthropic:
+            let settings = try settings(
+                config, environment: environment,
+                defaultBaseURL: AnthropicProvider.defaultBaseURL,
+                defaultKeyVariable: AnthropicProvider.defaultAPIKeyEnvironmentVariable)
+            if let maxTokens = config.maxTokens, maxTokens < 1 {
+                throw ProviderError.invalidConfiguration("anthropic: \"maxTokens\" must be at least 1")
+            }
+            return AnthropicProvider(settings: settings, defaultMaxTokens: config.maxTokens ?? 4096)
+        case .ollama:
+            let settings = try settings(
+                config, environment: environment, defaultBaseURL: OllamaProvider.defaultBaseURL, defaultKeyVariable: nil)
+            return OllamaProvider(settings: settings)
+        }
+    }
+
+    /// The provider described by JSON text; decoding problems become `invalidConfiguration`
+    /// with the offending key's path.
+    public static func make(
+        json: Data,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any ChatProvider {
+        let config: ProviderConfig
+        do {
+            config = try JSONDecoder().decode(ProviderConfig.self, from: json)
+        } catch let error as DecodingError {
+            throw ProviderError.invalidConfiguration(describe(error))
+        }
+        return try make(config, environment: environment)
+    }
+
+    private static func settings(
+        _ config: ProviderConfig,
+        environment: [String: String],
+        defaultBaseURL: String,
+        defaultKeyVariable: String?
+    ) throws -> HTTPProviderSettings {
+        let name = config.provider.rawValue
+        let baseURL = config.baseURL ?? defaultBaseURL
+        guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil
+        else {
+            throw ProviderError.invalidConfiguration("\(name): \"baseURL\" must be an http or https URL, got '\(baseURL)'")
+        }
+        if let timeout = config.timeoutSeconds, !(timeout > 0) {
+            throw ProviderError.invalidConfiguration("\(name): \"timeoutSeconds\" must be positive")
+        }
+        if let timeout = config.connectTimeoutSeconds, !(timeout > 0) {
+            throw ProviderError.invalidConfiguration("\(name): \"connectTimeoutSeconds\" must be positive")
+        }
+        if let retries = config.maxRetries, retries < 0 {
+            throw ProviderError.invalidConfiguration("\(name): \"maxRetries\" must not be negative")
+        }
+
+        let keyVariable = config.apiKeyEnv ?? defaultKeyVariable
+        var apiKey: APIKey?
+        if let keyVariable {
+            if let value = environment[keyVariable], !value.isEmpty {
+                apiKey = APIKey(value)
+            } else if config.apiKeyEnv != nil || config.baseURL == nil || config.baseURL == defaultBaseURL {
+                throw ProviderError.missingAPIKey(provider: name, environmentVariable: keyVariable)
+            }
+        }
+
+        var retry = RetryPolicy()
+        if let retries = config.maxRetries { retry.maxRetries = retries }
+        return HTTPProviderSettings(
+            baseURL: baseURL,
+            apiKey: apiKey,
+            // Named even without a key: a 401 from a server that turns out to need one then
+            // says which variable to set.
+            apiKeyEnvironmentVariable: keyVariable,
+            defaultModel: config.model,
+            connectTimeoutSeconds: config.connectTimeoutSeconds ?? 10,
+            readTimeoutSeconds: config.timeoutSeconds ?? 120,
+            retry: retry,
+            extraHeaders: config.headers ?? [:]
+        )
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "the configuration" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing \"\(key.stringValue)\" in \(path(context.codingPath))"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) should be \(type)"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return String(describing: error)
+        }
+    }
+}

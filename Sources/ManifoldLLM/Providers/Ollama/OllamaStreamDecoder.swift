@@ -1,0 +1,92 @@
+import ManifoldJSON
+
+/// Decodes Ollama's NDJSON chat stream, which ends with a `"done": true` line.
+struct OllamaStreamDecoder: ChatStreamDecoder {
+    private let provider: String
+    private var lines = NDJSONParser()
+    private var answer: AnswerBuilder
+    /// Ollama sends each tool call whole, with no index; calls are keyed by arrival order.
+    private var toolCallCount = 0
+    private(set) var isComplete = false
+    let terminator = "a line with \"done\": true"
+
+    init(provider: String) {
+        self.provider = provider
+        answer = AnswerBuilder(provider: provider)
+    }
+
+    mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
+        let values: [JSONValue]
+        do {
+            values = try lines.feed(bytes)
+        } catch {
+            throw ProviderSupport.malformed(error, provider: provider, expected: "one JSON object per line")
+        }
+        try handle(values, emit: emit)
+    }
+
+    mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
+        // The last line may lack its newline; it can still be the `done` line.
+        let values: [JSONValue]
+        do {
+            values = try lines.finish()
+        } catch {
+            throw ProviderSupport.malformed(error, provider: provider, expected: "one JSON object per line")
+        }
+        try handle(values, emit: emit)
+        guard isComplete else {
+            throw ProviderError.streamTruncated(provider: provider, expected: terminator, reason: nil)
+        }
+    }
+
+    private mutating func handle(_ values: [JSONValue], emit: (ChatStreamEvent) -> Void) throws {
+        for value in values where !isComplete {
+            try handle(value).forEach(emit)
+        }
+    }
+
+    private mutating func handle(_ value: JSONValue) throws -> [ChatStreamEvent] {
+        guard let line = value.objectValue else {
+            throw ProviderError.malformedStream(
+                provider: provider, expected: "one JSON object per line", snippet: Snippet.make(value.jsonText))
+        }
+        if let error = line["error"] {
+            throw ProviderError.streamError(
+                provider: provider, type: "error", message: error.stringValue ?? Snippet.make(error.jsonText))
+        }
+        var events: [ChatStreamEvent] = []
+        if let message = line["message"] {
+            events += answer.text(message["content"]?.stringValue ?? "")
+            for call in message["tool_calls"]?.arrayValue ?? [] {
+                let function = call["function"]
+                // Arguments come as an object; some versions and proxies send a JSON string.
+                let arguments = function?["arguments"].map { $0.stringValue ?? $0.jsonText } ?? "{}"
+                let key = toolCallCount
+                toolCallCount += 1
+                events += answer.tools.apply(
+                    key: key, id: call["id"]?.stringValue, name: function?["name"]?.stringValue, arguments: arguments)
+                events += try answer.tools.complete(key: key, provider: provider)
+            }
+        }
+        if line["done"]?.boolValue == true {
+            isComplete = true
+            if let reason = line["done_reason"]?.stringValue { answer.finishReason = Self.finishReason(reason) }
+            if line["prompt_eval_count"] != nil || line["eval_count"] != nil {
+                answer.usage = Usage(
+                    inputTokens: ProviderSupport.count(line["prompt_eval_count"]),
+                    outputTokens: ProviderSupport.count(line["eval_count"])
+                )
+            }
+            events += try answer.finish()
+        }
+        return events
+    }
+
+    static func finishReason(_ name: String) -> FinishReason {
+        switch name {
+        case "stop": return .stop
+        case "length": return .length
+        default: return .other(name)
+        }
+    }
+}

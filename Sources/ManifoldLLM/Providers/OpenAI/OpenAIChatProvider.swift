@@ -1,0 +1,48 @@
+/// The OpenAI Chat Completions API and the servers that copy it (Ollama's `/v1`, vLLM,
+/// llama.cpp's server, LM Studio, LiteLLM, OpenRouter, …).
+///
+/// Streams `POST {baseURL}/chat/completions` with `stream: true` and usage reporting on;
+/// sends `Authorization: Bearer` only when a key is set, so local servers need none.
+public struct OpenAIChatProvider: ChatProvider, CustomStringConvertible {
+    /// `https://api.openai.com/v1`.
+    public static let defaultBaseURL = "https://api.openai.com/v1"
+    /// `OPENAI_API_KEY`.
+    public static let defaultAPIKeyEnvironmentVariable = "OPENAI_API_KEY"
+
+    /// The name used in errors; `"openai"` unless set.
+    public let name: String
+    /// Where and how to connect.
+    public let settings: HTTPProviderSettings
+    private let transport: HTTPTransport
+
+    /// Creates a provider with its own HTTP client.
+    public init(settings: HTTPProviderSettings = HTTPProviderSettings(baseURL: defaultBaseURL), name: String = "openai") {
+        self.name = name
+        self.settings = settings
+        transport = HTTPTransport(
+            connectTimeoutSeconds: settings.connectTimeoutSeconds, readTimeoutSeconds: settings.readTimeoutSeconds)
+    }
+
+    /// A summary without secrets.
+    public var description: String { "OpenAIChatProvider(\(settings))" }
+
+    /// Streams the answer to `request`.
+    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
+        EventStream.make { [name, settings, transport] continuation in
+            let model = try ProviderSupport.model(for: request, settings: settings, provider: name)
+            var headers: [(name: String, value: String)] = [("Accept", "text/event-stream")]
+            if let key = settings.apiKey { headers.append(("Authorization", "Bearer \(key.value)")) }
+            let call = StreamingCall(
+                provider: name,
+                transport: transport,
+                settings: settings,
+                path: "/chat/completions",
+                headers: headers,
+                body: OpenAIRequestEncoder.body(for: request, model: model).serialized(),
+                model: model,
+                makeDecoder: { OpenAIStreamDecoder(provider: name) }
+            )
+            try await call.run(into: continuation)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import ManifoldJSON
+
+/// Decodes the SSE stream of `chat.completion.chunk`s that ends with `data: [DONE]`.
+struct OpenAIStreamDecoder: ChatStreamDecoder {
+    private let provider: String
+    private var sse = SSEParser()
+    private var answer: AnswerBuilder
+    private(set) var isComplete = false
+    let terminator = "data: [DONE]"
+
+    init(provider: String) {
+        self.provider = provider
+        answer = AnswerBuilder(provider: provider)
+    }
+
+    mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
+        let frames: [SSEEvent]
+        do {
+            frames = try sse.feed(bytes)
+        } catch {
+            throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
+        }
+        for frame in frames where !isComplete {
+            try handle(frame).forEach(emit)
+        }
+    }
+
+    mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
+        // An event the body did not close with a blank line is dropped (as the SSE
+        // specification says), so nothing can be emitted here.
+        sse.finish()
+        guard isComplete else {
+            throw ProviderError.streamTruncated(provider: provider, expected: terminator, reason: nil)
+        }
+    }
+
+    private mutating func handle(_ frame: SSEEvent) throws -> [ChatStreamEvent] {
+        let data = frame.data.trimmingCharacters(in: .whitespaces)
+        if data == "[DONE]" {
+            isComplete = true
+            return try answer.finish()
+        }
+        let chunk = try ProviderSupport.object(from: data, provider: provider, expected: "a JSON chat.completion.chunk or [DONE]")
+        // Compatible servers (vLLM, LiteLLM, OpenRouter) report failures after HTTP 200 as an
+        // `error` member, sometimes under `event: error`.
+        if let error = chunk["error"], error != .null {
+            throw ProviderError.streamError(
+                provider: provider,
+                type: error["type"]?.stringValue ?? error["code"]?.stringValue ?? "error",
+                message: error["message"]?.stringValue ?? error.stringValue ?? Snippet.make(error.jsonText)
+            )
+        }
+        if let usage = chunk["usage"]?.objectValue {
+            answer.usage = Usage(
+                inputTokens: ProviderSupport.count(usage["prompt_tokens"]),
+                outputTokens: ProviderSupport.count(usage["completion_tokens"])
+            )
+        }
+        var events: [ChatStreamEvent] = []
+        // Only the first choice is followed: requests never ask for `n` > 1.
+        for choice in chunk["choices"]?.arrayValue ?? [] where (choice["index"]?.integerValue ?? 0) == 0 {
+            if let delta = choice["delta"] {
+                if let text = delta["content"]?.stringValue { events += answer.text(text) }
+                for (position, fragment) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
+                    let function = fragment["function"]
+                    events += answer.tools.apply(
+                        key: fragment["index"]?.integerValue.map { Int(clamping: $0) } ?? position,
+                        id: fragment["id"]?.stringValue,
+                        name: function?["name"]?.stringValue,
+                        arguments: function?["arguments"]?.stringValue
+                    )
+                }
+            }
+            if let reason = choice["finish_reason"]?.stringValue {
+                answer.finishReason = Self.finishReason(reason)
+                // No more fragments come after a finish reason: hand the calls over now rather
+                // than after the usage chunk.
+                events += try answer.tools.completeAll(provider: provider)
+            }
+        }
+        return events
+    }
+
+    static func finishReason(_ name: String) -> FinishReason {
+        switch name {
+        case "stop": return .stop
+        case "length": return .length
+        case "tool_calls", "function_call": return .toolCalls
+        case "content_filter": return .contentFilter
+        default: return .other(name)
+        }
+    }
+}

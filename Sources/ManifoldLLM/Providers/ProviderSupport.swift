@@ -1,0 +1,60 @@
+import ManifoldJSON
+
+/// Small pieces every wire encoder and decoder shares.
+enum ProviderSupport {
+    /// The request's model, else the configured default; a clear error when neither is set.
+    static func model(for request: ChatRequest, settings: HTTPProviderSettings, provider: String) throws -> String {
+        guard let model = request.model ?? settings.defaultModel, !model.isEmpty else {
+            throw ProviderError.invalidConfiguration(
+                "\(provider): no model: set \"model\" in the provider configuration or in the request")
+        }
+        return model
+    }
+
+    /// Parses one frame's JSON payload, which must be an object.
+    static func object(from text: String, provider: String, expected: String) throws -> [String: JSONValue] {
+        guard let value = try? JSONValue(parsing: text), let object = value.objectValue else {
+            throw ProviderError.malformedStream(provider: provider, expected: expected, snippet: Snippet.make(text))
+        }
+        return object
+    }
+
+    /// Maps a framing failure (an endless line, a non-JSON NDJSON line) to the provider's error.
+    static func malformed(_ error: FramingError, provider: String, expected: String) -> ProviderError {
+        switch error {
+        case .invalidJSONLine(let snippet):
+            return .malformedStream(provider: provider, expected: expected, snippet: snippet)
+        case .lineTooLong:
+            return .malformedStream(provider: provider, expected: expected, snippet: error.description)
+        }
+    }
+
+    /// A JSON integer member as `Int` (0 when absent), for token counts.
+    static func count(_ value: JSONValue?) -> Int {
+        value?.integerValue.map { Int(clamping: $0) } ?? 0
+    }
+
+    /// The `{"type": "function", "function": {…}}` tool shape OpenAI and Ollama share.
+    static func functionTool(_ tool: ToolDefinition) -> JSONValue {
+        .object([
+            "type": "function",
+            "function": .object([
+                "name": .string(tool.name),
+                "description": .string(tool.description),
+                "parameters": tool.parameters,
+            ]),
+        ])
+    }
+
+    /// Sampling members that are set, under the given wire names.
+    static func sampling(
+        _ request: ChatRequest, temperature: String, topP: String, maxTokens: String?, stop: String
+    ) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [:]
+        if let value = request.temperature { members[temperature] = .number(value) }
+        if let value = request.topP { members[topP] = .number(value) }
+        if let maxTokens, let value = request.maxTokens { members[maxTokens] = .integer(Int64(value)) }
+        if !request.stopSequences.isEmpty { members[stop] = .array(request.stopSequences.map(JSONValue.string)) }
+        return members
+    }
+}
