@@ -12,6 +12,8 @@ public enum DeadLetterReason: String, Sendable, Hashable, CaseIterable {
     case refusedFull = "refused-full"
     /// The subscription closed or its write failed while the artifact was on its way.
     case subscriptionClosed = "subscription-closed"
+    /// The publisher was cancelled while it waited for room in a full subscription.
+    case publishCancelled = "publish-cancelled"
     /// Queued in a subscription that was cancelled before it was read.
     case subscriptionCancelled = "subscription-cancelled"
     /// A node emitted a type its output port does not declare.

@@ -193,11 +193,14 @@ final class LocalRouter: Sendable {
             route.counters.delivered.add(written, ordering: .relaxed)
             report.delivered += written
             tracker.settle(unwritten.count)
-            subscription.droppedCount.add(unwritten.count, ordering: .relaxed)
+            let cancelled = error.reason is CancellationError
+            if !cancelled { subscription.droppedCount.add(unwritten.count, ordering: .relaxed) }
             route.counters.dropped.add(unwritten.count, ordering: .relaxed)
             report.dropped += unwritten.count
-            deadLetter(unwritten, reason: .subscriptionClosed, topic: topic, subscriber: subscription,
-                counters: route.counters, report: &report, detail: "\(error.reason)")
+            deadLetter(
+                unwritten, reason: cancelled ? .publishCancelled : .subscriptionClosed, topic: topic,
+                subscriber: subscription, counters: route.counters, report: &report,
+                detail: cancelled ? "the publisher was cancelled while waiting for room" : "\(error.reason)")
             // A publisher cancelled while it waited for room stops; a closed subscriber
             // is that subscriber's business and must not stop delivery to the others.
             if error.reason is CancellationError { throw error.reason }

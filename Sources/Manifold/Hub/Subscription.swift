@@ -14,9 +14,10 @@ public struct SubscriptionID: Sendable, Hashable, Comparable, CustomStringConver
 /// One subscriber's view of a hub: the artifacts published to topics matching its patterns
 /// (and to `$broadcast`), filtered by the types it accepts, queued in its own `Buffer`.
 ///
-/// Iterate it to read. Each artifact counts as *in flight* on the hub until the reader asks
-/// for the next one (or, with `makeAsyncIterator(settlingAutomatically: false)`, until it
-/// calls `settle()`), which is how a hub knows when a graph has gone quiet.
+/// Iterate it to read. Each artifact counts as *in flight* on the hub until the iterator hands
+/// it to the reader (or, with `makeAsyncIterator(settlingAutomatically: false)`, until the
+/// reader calls `settle()` once it has finished with it, which is what a Streamer does), so
+/// a hub knows when a graph has gone quiet.
 public final class Subscription: Sendable, AsyncSequence {
     public typealias Element = Artifact
     public typealias Failure = any Error
@@ -96,25 +97,28 @@ public final class Subscription: Sendable, AsyncSequence {
         let subscription: Subscription
         let settlesAutomatically: Bool
         var batch = Deque<Artifact>()
-        var unsettled = 0
 
         public mutating func next() async throws -> Artifact? {
-            if settlesAutomatically && unsettled > 0 {
-                subscription.tracker.settle(unsettled)
-                unsettled = 0
-            }
             if batch.isEmpty {
                 guard let next = try await subscription.buffer.nextBatch(limit: subscription.buffer.capacity) else {
                     return nil
                 }
                 batch = next
             }
-            unsettled += 1
-            return batch.popFirst()
+            let artifact = batch.popFirst()
+            if settlesAutomatically { subscription.tracker.settle(1) }
+            return artifact
+        }
+
+        /// Hands back what this iterator read ahead from the buffer and has not returned yet.
+        /// Those artifacts are still in flight: the caller settles or dead-letters them.
+        public mutating func takeReadAhead() -> [Artifact] {
+            defer { batch.removeAll() }
+            return Array(batch)
         }
     }
 
-    /// An iterator that settles each artifact when the next one is asked for.
+    /// An iterator that settles each artifact as it hands it out.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(subscription: self, settlesAutomatically: true)
     }

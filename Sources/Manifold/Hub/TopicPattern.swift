@@ -50,6 +50,13 @@ public struct TopicPattern: Sendable, Hashable, CustomStringConvertible, Codable
     /// Whether some topic could match both patterns (used to find producers for a consumer
     /// whose own subscription is a pattern).
     public func overlaps(_ other: TopicPattern) -> Bool {
+        // Wildcards never reach `$` system topics, so a system pattern overlaps only a pattern
+        // that starts with the same system token.
+        let mySystem = tokens.first?.hasPrefix("$") == true
+        let theirSystem = other.tokens.first?.hasPrefix("$") == true
+        if mySystem || theirSystem {
+            guard mySystem && theirSystem && tokens.first == other.tokens.first else { return false }
+        }
         var left = tokens[...]
         var right = other.tokens[...]
         while let mine = left.first, let theirs = right.first {

@@ -48,7 +48,8 @@ public struct WiringMismatch: Sendable, Hashable, CustomStringConvertible, Compa
     }
 
     public static func < (lhs: WiringMismatch, rhs: WiringMismatch) -> Bool {
-        (lhs.topic.name, lhs.producer, lhs.consumer) < (rhs.topic.name, rhs.producer, rhs.consumer)
+        (lhs.topic.name, lhs.producer, lhs.consumer, lhs.consumerPattern.text)
+            < (rhs.topic.name, rhs.producer, rhs.consumer, rhs.consumerPattern.text)
     }
 }
 
@@ -94,16 +95,16 @@ final class WiringRegistry: Sendable {
 
     /// Every mismatching edge in which `node` is the producer or the consumer.
     static func mismatches(involving node: NodePorts, among nodes: [NodePorts]) -> [WiringMismatch] {
-        var found = Set<WiringMismatch>()
+        var found: [WiringMismatch] = []
         for producer in nodes {
             guard let topic = producer.output else { continue }
             for consumer in nodes where consumer.node == node.node || producer.node == node.node {
-                for pattern in consumer.subscriptions where pattern.matches(topic) {
-                    if !producer.emits.intersects(consumer.accepts) {
-                        found.insert(WiringMismatch(
-                            topic: topic, producer: producer.node, producerTypes: producer.emits,
-                            consumer: consumer.node, consumerPattern: pattern, consumerTypes: consumer.accepts))
-                    }
+                // One edge per producer and consumer, however many of its patterns match.
+                guard let pattern = consumer.subscriptions.first(where: { $0.matches(topic) }) else { continue }
+                if !producer.emits.intersects(consumer.accepts) {
+                    found.append(WiringMismatch(
+                        topic: topic, producer: producer.node, producerTypes: producer.emits,
+                        consumer: consumer.node, consumerPattern: pattern, consumerTypes: consumer.accepts))
                 }
             }
         }

@@ -31,6 +31,7 @@ public final class Streamer: Sendable {
         var phase = Phase.idle
         var subscription: Subscription?
         var report: StreamerReport
+        var isShutDown = false
     }
 
     /// Makes a Streamer; nothing is subscribed or checked until `connect()` or `run()`.
@@ -99,19 +100,29 @@ public final class Streamer: Sendable {
             return subscription
         }
         var stoppedBy: (any Error)?
+        var inputs = subscription.makeAsyncIterator(settlingAutomatically: false)
+        var unprocessed: [Artifact] = []
         do {
             if options.concurrency == 1 {
-                for try await input in subscription { try await handle(input) }
+                try await processSequentially(&inputs, subscription: subscription, unprocessed: &unprocessed)
             } else {
-                try await processConcurrently(subscription)
+                try await processConcurrently(&inputs, subscription: subscription)
             }
         } catch {
             stoppedBy = error
         }
+        unprocessed += inputs.takeReadAhead()
+        if !unprocessed.isEmpty {
+            // Read but never processed: report them like the queue a cancel drops.
+            hub.deadLetter(
+                unprocessed, reason: .subscriptionCancelled, topic: .deadLetter, by: name,
+                detail: "node '\(name)' stopped before processing it")
+            subscription.settle(unprocessed.count)
+        }
         let cancelled = Task.isCancelled || stoppedBy is CancellationError
         if stoppedBy != nil { subscription.cancel() } else { subscription.close() }
         hub.disconnect(node: name)
-        await chain.shutdown()
+        if options.shutsDownWhenFinished { await shutdown() }
         let report = state.withLock { state in
             state.phase = .finished
             state.report.wasCancelled = cancelled
@@ -121,15 +132,39 @@ public final class Streamer: Sendable {
         return report
     }
 
-    private func processConcurrently(_ subscription: Subscription) async throws {
+    /// Shuts the middleware and the generator down (last middleware first, generator last).
+    /// Called by `run()` unless `StreamerOptions.shutsDownWhenFinished` is off; later calls do nothing.
+    public func shutdown() async {
+        let first = state.withLock { state in
+            defer { state.isShutDown = true }
+            return !state.isShutDown
+        }
+        if first { await chain.shutdown() }
+    }
+
+    private func processSequentially(
+        _ inputs: inout Subscription.AsyncIterator, subscription: Subscription, unprocessed: inout [Artifact]
+    ) async throws {
+        while let input = try await inputs.next() {
+            guard !Task.isCancelled else {
+                unprocessed.append(input)
+                throw CancellationError()
+            }
+            defer { subscription.settle() }
+            try await handle(input)
+        }
+    }
+
+    private func processConcurrently(_ inputs: inout Subscription.AsyncIterator, subscription: Subscription) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
-            var inputs = subscription.makeAsyncIterator(settlingAutomatically: false)
-            while let input = try await inputs.next() {
+            while true {
+                // Wait for a free slot before reading, so no input is read and then abandoned.
                 if running == options.concurrency {
                     try await group.next()
                     running -= 1
                 }
+                guard let input = try await inputs.next() else { break }
                 group.addTask {
                     defer { subscription.settle() }
                     try await self.handle(input)

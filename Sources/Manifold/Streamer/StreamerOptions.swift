@@ -20,12 +20,17 @@ public struct StreamerOptions: Sendable {
     public var errorPolicy: ErrorPolicy
     /// How many failures `StreamerReport.failures` keeps (all are counted).
     public var failureHistoryLimit: Int
+    /// Whether `run()` shuts the chain down when it ends. A graph turns this off to shut all
+    /// its nodes down together, in reverse order of creation, with `Streamer.shutdown()`.
+    public var shutsDownWhenFinished: Bool
 
     /// Options with the defaults: the hub's queue settings, one input at a time, continue on error.
     public init(
         inputCapacity: Int? = nil, inputPolicy: BackpressurePolicy? = nil, inputBuffer: Buffer<Artifact>? = nil,
-        concurrency: Int = 1, errorPolicy: ErrorPolicy = .continue, failureHistoryLimit: Int = 100
+        concurrency: Int = 1, errorPolicy: ErrorPolicy = .continue, failureHistoryLimit: Int = 100,
+        shutsDownWhenFinished: Bool = true
     ) {
+        self.shutsDownWhenFinished = shutsDownWhenFinished
         self.inputCapacity = inputCapacity
         self.inputPolicy = inputPolicy
         self.inputBuffer = inputBuffer

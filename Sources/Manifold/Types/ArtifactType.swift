@@ -59,8 +59,38 @@ public struct ArtifactType: Sendable, Hashable, CustomStringConvertible, Compara
 
     /// Whether some artifact could be both of `self` and of `other`: the connection-time check
     /// between what a producer may emit and what a consumer accepts.
+    ///
+    /// Type and subtype must be compatible (equal, a wildcard, or a `+suffix` relation either
+    /// way), and every parameter both name must have the same value: `text/plain;charset=utf-8`
+    /// and `text/plain;format=flowed` overlap, since `text/plain;charset=utf-8;format=flowed`
+    /// belongs to both.
     public func overlaps(_ other: ArtifactType) -> Bool {
-        accepts(other) || other.accepts(self)
+        guard type == "*" || other.type == "*" || type == other.type else { return false }
+        let subtypesMeet =
+            subtype == "*" || other.subtype == "*" || subtype == other.subtype
+            || suffix == other.subtype || other.suffix == subtype
+        guard subtypesMeet else { return false }
+        for (name, value) in parameters {
+            if let theirs = other.parameters[name], theirs != value { return false }
+        }
+        return true
+    }
+
+    /// The narrowest type in both `self` and `other`, assuming they overlap: the more specific
+    /// type and subtype, with the parameters of both.
+    func meet(_ other: ArtifactType) -> ArtifactType {
+        let type = self.type == "*" ? other.type : self.type
+        let subtype: String
+        if self.subtype == "*" {
+            subtype = other.subtype
+        } else if other.subtype == "*" || other.subtype == self.subtype {
+            subtype = self.subtype
+        } else {
+            // A `+suffix` relation: the suffixed subtype is the narrower one.
+            subtype = self.suffix == other.subtype ? self.subtype : other.subtype
+        }
+        let parameters = self.parameters.merging(other.parameters) { mine, _ in mine }
+        return ArtifactType(validatedType: type, subtype: subtype, parameters: parameters)
     }
 
     /// The type with its parameters removed.

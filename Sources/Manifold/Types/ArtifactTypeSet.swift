@@ -32,12 +32,12 @@ public struct ArtifactTypeSet: Sendable, Hashable, CustomStringConvertible, Expr
     }
 
     /// The types an artifact could have to belong to both sets: for each overlapping pair,
-    /// the narrower of the two.
+    /// the narrowest type in both (parameters of the two merged).
     public func intersection(_ other: ArtifactTypeSet) -> ArtifactTypeSet {
         var result: [ArtifactType] = []
         for mine in types {
             for theirs in other.types where mine.overlaps(theirs) {
-                result.append(mine.accepts(theirs) ? theirs : mine)
+                result.append(mine.meet(theirs))
             }
         }
         return ArtifactTypeSet(result)
