@@ -14,6 +14,18 @@ let package = Package(
         .library(name: "Manifold", targets: ["Manifold"]),
         .library(name: "ManifoldHost", targets: ["ManifoldHost"]),
         .library(name: "ManifoldPluginKit", targets: ["ManifoldPluginKit"]),
+        // Bundled plugins: each a shared library the host loads at run time.
+        .library(name: "ManifoldEcho", type: .dynamic, targets: ["ManifoldEchoPlugin"]),
+        .library(name: "ManifoldUppercase", type: .dynamic, targets: ["ManifoldUppercasePlugin"]),
+        .library(name: "ManifoldLog", type: .dynamic, targets: ["ManifoldLogPlugin"]),
+        .library(name: "ManifoldFilter", type: .dynamic, targets: ["ManifoldFilterPlugin"]),
+        .library(name: "ManifoldAgent", type: .dynamic, targets: ["ManifoldAgentPlugin"]),
+        .library(name: "ManifoldTools", type: .dynamic, targets: ["ManifoldToolsPlugin"]),
+        .library(name: "ManifoldRetry", type: .dynamic, targets: ["ManifoldRetryPlugin"]),
+        .library(name: "ManifoldTimeout", type: .dynamic, targets: ["ManifoldTimeoutPlugin"]),
+        .library(name: "ManifoldRateLimit", type: .dynamic, targets: ["ManifoldRateLimitPlugin"]),
+        .library(name: "ManifoldRedact", type: .dynamic, targets: ["ManifoldRedactPlugin"]),
+        .library(name: "ManifoldSchema", type: .dynamic, targets: ["ManifoldSchemaPlugin"]),
         // C functions the bundled `tools` examples call through libffi.
         .library(name: "ManifoldExampleTools", type: .dynamic, targets: ["ManifoldExampleTools"]),
     ],
@@ -36,19 +48,25 @@ let package = Package(
 
         // MARK: The C ABI and system shims
         .target(name: "CManifoldABI"),
-        .target(name: "CManifoldSystem"),
+        .target(name: "CManifoldSystem", dependencies: ["CManifoldABI"]),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
 
+        // MARK: Manifests (pure parsing and validation: no dlopen, no files beyond reading)
+        .target(name: "ManifoldManifest", dependencies: ["Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+
         // MARK: Plugin SDK and host
+        // Artifact <-> C view conversion, shared by the host and the plugin SDK.
+        .target(name: "ManifoldNativeBridge", dependencies: ["Manifold", "CManifoldABI"], swiftSettings: strictSettings),
         .target(
             name: "ManifoldPluginKit",
-            dependencies: ["Manifold", "CManifoldABI"],
+            dependencies: ["Manifold", "ManifoldJSON", "CManifoldABI", "ManifoldNativeBridge"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "ManifoldHost",
             dependencies: [
-                "Manifold", "CManifoldABI", "CManifoldSystem",
+                "Manifold", "ManifoldManifest", "ManifoldJSON", "CManifoldABI", "CManifoldSystem", "ManifoldNativeBridge",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,9 +98,44 @@ let package = Package(
 
         // MARK: Bundled plugins and libraries
         .target(name: "ManifoldExampleTools", path: "Plugins/ExampleTools"),
+        .target(name: "ManifoldUppercasePlugin", dependencies: ["CManifoldABI"], path: "Plugins/Uppercase"),
+        .target(name: "ManifoldEchoPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Echo", swiftSettings: strictSettings),
+        .target(name: "ManifoldLogPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Log", swiftSettings: strictSettings),
+        .target(name: "ManifoldFilterPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Filter", swiftSettings: strictSettings),
+
+        // The logic of the agent-graph plugins lives in libraries, so tests can use the types
+        // in-process; each plugin target only exports one of them (one entry symbol per .so).
+        .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM"], swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI"], swiftSettings: strictSettings),
+        .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit"], path: "Plugins/Tools", swiftSettings: strictSettings),
+        .target(name: "ManifoldRetryPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Retry", swiftSettings: strictSettings),
+        .target(name: "ManifoldTimeoutPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Timeout", swiftSettings: strictSettings),
+        .target(name: "ManifoldRateLimitPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/RateLimit", swiftSettings: strictSettings),
+        .target(name: "ManifoldRedactPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Redact", swiftSettings: strictSettings),
+        .target(name: "ManifoldSchemaPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Schema", swiftSettings: strictSettings),
 
         // MARK: Tests
         .testTarget(name: "ManifoldTests", dependencies: ["Manifold"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldHostTests",
+            dependencies: ["ManifoldHost", "Manifold", "ManifoldJSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
+        .testTarget(name: "ManifoldCLITests", swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldStandardPluginsTests",
+            dependencies: [
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ManifoldFFITests", dependencies: ["ManifoldFFI"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldLLMTests",

@@ -180,14 +180,23 @@ public final class Streamer: Sendable {
         let context = ProcessingContext(node: name, input: input) { [self] output in
             try await publishOutput(output, for: input)
         }
+        let started = ContinuousClock.now
         do {
             try await chain.process(input, context: context)
-            state.withLock { $0.report.processed += 1 }
+            let elapsed = ContinuousClock.now - started
+            state.withLock { state in
+                state.report.processed += 1
+                state.report.busyTime += elapsed
+                state.report.longestInput = max(state.report.longestInput, elapsed)
+            }
         } catch {
             if error is CancellationError && Task.isCancelled { throw error }
             let failure = ProcessingFailure(node: name, input: input.id, inputType: input.type, message: "\(error)")
+            let elapsed = ContinuousClock.now - started
             let report = state.withLock { state in
                 state.report.failed += 1
+                state.report.busyTime += elapsed
+                state.report.longestInput = max(state.report.longestInput, elapsed)
                 if state.report.failures.count < options.failureHistoryLimit { state.report.failures.append(failure) }
                 return state.report
             }

@@ -31,6 +31,16 @@ public struct StreamerReport: Sendable, Hashable {
     public var failures: [ProcessingFailure] = []
     /// Whether the Streamer stopped because its task was cancelled.
     public var wasCancelled = false
+    /// Time spent processing inputs (through the whole chain, publishing included), summed.
+    public var busyTime: Duration = .zero
+    /// The longest time one input took.
+    public var longestInput: Duration = .zero
+
+    /// Mean time per input, or zero before any.
+    public var meanInputTime: Duration {
+        let count = processed + failed
+        return count == 0 ? .zero : busyTime / count
+    }
 
     /// Makes an empty report for `node`.
     public init(node: String) {

@@ -1,0 +1,226 @@
+import Foundation
+import Logging
+import Manifold
+import ManifoldJSON
+import ManifoldManifest
+import Synchronization
+
+/// Artifacts to feed into one of a graph's inputs, possibly as they arrive (lines typed on
+/// standard input, say).
+public struct GraphInputFeed: Sendable {
+    /// The graph input's name.
+    public var input: String
+    /// What to publish on its topic, in order; the feed ends when the stream does.
+    public var artifacts: AsyncStream<Artifact>
+
+    /// A feed of artifacts that arrive over time.
+    public init(input: String, stream: AsyncStream<Artifact>) {
+        self.input = input
+        self.artifacts = stream
+    }
+
+    /// A feed of artifacts known up front.
+    public init(input: String, artifacts: [Artifact]) {
+        self.input = input
+        self.artifacts = AsyncStream { continuation in
+            for artifact in artifacts { continuation.yield(artifact) }
+            continuation.finish()
+        }
+    }
+}
+
+/// What a finished run did.
+public struct GraphRunReport: Sendable {
+    /// Each node's report, in manifest order.
+    public var nodes: [StreamerReport]
+    /// The hub's counters at the end.
+    public var hub: HubStatistics
+    /// Dead letters seen during the run (at most the last 100).
+    public var deadLetters: [Artifact]
+    /// Wall time of the run.
+    public var duration: Duration
+    /// Whether it ended by `stop()` (Ctrl-C) rather than by finishing its work.
+    public var wasStopped: Bool
+    /// Outputs delivered per graph output.
+    public var outputs: [String: Int]
+
+    /// Inputs that failed, across all nodes.
+    public var failures: Int { nodes.reduce(0) { $0 + $1.failed } }
+}
+
+/// A graph built from a valid manifest: plugin instances created, Streamers wired on one hub.
+///
+/// `run` feeds the inputs, streams outputs to a callback as they arrive, waits until no
+/// artifact is in flight anywhere (which also ends graphs with cycles), then closes the
+/// hub, lets every node drain, and shuts the nodes down in reverse order of creation.
+public final class GraphRun: Sendable {
+    /// The manifest.
+    public let manifest: GraphManifest
+    /// The hub every node lives on.
+    public let hub: Hub
+    /// The nodes, in manifest order.
+    public let streamers: [Streamer]
+    private let stopped = Atomic<Bool>(false)
+    private let feeding = Mutex<Task<Void, any Error>?>(nil)
+    private let logger: Logger
+
+    /// Builds the graph: one instance per node and middleware, connected and type-checked on a hub.
+    ///
+    /// - Throws: `GraphBuildError` listing the diagnostics when `validation` has errors, or the
+    ///   first plugin `create` failure (instances made before it are shut down).
+    public init(validation: GraphValidation, logger: Logger) async throws {
+        guard validation.isValid, let manifest = validation.manifest else {
+            throw GraphBuildError(diagnostics: validation.errors)
+        }
+        self.manifest = manifest
+        self.logger = logger
+        let hub = Hub(options: HubOptions(capacity: manifest.hub.capacity, policy: manifest.hub.policy))
+        self.hub = hub
+        var streamers: [Streamer] = []
+        do {
+            for node in manifest.nodes {
+                guard let plugin = validation.plugins[node.plugin] else {
+                    throw GraphBuildError(diagnostics: [GraphDiagnostic(
+                        .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
+                }
+                let generator = try plugin.makeGenerator(node: node.id, config: node.config, logger: logger)
+                var middleware: [any Middleware] = []
+                do {
+                    for layer in node.middleware {
+                        guard let layerPlugin = validation.plugins[layer.plugin] else { continue }
+                        middleware.append(try layerPlugin.makeMiddleware(node: node.id, config: layer.config, logger: logger))
+                    }
+                } catch {
+                    for layer in middleware.reversed() { await layer.shutdown() }
+                    await generator.shutdown()
+                    throw error
+                }
+                let streamer = Streamer(
+                    name: node.id, generator: generator, middleware: middleware, subscribeTo: node.subscribe,
+                    output: node.output, hub: hub,
+                    options: StreamerOptions(
+                        inputCapacity: node.capacity, inputPolicy: node.policy, concurrency: node.concurrency,
+                        errorPolicy: node.errorPolicy, shutsDownWhenFinished: false))
+                streamers.append(streamer)
+            }
+            for input in manifest.inputs {
+                try hub.connect(NodePorts(node: "input:\(input.name)", output: input.topic, emits: input.types))
+            }
+            for streamer in streamers { try streamer.connect() }
+        } catch {
+            for streamer in streamers.reversed() { await streamer.shutdown() }
+            throw error
+        }
+        self.streamers = streamers
+    }
+
+    /// Stops gracefully: no new input is accepted, queued inputs are processed, then `run` returns.
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+        feeding.withLock { $0 }?.cancel()
+        hub.close()
+    }
+
+    /// Runs the graph on `feeds` until it has done all their work (or `stop()`).
+    ///
+    /// - Parameters:
+    ///   - onOutput: called with the output's name and each artifact, as they arrive.
+    ///   - onError: called with each `manifold/error` artifact published by a node.
+    /// - Throws: a node's error under the `stop` error policy; `CancellationError` when the
+    ///   task is cancelled (nodes are still shut down).
+    public func run(
+        feeds: [GraphInputFeed],
+        onOutput: @escaping @Sendable (String, Artifact) async -> Void,
+        onError: @escaping @Sendable (Artifact) async -> Void = { _ in }
+    ) async throws -> GraphRunReport {
+        let started = ContinuousClock.now
+        var outputSubscriptions: [(String, Subscription)] = []
+        for output in manifest.outputs {
+            outputSubscriptions.append((output.name, hub.subscribe([TopicPattern(exactly: output.topic)], name: "output:\(output.name)", accepts: output.types)))
+        }
+        let errors = hub.subscribe([TopicPattern(exactly: .errors)], name: "graph:errors")
+        let counts = OutputCounts()
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for streamer in streamers {
+                    group.addTask { _ = try await streamer.run() }
+                }
+                for (name, subscription) in outputSubscriptions {
+                    group.addTask {
+                        for try await artifact in subscription {
+                            counts.state.withLock { $0[name, default: 0] += 1 }
+                            await onOutput(name, artifact)
+                        }
+                    }
+                }
+                group.addTask {
+                    for try await error in errors { await onError(error) }
+                }
+                group.addTask {
+                    try await self.feedAll(feeds)
+                    await self.hub.waitUntilIdle()
+                    self.hub.close()
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            failure = error
+            hub.close()
+        }
+        for streamer in streamers.reversed() { await streamer.shutdown() }
+        if let failure { throw failure }
+        return GraphRunReport(
+            nodes: streamers.map(\.report), hub: hub.statistics, deadLetters: hub.recentDeadLetters,
+            duration: ContinuousClock.now - started, wasStopped: stopped.load(ordering: .relaxed),
+            outputs: counts.state.withLock { $0 })
+    }
+
+    /// Publishes every feed, in a task `stop()` can cancel (a feed may wait on standard input).
+    private func feedAll(_ feeds: [GraphInputFeed]) async throws {
+        let task = Task { try await self.publish(feeds) }
+        let alreadyStopped = feeding.withLock { slot in
+            slot = task
+            return stopped.load(ordering: .relaxed)
+        }
+        if alreadyStopped { task.cancel() }
+        do {
+            try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
+        } catch is CancellationError where stopped.load(ordering: .relaxed) {
+            // Stopped on purpose: what was fed is still processed.
+        }
+    }
+
+    private func publish(_ feeds: [GraphInputFeed]) async throws {
+        for feed in feeds {
+            guard let input = manifest.inputs.first(where: { $0.name == feed.input }) else {
+                throw GraphBuildError(diagnostics: [GraphDiagnostic(
+                    .error, file: manifest.file, path: "$.inputs",
+                    message: "the graph has no input named '\(feed.input)'; it has: \(manifest.inputs.map(\.name).joined(separator: ", "))")])
+            }
+            for await artifact in feed.artifacts {
+                if stopped.load(ordering: .relaxed) || Task.isCancelled { return }
+                try await hub.publish(artifact, to: input.topic)
+            }
+        }
+    }
+}
+
+/// Outputs delivered per graph output, counted by the readers.
+private final class OutputCounts: Sendable {
+    let state = Mutex<[String: Int]>([:])
+}
+
+/// A graph that cannot be built; the diagnostics say why and where.
+public struct GraphBuildError: Error, CustomStringConvertible, Sendable {
+    /// Every problem found.
+    public let diagnostics: [GraphDiagnostic]
+
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Logging
+import Manifold
+import ManifoldJSON
+import ManifoldManifest
+
+/// The outcome of checking a graph manifest: every error and warning, found in one pass,
+/// and, when the manifest could be read, what is needed to build it.
+public struct GraphValidation: Sendable {
+    /// The manifest file.
+    public let file: String
+    /// The manifest, with `${VAR}` references resolved, when it parsed.
+    public let manifest: GraphManifest?
+    /// The plugin of each node and middleware that loaded, by plugin name.
+    public let plugins: [String: LoadedPlugin]
+    /// Everything found, errors first, sorted and without duplicates.
+    public let diagnostics: [GraphDiagnostic]
+
+    /// The errors.
+    public var errors: [GraphDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    /// The warnings.
+    public var warnings: [GraphDiagnostic] { diagnostics.filter { $0.severity == .warning } }
+    /// Whether the graph can be built and run.
+    public var isValid: Bool { manifest != nil && errors.isEmpty }
+}
+
+/// Checks a graph without running any plugin code beyond loading libraries and reading their
+/// descriptors: manifest format, topology, plugins, node configs against their schemas,
+/// node kinds, and the types of every edge.
+public enum GraphValidator {
+    /// Validates the manifest at `path`.
+    ///
+    /// - Parameters:
+    ///   - environment: values for `${NAME}` references; a missing one is an error when
+    ///     `requireEnvironment` is true (running) and a warning otherwise (validating).
+    ///   - loaderOptions: how plugins are found; the manifest's `plugins` paths come first.
+    public static func validate(
+        manifestAt path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        requireEnvironment: Bool = true, loaderOptions: PluginLoaderOptions = PluginLoaderOptions()
+    ) -> GraphValidation {
+        var diagnostics = Set<GraphDiagnostic>()
+        let raw: GraphManifest
+        do {
+            raw = try GraphManifest.load(from: path)
+        } catch {
+            for problem in error.errors { diagnostics.insert(diagnostic(problem, .error)) }
+            return GraphValidation(file: path, manifest: nil, plugins: [:], diagnostics: diagnostics.sorted())
+        }
+        let manifest: GraphManifest
+        do {
+            manifest = try raw.resolvingEnvironment(environment)
+        } catch {
+            for problem in error.errors { diagnostics.insert(diagnostic(problem, requireEnvironment ? .error : .warning)) }
+            manifest = (try? raw.resolvingEnvironment(environment, placeholderForMissing: "unset")) ?? raw
+        }
+        let topology = manifest.checkTopology()
+        for error in topology.errors { diagnostics.insert(diagnostic(error, .error)) }
+        for warning in topology.warnings { diagnostics.insert(diagnostic(warning, .warning)) }
+
+        var options = loaderOptions
+        options.searchPaths = manifest.pluginPaths + loaderOptions.searchPaths
+        let loader = PluginLoader(options: options)
+        var plugins: [String: LoadedPlugin] = [:]
+        func plugin(_ name: String, at jsonPath: String) -> LoadedPlugin? {
+            if let loaded = plugins[name] { return loaded }
+            do {
+                let loaded = try loader.load(named: name)
+                plugins[name] = loaded
+                return loaded
+            } catch let error as PluginLoadError {
+                diagnostics.insert(GraphDiagnostic(.error, file: path, path: jsonPath, message: error.problem, fix: error.fix))
+            } catch {
+                diagnostics.insert(GraphDiagnostic(.error, file: path, path: jsonPath, message: "\(error)"))
+            }
+            return nil
+        }
+
+        for node in manifest.nodes {
+            let nodePath = "$.nodes.\(node.id)"
+            if let generator = plugin(node.plugin, at: "\(nodePath).plugin") {
+                checkKind(generator, expected: .generator, file: path, at: "\(nodePath).plugin", into: &diagnostics)
+                checkConfig(node.config, of: generator, file: path, at: "\(nodePath).config", into: &diagnostics)
+                if node.concurrency > 1 && !generator.descriptor.allowsConcurrentProcessing {
+                    diagnostics.insert(GraphDiagnostic(
+                        .error, file: path, path: "\(nodePath).concurrency",
+                        message: "plugin '\(generator.descriptor.name)' processes one input at a time per instance, but the node asks for \(node.concurrency)",
+                        fix: "set concurrency to 1, or use a plugin built with MANIFOLD_PLUGIN_FLAG_CONCURRENT"))
+                }
+                for (index, layer) in node.middleware.enumerated() {
+                    let layerPath = "\(nodePath).middleware[\(index)]"
+                    guard let middleware = plugin(layer.plugin, at: "\(layerPath).plugin") else { continue }
+                    checkKind(middleware, expected: .middleware, file: path, at: "\(layerPath).plugin", into: &diagnostics)
+                    checkConfig(layer.config, of: middleware, file: path, at: "\(layerPath).config", into: &diagnostics)
+                    if !middleware.descriptor.inputs.intersects(generator.descriptor.inputs) {
+                        diagnostics.insert(GraphDiagnostic(
+                            .error, file: path, path: layerPath,
+                            message: "middleware '\(layer.plugin)' handles \(middleware.descriptor.inputs) but node '\(node.id)' takes \(generator.descriptor.inputs)",
+                            fix: "use a middleware that handles the node's input types"))
+                    }
+                }
+            } else {
+                for (index, layer) in node.middleware.enumerated() {
+                    _ = plugin(layer.plugin, at: "$.nodes.\(node.id).middleware[\(index)].plugin")
+                }
+            }
+        }
+        checkEdgeTypes(manifest, plugins: plugins, file: path, into: &diagnostics)
+        return GraphValidation(file: path, manifest: manifest, plugins: plugins, diagnostics: diagnostics.sorted())
+    }
+
+    private static func diagnostic(_ error: ManifestError, _ severity: GraphDiagnostic.Severity) -> GraphDiagnostic {
+        GraphDiagnostic(severity, file: error.file, path: error.jsonPath, message: error.message, fix: error.fix)
+    }
+
+    private static func checkKind(
+        _ plugin: LoadedPlugin, expected: PluginKind, file: String, at path: String, into diagnostics: inout Set<GraphDiagnostic>
+    ) {
+        guard plugin.descriptor.kind != expected else { return }
+        diagnostics.insert(GraphDiagnostic(
+            .error, file: file, path: path,
+            message: "plugin '\(plugin.descriptor.name)' is a \(plugin.descriptor.kind), not a \(expected)",
+            fix: expected == .middleware
+                ? "list generators as a node's \"plugin\", not in its \"middleware\""
+                : "list middleware in a node's \"middleware\", not as its \"plugin\""))
+    }
+
+    private static func checkConfig(
+        _ config: JSONValue, of plugin: LoadedPlugin, file: String, at path: String, into diagnostics: inout Set<GraphDiagnostic>
+    ) {
+        for violation in plugin.validate(config: config) {
+            diagnostics.insert(GraphDiagnostic(
+                .error, file: file, path: path + violation.path.dropFirst(), message: violation.message,
+                fix: "see the config schema with `manifold inspect \(plugin.manifest?.file ?? plugin.libraryPath)`"))
+        }
+    }
+
+    /// What producers emit on each topic must meet what its consumers accept.
+    private static func checkEdgeTypes(
+        _ manifest: GraphManifest, plugins: [String: LoadedPlugin], file: String, into diagnostics: inout Set<GraphDiagnostic>
+    ) {
+        func types(of end: GraphEdge.End, producing: Bool) -> (name: String, types: ArtifactTypeSet)? {
+            switch end {
+            case .input(let name):
+                guard let input = manifest.inputs.first(where: { $0.name == name }) else { return nil }
+                return ("graph input '\(name)'", input.types)
+            case .output(let name):
+                guard let output = manifest.outputs.first(where: { $0.name == name }) else { return nil }
+                return ("graph output '\(name)'", output.types)
+            case .node(let id):
+                guard let node = manifest.nodes.first(where: { $0.id == id }), let plugin = plugins[node.plugin],
+                    plugin.descriptor.kind == .generator
+                else { return nil }
+                return ("node '\(id)'", producing ? plugin.descriptor.outputs : plugin.descriptor.inputs)
+            }
+        }
+        for edge in manifest.edges() {
+            guard let producer = types(of: edge.producer, producing: true), let consumer = types(of: edge.consumer, producing: false)
+            else { continue }
+            if !producer.types.intersects(consumer.types) {
+                diagnostics.insert(GraphDiagnostic(
+                    .error, file: file, path: edge.consumerPath,
+                    message: "type mismatch on topic '\(edge.topic)': \(producer.name) (\(edge.producerPath)) emits \(producer.types) "
+                        + "but \(consumer.name) accepts \(consumer.types)",
+                    fix: "make the types meet, or put a converting node between them"))
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import ManifoldJSON
+import ManifoldManifest
+import Synchronization
+
+/// Where the loader looks for plugins, and how strict it is.
+public struct PluginLoaderOptions: Sendable {
+    /// Folders holding plugin manifests (`*.json`) and, usually, their libraries.
+    public var searchPaths: [String]
+    /// Further folders to look in for a library a manifest names, after the manifest's own folder.
+    public var libraryPaths: [String]
+    /// Load libraries even when they or their folders are writable by every user.
+    public var allowInsecurePermissions: Bool
+
+    /// Options; `libraryPaths` defaults to `PluginLoader.defaultLibraryPaths`.
+    public init(searchPaths: [String] = [], libraryPaths: [String]? = nil, allowInsecurePermissions: Bool = false) {
+        self.searchPaths = searchPaths
+        self.libraryPaths = libraryPaths ?? PluginLoader.defaultLibraryPaths
+        self.allowInsecurePermissions = allowInsecurePermissions
+    }
+}
+
+/// One entry of `PluginLoader.discover()`: a plugin found in the search paths, loaded, or
+/// the reason it cannot be.
+public struct DiscoveredPlugin: Sendable {
+    /// The manifest (or library, when it has none) that was found.
+    public let file: String
+    /// The plugin, when it loaded.
+    public let plugin: LoadedPlugin?
+    /// Why it did not load.
+    public let error: (any Error)?
+}
+
+/// Finds plugins, opens their libraries, and checks each against its manifest.
+///
+/// Loading one plugin twice (two nodes) opens its library once; every node gets its own
+/// instance from the same `LoadedPlugin`.
+public final class PluginLoader: Sendable {
+    /// The loader's settings.
+    public let options: PluginLoaderOptions
+    private let cache = Mutex<[String: LoadedPlugin]>([:])
+
+    /// Makes a loader.
+    public init(options: PluginLoaderOptions = PluginLoaderOptions()) {
+        self.options = options
+    }
+
+    /// The folder of the running executable (bundled plugins are built beside `manifold`),
+    /// then the folders in `MANIFOLD_LIBRARY_PATH` (colon-separated).
+    public static var defaultLibraryPaths: [String] {
+        var paths: [String] = []
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            paths.append((executable as NSString).deletingLastPathComponent)
+        }
+        if let extra = ProcessInfo.processInfo.environment["MANIFOLD_LIBRARY_PATH"] {
+            paths += extra.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+        return paths
+    }
+
+    // MARK: Finding
+
+    /// Every plugin manifest in the search paths, each loaded or with the reason it is broken.
+    public func discover() -> [DiscoveredPlugin] {
+        var found: [DiscoveredPlugin] = []
+        for file in manifestFiles() {
+            do {
+                found.append(DiscoveredPlugin(file: file, plugin: try load(manifestAt: file), error: nil))
+            } catch {
+                found.append(DiscoveredPlugin(file: file, plugin: nil, error: error))
+            }
+        }
+        return found
+    }
+
+    /// Loads the plugin whose manifest has this name.
+    ///
+    /// - Throws: `PluginLoadError.Kind.notFound` listing the plugins that do exist, or any
+    ///   error of `load(manifestAt:)`.
+    public func load(named name: String) throws -> LoadedPlugin {
+        var known: [String] = []
+        for file in manifestFiles() {
+            guard let manifestName = Self.peekName(file) else { continue }
+            if manifestName == name { return try load(manifestAt: file) }
+            known.append(manifestName)
+        }
+        let searched = options.searchPaths.isEmpty ? "(no search paths)" : options.searchPaths.joined(separator: ", ")
+        throw PluginLoadError(
+            file: name, kind: .notFound,
+            problem: "no plugin named '\(name)' in \(searched)"
+                + (known.isEmpty ? "" : "; found: \(known.sorted().joined(separator: ", "))"),
+            fix: "check the name, or add the folder holding \(name).json to the graph's \"plugins\" paths")
+    }
+
+    /// Loads the plugin a manifest describes and checks the library against it.
+    public func load(manifestAt path: String) throws -> LoadedPlugin {
+        let manifest: PluginManifest
+        do {
+            manifest = try PluginManifest.load(from: path)
+        } catch {
+            throw PluginLoadError(
+                file: path, kind: .manifestInvalid, problem: "the plugin manifest is invalid:\n    \(error)",
+                fix: "correct the manifest; manifests/schema/plugin.schema.json describes the format")
+        }
+        let library = try resolveLibrary(manifest.library, manifestPath: path)
+        return try load(library: library, manifest: manifest)
+    }
+
+    /// Loads a library directly, with the manifest beside it when one names it.
+    public func load(libraryAt path: String) throws -> LoadedPlugin {
+        let absolute = Self.absolute(path)
+        let folder = (absolute as NSString).deletingLastPathComponent
+        let fileName = (absolute as NSString).lastPathComponent
+        let beside = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for candidate in beside.sorted() where candidate.hasSuffix(".json") {
+            let manifestPath = (folder as NSString).appendingPathComponent(candidate)
+            if let manifest = try? PluginManifest.load(from: manifestPath),
+                (manifest.library as NSString).lastPathComponent == fileName
+            {
+                return try load(library: absolute, manifest: manifest)
+            }
+        }
+        return try load(library: absolute, manifest: nil)
+    }
+
+    // MARK: Loading
+
+    private func load(library path: String, manifest: PluginManifest?) throws -> LoadedPlugin {
+        let key = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { Self.absolute($0) } ?? path
+        if let cached = cache.withLock({ $0[key] }) {
+            if let manifest, cached.manifest?.file != manifest.file {
+                try ManifestCheck.verify(descriptor: cached.descriptor, sha256: cached.sha256, against: manifest, library: path)
+            }
+            return cached
+        }
+        let (vtable, descriptor, digest) = try LoadedPlugin.open(
+            library: path, allowInsecurePermissions: options.allowInsecurePermissions)
+        if let manifest {
+            try ManifestCheck.verify(descriptor: descriptor, sha256: digest, against: manifest, library: path)
+        }
+        let plugin = LoadedPlugin(libraryPath: path, descriptor: descriptor, manifest: manifest, sha256: digest, vtable: vtable)
+        return cache.withLock { cache in
+            if let raced = cache[key] { return raced }
+            cache[key] = plugin
+            return plugin
+        }
+    }
+
+    private func resolveLibrary(_ library: String, manifestPath: String) throws -> String {
+        if library.hasPrefix("/") {
+            try LibraryFile.checkExists(library)
+            return library
+        }
+        let manifestFolder = (Self.absolute(manifestPath) as NSString).deletingLastPathComponent
+        let folders = [manifestFolder] + options.libraryPaths
+        for folder in folders {
+            let candidate = ((folder as NSString).appendingPathComponent(library) as NSString).standardizingPath
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        throw PluginLoadError(
+            file: manifestPath, kind: .fileMissing,
+            problem: "the library '\(library)' named by the manifest is in none of: \(folders.joined(separator: ", "))",
+            fix: "build it (swift build builds the bundled plugins), put it beside the manifest, or add its folder to MANIFOLD_LIBRARY_PATH")
+    }
+
+    private func manifestFiles() -> [String] {
+        var files: [String] = []
+        for folder in options.searchPaths {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for entry in entries.sorted() where entry.hasSuffix(".json") {
+                files.append((Self.absolute(folder) as NSString).appendingPathComponent(entry))
+            }
+        }
+        return files
+    }
+
+    /// The "name" of a JSON file, without validating the rest (to find a plugin by name).
+    private static func peekName(_ file: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: file), let json = try? JSONValue(parsing: data) else { return nil }
+        return json["name"]?.stringValue
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+}

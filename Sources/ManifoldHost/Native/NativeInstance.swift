@@ -1,0 +1,162 @@
+import CManifoldABI
+import Foundation
+import Logging
+import Manifold
+import ManifoldNativeBridge
+import ManifoldJSON
+import Synchronization
+
+/// One instance of a native plugin: made by the plugin's `create`, driven by `process`,
+/// ended by `shutdown` then `destroy`, exactly once.
+final class NativeInstance: @unchecked Sendable {
+    let plugin: LoadedPlugin
+    let node: String
+    private let instance: UnsafeMutableRawPointer?
+    private let host: HostServices
+    private let ended = Mutex(false)
+
+    /// Calls the plugin's `create` with the node's config.
+    ///
+    /// - Throws: `PluginLoadError` with the plugin's own reason when `create` fails.
+    init(plugin: LoadedPlugin, node: String, config: JSONValue, logger: Logger) throws {
+        self.plugin = plugin
+        self.node = node
+        self.host = HostServices(node: node, logger: logger)
+        let configText = config.jsonText
+        var created: UnsafeMutableRawPointer?
+        let capacity = 1024
+        var error = [CChar](repeating: 0, count: capacity)
+        let descriptor = plugin.vtable
+        let host = self.host
+        let status = configText.withCString { text in
+            error.withUnsafeMutableBufferPointer { buffer in
+                descriptor.pointee.create(
+                    descriptor, manifold_str(data: text, length: strlen(text)), UnsafePointer(host.table), &created,
+                    buffer.baseAddress, capacity)
+            }
+        }
+        guard status == MANIFOLD_OK, let created else {
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw PluginLoadError(
+                file: plugin.libraryPath, kind: .createFailed,
+                problem: "plugin '\(plugin.descriptor.name)' refused to create node '\(node)': "
+                    + (reason.isEmpty ? "status \(status) and no reason given" : reason),
+                fix: "check the node's config against `manifold inspect \(plugin.libraryPath)`")
+        }
+        self.instance = created
+    }
+
+    /// Runs one input through the plugin and publishes what it emits; for a middleware,
+    /// runs the downstream chain whenever the plugin calls `next`.
+    func process(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext?) async throws {
+        let call = NativeCall(node: node, input: input, allowsNext: next != nil)
+        let descriptor = plugin.vtable
+        let instance = self.instance
+        try await withTaskCancellationHandler {
+            descriptor.pointee.process(instance, call.inputView.pointer, call.call)
+            var failure: (any Error)?
+            while true {
+                for event in await call.takeEvents() {
+                    switch event {
+                    case .output(let artifact):
+                        guard failure == nil else { continue }
+                        do {
+                            try await context.emit(artifact)
+                        } catch {
+                            // Keep waiting for `complete`: the plugin may still use the call.
+                            failure = error
+                            call.cancel()
+                        }
+                    case .next(let artifact, let handler):
+                        await runDownstream(artifact, handler: handler, call: call, context: context, next: next)
+                    case .complete(let status, let message):
+                        if let failure { throw failure }
+                        try Self.check(status: status, message: message, plugin: plugin.descriptor.name)
+                        return
+                    }
+                }
+            }
+        } onCancel: {
+            call.cancel()
+        }
+    }
+
+    private func runDownstream(
+        _ artifact: Artifact, handler: manifold_next_handler, call: NativeCall, context: ProcessingContext,
+        next: MiddlewareNext?
+    ) async {
+        var downstream = context
+        if let onEmit = handler.on_emit {
+            // The plugin's pointer is only passed back to the plugin; carried as an address.
+            let userData = UInt(bitPattern: handler.user_data)
+            downstream = context.interceptingEmits { output, emit in
+                let view = NativeArtifactView(output)
+                let status = onEmit(UnsafeMutableRawPointer(bitPattern: userData), view.pointer)
+                for forwarded in call.takeLeadingOutputs() { try await emit(forwarded) }
+                if status == MANIFOLD_CANCELLED { throw CancellationError() }
+            }
+        }
+        var status = MANIFOLD_OK
+        var message = ""
+        do {
+            guard let next else { throw NativeArtifactError(reason: "a generator called next") }
+            try await next(artifact, downstream)
+        } catch is CancellationError {
+            status = MANIFOLD_CANCELLED
+            message = "cancelled"
+        } catch {
+            status = MANIFOLD_ERROR
+            message = "\(error)"
+        }
+        message.withCString { text in
+            handler.on_complete?(handler.user_data, status, manifold_str(data: text, length: strlen(text)))
+        }
+    }
+
+    private static func check(status: manifold_status, message: String, plugin: String) throws {
+        switch status {
+        case MANIFOLD_OK: return
+        case MANIFOLD_CANCELLED: throw CancellationError()
+        default: throw NativePluginError(plugin: plugin, status: status, message: message)
+        }
+    }
+
+    /// Calls `shutdown`, waits for its `done`, then `destroy`. Later calls do nothing.
+    func end() async {
+        let first = ended.withLock { ended in
+            defer { ended = true }
+            return !ended
+        }
+        guard first, let instance else { return }
+        let descriptor = plugin.vtable
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let box = Unmanaged.passRetained(ContinuationBox(continuation)).toOpaque()
+            descriptor.pointee.shutdown(instance, shutdownDone, box)
+        }
+        descriptor.pointee.destroy(instance)
+    }
+}
+
+/// A plugin's call ended with an error status.
+public struct NativePluginError: Error, CustomStringConvertible {
+    /// The plugin's name.
+    public let plugin: String
+    /// The status it returned.
+    public let status: Int32
+    /// Its error text.
+    public let message: String
+
+    public var description: String {
+        "plugin '\(plugin)' failed (status \(status)): \(message.isEmpty ? "no reason given" : message)"
+    }
+}
+
+private final class ContinuationBox {
+    let continuation: UnsafeContinuation<Void, Never>
+    init(_ continuation: UnsafeContinuation<Void, Never>) { self.continuation = continuation }
+}
+
+private let shutdownDone: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
+    guard let context else { return }
+    Unmanaged<ContinuationBox>.fromOpaque(context).takeRetainedValue().continuation.resume()
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Manifold
+import ManifoldHost
+import ManifoldJSON
+import ManifoldManifest
+import Synchronization
+
+/// `manifold run`: build a graph, feed it, stream its outputs.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a graph: feed its input, stream its outputs as they arrive.",
+        discussion: """
+            Input comes from --input (repeatable: one artifact each), --input-file, or standard
+            input (all of it as one artifact, or with --lines each line as it arrives). Exits 0 on success, 1 when a node failed or the
+            graph is invalid, 124 on --timeout, and 130 after a graceful stop on Ctrl-C (a
+            second Ctrl-C stops at once).
+
+            Examples:
+              manifold run Examples/pipeline.json --input "hello world"
+              echo "a b c" | manifold run Examples/fan-out.json --output json
+              manifold run Examples/middleware.json --input-file notes.txt --stats
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "The graph manifest.")
+    var graph: String
+
+    @Option(name: .customLong("input"), help: "Text to feed (repeatable; each is one artifact).")
+    var inputs: [String] = []
+
+    @Option(name: .customLong("input-file"), help: "A file whose contents are one artifact (repeatable).")
+    var inputFiles: [String] = []
+
+    @Flag(help: "Feed each line of standard input as its own artifact, as it arrives.")
+    var lines = false
+
+    @Option(name: .customLong("to"), help: "The graph input to feed (default: the graph's only, or first, input).")
+    var target: String?
+
+    @Option(help: "How to print outputs: text (payloads as they stream) or json (one JSON object per line).")
+    var output: OutputFormat = .text
+
+    @Option(help: "Stop after this many seconds (exit 124).")
+    var timeout: Double?
+
+    @Flag(help: "Print per-node and per-topic counts and timings at the end (stderr).")
+    var stats = false
+
+    @Flag(help: "Load plugins even if they or their folder are writable by every user.")
+    var allowInsecurePlugins = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let logger = try global.makeLogger()
+        let validation = GraphValidator.validate(
+            manifestAt: graph,
+            loaderOptions: PluginLoaderOptions(searchPaths: PluginPaths.defaults, allowInsecurePermissions: allowInsecurePlugins))
+        for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
+        guard validation.isValid, let manifest = validation.manifest else {
+            Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")
+            throw ExitCode(1)
+        }
+        let feed = try makeFeed(manifest)
+        let graphRun: GraphRun
+        do {
+            graphRun = try await GraphRun(validation: validation, logger: logger)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        let printer = OutputPrinter(format: output)
+        let interruption = Interruption()
+        let runTask = Task {
+            try await graphRun.run(
+                feeds: [feed], onOutput: { name, artifact in printer.print(artifact, output: name) },
+                onError: { error in
+                    let node = error.metadata[MetadataKey.errorNode] ?? error.origin ?? "?"
+                    let message = (try? JSONValue(parsing: error.payload))?["message"]?.stringValue ?? error.text
+                    Terminal.error("error: node '\(node)': \(message)")
+                })
+        }
+        let signals = interruption.install(
+            onFirst: {
+                Terminal.error("\nstopping: finishing queued work (Ctrl-C again to stop at once)")
+                graphRun.stop()
+            },
+            onSecond: { runTask.cancel() })
+        let timer = timeout.map { seconds in
+            Task {
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                interruption.timedOut.store(true, ordering: .relaxed)
+                runTask.cancel()
+            }
+        }
+        defer {
+            timer?.cancel()
+            signals.cancel()
+        }
+        let report: GraphRunReport
+        do {
+            report = try await runTask.value
+        } catch {
+            printer.finish()
+            if interruption.timedOut.load(ordering: .relaxed) {
+                Terminal.error("error: timed out after \(timeout ?? 0) s; nodes were shut down")
+                throw ExitCode(124)
+            }
+            if error is CancellationError {
+                Terminal.error("stopped")
+                throw ExitCode(130)
+            }
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        printer.finish()
+        RunSummary.report(report, stats: stats)
+        if report.wasStopped { throw ExitCode(130) }
+        if report.failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The artifacts to feed, from the options or standard input.
+    private func makeFeed(_ manifest: GraphManifest) throws -> GraphInputFeed {
+        guard let input = manifest.inputs.first(where: { target == nil || $0.name == target }) else {
+            let known = manifest.inputs.map(\.name).joined(separator: ", ")
+            throw ValidationError(
+                target.map { "the graph has no input '\($0)'; it has: \(known.isEmpty ? "none" : known)" }
+                    ?? "the graph declares no inputs; add one under \"inputs\"")
+        }
+        let type = input.types.types.first { !$0.isWildcard } ?? .plainText
+        var texts: [Data] = inputs.map { Data($0.utf8) }
+        for file in inputFiles {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read --input-file \(file): it does not exist or is not readable")
+            }
+            texts.append(data)
+        }
+        if lines {
+            return GraphInputFeed(input: input.name, stream: StandardInputLines.stream(type: type))
+        }
+        if texts.isEmpty {
+            guard isatty(0) == 0 else {
+                throw ValidationError("no input: give --input TEXT, --input-file FILE, or pipe text on standard input")
+            }
+            texts.append(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        let artifacts = texts.map { Artifact(type: type, payload: $0, origin: nil) }
+        return GraphInputFeed(input: input.name, artifacts: artifacts)
+    }
+}
+
+/// Ctrl-C handling: the first asks for a graceful stop, the second cancels.
+final class Interruption: Sendable {
+    let timedOut = Atomic<Bool>(false)
+    private let count = Atomic<Int>(0)
+
+    /// Replaces the default SIGINT action until the returned source is cancelled.
+    func install(onFirst: @escaping @Sendable () -> Void, onSecond: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [self] in
+            if count.add(1, ordering: .relaxed).newValue == 1 { onFirst() } else { onSecond() }
+        }
+        source.resume()
+        return source
+    }
+}

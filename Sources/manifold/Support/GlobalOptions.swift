@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Options every subcommand takes: how much to log.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Log more (same as --log-level debug).")
+    var verbose = false
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (default: warning).")
+    var logLevel: String?
+
+    /// Installs a stderr log handler at the chosen level and returns a logger.
+    func makeLogger(label: String = "manifold") throws -> Logger {
+        let level: Logger.Level
+        if let logLevel {
+            guard let parsed = Logger.Level(rawValue: logLevel.lowercased()) else {
+                throw ValidationError("unknown --log-level '\(logLevel)'; use trace, debug, info, notice, warning, error or critical")
+            }
+            level = parsed
+        } else {
+            level = verbose ? .debug : .warning
+        }
+        LoggingBootstrap.once(level: level)
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// swift-log may be bootstrapped once per process.
+enum LoggingBootstrap {
+    nonisolated(unsafe) private static var done = false
+    private static let lock = NSLock()
+
+    static func once(level: Logger.Level) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Manifold
+import ManifoldJSON
+import Synchronization
+
+/// Prints a graph's outputs as they arrive.
+///
+/// Text mode writes each payload on its own line, except `chat/delta` artifacts, which are
+/// fragments of one message and are written as they come, without a line break, so a
+/// model's answer appears token by token. JSON mode writes one object per artifact per line.
+final class OutputPrinter: Sendable {
+    private let format: RunCommand.OutputFormat
+    private let midLine = Mutex(false)
+    private let progress = Mutex((count: 0, shown: false))
+    private let showsProgress: Bool
+
+    init(format: RunCommand.OutputFormat) {
+        self.format = format
+        // Progress goes to stderr only when stdout is redirected, so the two never interleave.
+        self.showsProgress = Terminal.stderrIsTerminal && isatty(1) == 0
+    }
+
+    func print(_ artifact: Artifact, output: String) {
+        switch format {
+        case .json:
+            Terminal.output(Self.json(artifact, output: output).jsonText + "\n")
+        case .text:
+            if artifact.type.accepts(.chatDelta) || artifact.type == .chatDelta {
+                Terminal.output(Self.deltaText(artifact))
+                midLine.withLock { $0 = true }
+            } else {
+                let wasMidLine = midLine.withLock { state in
+                    defer { state = false }
+                    return state
+                }
+                Terminal.output((wasMidLine ? "\n" : "") + Self.displayText(artifact) + "\n")
+            }
+        }
+        if showsProgress {
+            let count = progress.withLock { state in
+                state.count += 1
+                state.shown = true
+                return state.count
+            }
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(count) output(s)".utf8))
+        }
+    }
+
+    /// Ends a half-written line and clears the progress line.
+    func finish() {
+        if midLine.withLock({ $0 }) { Terminal.output("\n") }
+        if progress.withLock({ $0.shown }) { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    static func json(_ artifact: Artifact, output: String) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "output": .string(output),
+            "id": .string(artifact.id.rawValue),
+            "type": .string(artifact.type.description),
+            "metadata": .object(artifact.metadata.mapValues { .string($0) }),
+            "createdAt": .string(ISO8601DateFormatter().string(from: artifact.createdAt)),
+        ]
+        if let origin = artifact.origin { object["origin"] = .string(origin) }
+        if let correlation = artifact.correlationID { object["correlationID"] = .string(correlation) }
+        if let json = try? JSONValue(parsing: artifact.payload), artifact.type.suffix == "json" || artifact.type.subtype == "json"
+            || artifact.type.type == "chat" || artifact.type.type == "tool"
+        {
+            object["payload"] = json
+        } else if let text = String(data: artifact.payload, encoding: .utf8) {
+            object["text"] = .string(text)
+        } else {
+            object["base64"] = .string(artifact.payload.base64EncodedString())
+        }
+        return .object(object)
+    }
+
+    /// A delta's text: the `text` member of a JSON delta, or the payload as text.
+    private static func deltaText(_ artifact: Artifact) -> String {
+        if let json = try? JSONValue(parsing: artifact.payload), let text = json["text"]?.stringValue { return text }
+        return artifact.text
+    }
+
+    /// A chat message's content, or the payload as text.
+    private static func displayText(_ artifact: Artifact) -> String {
+        if artifact.type == .chatMessage, let json = try? JSONValue(parsing: artifact.payload),
+            let content = json["content"]?.stringValue
+        {
+            return content
+        }
+        return artifact.text
+    }
+}

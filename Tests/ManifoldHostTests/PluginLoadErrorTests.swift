@@ -1,0 +1,169 @@
+import Foundation
+import ManifoldHost
+import Testing
+
+/// Every way loading a plugin can fail gives an error that names the file, the problem and the fix.
+@Suite("Plugin load errors")
+struct PluginLoadErrorTests {
+    let loader = PluginLoader(options: PluginLoaderOptions(libraryPaths: []))
+
+    private func loadError(_ body: () throws -> LoadedPlugin) -> PluginLoadError? {
+        do {
+            _ = try body()
+            return nil
+        } catch let error as PluginLoadError {
+            return error
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+            return nil
+        }
+    }
+
+    @Test func missingFile() throws {
+        let error = try #require(loadError { try loader.load(libraryAt: "/nonexistent/libnothing.so") })
+        #expect(error.kind == .fileMissing)
+        #expect(error.file == "/nonexistent/libnothing.so")
+        #expect(error.description.contains("does not exist"))
+        #expect(error.description.contains("fix:"))
+    }
+
+    @Test func notAnELFFile() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let path = folder + "/libtext.so"
+        try "just text, not a library".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = try #require(loadError { try loader.load(libraryAt: path) })
+        #expect(error.kind == .notELF)
+        #expect(error.description.contains("not an ELF shared library"))
+    }
+
+    @Test func wrongArchitecture() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let path = folder + "/libarm.so"
+        // A 64-bit ELF header for AArch64 (e_machine 183): the host must refuse before dlopen.
+        var header = [UInt8](repeating: 0, count: 64)
+        header[0...3] = [0x7f, 0x45, 0x4c, 0x46]
+        header[4] = 2
+        header[5] = 1
+        header[16] = 3
+        header[18] = 183
+        try Data(header).write(to: URL(fileURLWithPath: path))
+        let error = try #require(loadError { try loader.load(libraryAt: path) })
+        #expect(error.kind == .wrongArchitecture)
+        #expect(error.description.contains("AArch64"))
+        #expect(error.description.contains("rebuild the plugin for this machine"))
+    }
+
+    @Test func missingDependency() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let dependency = try HostTestSupport.compileC("int helper_value(void) { return 42; }", named: "helperdep", in: folder)
+        var options = TestPluginSource.Options()
+        options.name = "needsdep"
+        let plugin = try HostTestSupport.compileC(
+            TestPluginSource.generator(options) + "\nint helper_value(void);\nint use_helper(void) { return helper_value(); }\n",
+            named: "needsdep", in: folder, flags: ["-L", folder, "-lhelperdep", "-Wl,-rpath,\(folder)"])
+        try FileManager.default.removeItem(atPath: dependency)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .missingDependency)
+        #expect(error.description.contains("libhelperdep.so"))
+        #expect(error.description.contains("ldd"))
+    }
+
+    @Test func missingEntrySymbol() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        var options = TestPluginSource.Options()
+        options.entryName = "some_other_entry"
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "noentry", in: folder)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .missingEntrySymbol)
+        #expect(error.description.contains("does not export manifold_plugin_entry"))
+        #expect(error.description.contains("public"))
+    }
+
+    @Test func entryReturnsNull() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        var options = TestPluginSource.Options()
+        options.entryReturnsNull = true
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "refuses", in: folder)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .entryRefused)
+        #expect(error.description.contains("returned NULL"))
+    }
+
+    @Test func abiMinorTooNew() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        var options = TestPluginSource.Options()
+        options.abi = "MANIFOLD_ABI_MAKE_VERSION(1, 9)"
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "toonew", in: folder)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .abiTooNew)
+        #expect(error.description.contains("built against ABI 1.9, this host supports up to 1.0"))
+        #expect(error.description.contains("rebuild the plugin against this host's header or upgrade the host"))
+    }
+
+    @Test func abiMajorMismatch() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        var options = TestPluginSource.Options()
+        options.abi = "MANIFOLD_ABI_MAKE_VERSION(2, 0)"
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "major2", in: folder)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .abiMajorMismatch)
+        #expect(error.description.contains("ABI 2.0"))
+        #expect(error.description.contains("upgrade the host"))
+    }
+
+    @Test func structSizeTooSmall() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        var options = TestPluginSource.Options()
+        options.structSize = "16"
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "small", in: folder)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .structTooSmall)
+        #expect(error.description.contains("struct_size is 16 bytes"))
+    }
+
+    @Test func malformedDescriptorType() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        var options = TestPluginSource.Options()
+        options.outputs = "\"text\""
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "badtype", in: folder)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .malformedDescriptor)
+        #expect(error.description.contains("malformed output type"))
+    }
+
+    @Test func worldWritableLibraryIsRefusedUnlessAllowed() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(), named: "open", in: folder)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: plugin)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .insecurePermissions)
+        #expect(error.description.contains("writable by every user"))
+        #expect(error.description.contains("chmod o-w"))
+        let permissive = PluginLoader(options: PluginLoaderOptions(libraryPaths: [], allowInsecurePermissions: true))
+        #expect(try permissive.load(libraryAt: plugin).descriptor.name == "test")
+    }
+
+    @Test func createFailureCarriesThePluginsReason() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        var options = TestPluginSource.Options()
+        options.createFails = true
+        let path = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "nocreate", in: folder)
+        let plugin = try loader.load(libraryAt: path)
+        do {
+            _ = try plugin.makeGenerator(node: "worker", config: ["answer": 42], logger: .init(label: "test"))
+            Issue.record("create should have failed")
+        } catch let error as PluginLoadError {
+            #expect(error.kind == .createFailed)
+            #expect(error.description.contains("refused to create node 'worker'"))
+            #expect(error.description.contains("the test plugin always refuses (config was {\"answer\":42})"))
+        }
+    }
+
+    @Test func unknownPluginNameListsKnownOnes() throws {
+        let named = PluginLoader(options: PluginLoaderOptions(searchPaths: [HostTestSupport.bundledManifests]))
+        let error = try #require(loadError { try named.load(named: "uppercsae") })
+        #expect(error.kind == .notFound)
+        #expect(error.description.contains("no plugin named 'uppercsae'"))
+        #expect(error.description.contains("uppercase"))
+    }
+}
