@@ -1,0 +1,54 @@
+/// A JSON Schema (draft 2020-12 subset) parsed once and used to validate many values.
+///
+/// Supported keywords: `type` (one or several; `integer` accepts `2.0`), `enum`, `const`,
+/// `properties`, `required`, `additionalProperties` (boolean or schema), `patternProperties`,
+/// `propertyNames`, `minProperties`, `maxProperties`, `dependentRequired`, `items`,
+/// `prefixItems`, `minItems`, `maxItems`, `uniqueItems`, `contains`, `minContains`,
+/// `maxContains`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`,
+/// `minLength` and `maxLength` (counted in Unicode scalars), `pattern`, `allOf`, `anyOf`,
+/// `oneOf`, `not`, `if`/`then`/`else`, and `$ref` to local JSON pointers (`#`,
+/// `#/$defs/NAME`, `#/definitions/NAME`, `#/properties/a/items`). Annotations (`title`,
+/// `description`, `default`, `examples`, `format`, `$schema`, `$id`, `$comment`, …) are
+/// accepted and ignored; `format` is not checked.
+///
+/// Unknown keywords are refused by default, with a suggestion ("unknown keyword 'propertes';
+/// did you mean 'properties'?"), because a misspelt keyword would otherwise silently validate
+/// nothing; names starting with `x-` are left for vendor extensions. Keywords that would
+/// change validation but are not implemented (`unevaluatedProperties`, `dependentSchemas`,
+/// `$dynamicRef`, …) are always refused.
+public struct JSONSchema: Sendable {
+    /// The schema document as given.
+    public let source: JSONValue
+    let root: SchemaNode
+    /// Every subschema by JSON pointer, for `$ref`.
+    let table: [String: SchemaNode]
+
+    /// Parses and checks a schema.
+    ///
+    /// - Parameter allowUnknownKeywords: accept and ignore keywords this validator does not
+    ///   know (for schemas written for other tools).
+    /// - Throws: `SchemaError` listing every problem, each at its path in the schema.
+    public init(_ source: JSONValue, allowUnknownKeywords: Bool = false) throws(SchemaError) {
+        var parser = SchemaParser(document: source, allowUnknownKeywords: allowUnknownKeywords)
+        let root = parser.parseDocument()
+        guard parser.problems.isEmpty else { throw SchemaError(problems: parser.problems) }
+        self.source = source
+        self.root = root
+        self.table = parser.table
+    }
+
+    /// Every way `value` fails the schema, in a stable order; empty when it is valid.
+    ///
+    /// - Parameter redactedPaths: paths (relative to `value`, starting with `$`) whose values
+    ///   must not appear in messages, e.g. values substituted from the environment; messages
+    ///   show `***` instead.
+    public func validate(_ value: JSONValue, redacting redactedPaths: Set<String> = []) -> [SchemaViolation] {
+        let validator = SchemaValidator(table: table, redactedPaths: redactedPaths)
+        return validator.validate(value, against: root, at: JSONPath.root)
+    }
+
+    /// Whether `value` is valid.
+    public func accepts(_ value: JSONValue) -> Bool {
+        validate(value).isEmpty
+    }
+}

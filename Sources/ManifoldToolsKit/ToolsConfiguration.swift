@@ -1,0 +1,51 @@
+import ManifoldJSON
+
+/// The config of a `tools` node, decoded from its `config` JSON.
+///
+/// ```json
+/// {"libraryPaths": ["/opt/tools/lib"],
+///  "tools": [{"name": "pow", "description": "x raised to the power y",
+///             "library": "libm.so.6", "symbol": "pow", "signature": "double(double x, double y)"}]}
+/// ```
+public struct ToolsConfiguration: Decodable, Sendable {
+    /// The tools, each a C function in a shared library.
+    public var tools: [ToolSpec]
+    /// Folders searched first for a library given by bare or relative name.
+    public var libraryPaths: [String]?
+
+    /// Creates a configuration.
+    public init(tools: [ToolSpec], libraryPaths: [String]? = nil) {
+        self.tools = tools
+        self.libraryPaths = libraryPaths
+    }
+}
+
+/// One tool: which C function to call and how the model sees it.
+public struct ToolSpec: Decodable, Sendable, Hashable {
+    /// The name the model calls it by (`[A-Za-z0-9_-]`, at most 64 characters).
+    public var name: String
+    /// What it does; the model reads this. Defaults to the C signature.
+    public var description: String?
+    /// The library: an absolute path, a name the dynamic loader finds (`libm.so.6`), or a
+    /// file in one of `libraryPaths` or beside the running executable.
+    public var library: String
+    /// The exported C symbol.
+    public var symbol: String
+    /// The C signature with parameter names, e.g. `double(double x, double y)`.
+    public var signature: String
+    /// The JSON Schema offered to the model; the signature's `argumentsSchema` when absent.
+    public var parameters: JSONValue?
+
+    /// Creates a tool description.
+    public init(
+        name: String, description: String? = nil, library: String, symbol: String, signature: String,
+        parameters: JSONValue? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.library = library
+        self.symbol = symbol
+        self.signature = signature
+        self.parameters = parameters
+    }
+}

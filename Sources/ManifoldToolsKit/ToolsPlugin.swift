@@ -1,0 +1,153 @@
+import Manifold
+import ManifoldFFI
+import ManifoldJSON
+import ManifoldPluginKit
+
+/// `tools`: runs C functions from shared libraries as tools, through libffi.
+///
+/// Every tool is bound when the node is created, so a wrong signature, library or symbol
+/// fails `create` with a message naming the tool. A `tool/call` gets a `tool/result`: the
+/// value, or `isError: true` with a message the model can act on (wrong argument types or
+/// counts, values out of range, an unknown tool); a call never crashes the node. A
+/// `tool/list` gets one `tool/catalog` with every tool's name, description and schema.
+///
+/// C functions run synchronously on the calling thread; keep tools short.
+public struct ToolsPlugin: GeneratorPlugin {
+    /// The config type.
+    public typealias Configuration = ToolsConfiguration
+
+    /// The descriptor: name `tools`, its ports and config schema.
+    public static let info = PluginInfo(
+        name: "tools", version: "1.0.0",
+        summary: "Runs C functions from shared libraries as tools (libffi); answers tool/call and tool/list.",
+        ports: PortTypes(inputs: [.toolCall, ToolArtifacts.toolList], outputs: [.toolResult, ToolArtifacts.toolCatalog]),
+        configSchema: ToolsConfigSchema.schema,
+        allowsConcurrentProcessing: true)
+
+    private let tools: [BoundTool]
+    private let byName: [String: BoundTool]
+    private let counts = ToolsStatistics()
+    private let log: @Sendable (PluginHost.LogLevel, String) -> Void
+
+    /// Makes the plugin for a node.
+    public init(configuration: Configuration, host: PluginHost) throws {
+        try self.init(configuration: configuration, log: { level, message in host.log(level, message) })
+    }
+
+    /// Makes the plugin in-process, binding every tool.
+    ///
+    /// - Parameters:
+    ///   - executableDirectory: the last folder searched for bare library names; the running
+    ///     executable's folder by default.
+    ///   - log: receives the shutdown report.
+    /// - Throws: `ConfigurationError` naming `config.tools[i]`, the tool and the fix.
+    public init(
+        configuration: Configuration, executableDirectory: String? = nil,
+        log: @escaping @Sendable (PluginHost.LogLevel, String) -> Void = { _, _ in }
+    ) throws {
+        guard !configuration.tools.isEmpty else {
+            throw ConfigurationError(message: "config.tools is empty: list at least one tool")
+        }
+        let resolver = LibraryResolver(
+            searchPaths: configuration.libraryPaths ?? [],
+            executableDirectory: executableDirectory ?? LibraryResolver.currentExecutableDirectory)
+        var tools: [BoundTool] = []
+        var byName: [String: BoundTool] = [:]
+        for (index, spec) in configuration.tools.enumerated() {
+            guard byName[spec.name] == nil else {
+                throw ConfigurationError(
+                    message: "config.tools[\(index)] ('\(spec.name)'): the name is used twice; tool names must be unique")
+            }
+            let tool = try BoundTool.bind(spec, index: index, resolver: resolver)
+            tools.append(tool)
+            byName[tool.name] = tool
+        }
+        self.tools = tools
+        self.byName = byName
+        self.log = log
+    }
+
+    /// The tools' names, in config order.
+    public var toolNames: [String] { tools.map(\.name) }
+
+    /// The catalog entries, as a `tool/catalog` carries them.
+    public var catalog: [JSONValue] { tools.map(\.catalogEntry) }
+
+    /// Answers a `tool/call` with a `tool/result`, or a `tool/list` with a `tool/catalog`.
+    ///
+    /// - Throws: `ToolsError` only for inputs no result can answer (no id or name, another type).
+    public func process(_ input: Artifact, context: ProcessingContext) async throws {
+        if ArtifactType.toolCall.accepts(input.type) {
+            let call: ToolCallRequest
+            do {
+                call = try ToolArtifacts.call(in: input)
+            } catch {
+                counts.update { $0.rejectedInputs += 1 }
+                throw error
+            }
+            try await context.emit(answer(call, correlationID: input.correlationID))
+        } else if ToolArtifacts.toolList.accepts(input.type) {
+            counts.update { $0.catalogs += 1 }
+            try await context.emit(ToolArtifacts.catalog(tools, correlationID: input.correlationID))
+        } else {
+            counts.update { $0.rejectedInputs += 1 }
+            throw ToolsError.unsupportedInput(artifact: input.id, type: input.type)
+        }
+    }
+
+    /// Logs how many calls ran and failed.
+    public func shutdown() async {
+        let counts = counts.snapshot
+        log(
+            .info,
+            "tools: \(counts.calls) calls, \(counts.failedCalls) answered with an error (\(counts.unknownTools) to unknown tools), "
+                + "\(counts.catalogs) catalogs sent, \(counts.rejectedInputs) inputs rejected")
+    }
+
+    /// Runs one call; every failure becomes an error result.
+    private func answer(_ call: ToolCallRequest, correlationID: String?) -> Artifact {
+        counts.update { $0.calls += 1 }
+        guard let tool = byName[call.name] else {
+            counts.update {
+                $0.failedCalls += 1
+                $0.unknownTools += 1
+            }
+            return ToolArtifacts.failure(
+                "unknown tool '\(call.name)'; the known tools are \(toolNames.joined(separator: ", "))",
+                for: call, correlationID: correlationID)
+        }
+        do {
+            let value = try tool.function.call(try arguments(of: call))
+            return ToolArtifacts.success(value, for: call, correlationID: correlationID)
+        } catch {
+            counts.update { $0.failedCalls += 1 }
+            return ToolArtifacts.failure("\(error)", for: call, correlationID: correlationID)
+        }
+    }
+
+    /// The call's arguments as JSON: a string is parsed as JSON text, absence means none.
+    private func arguments(of call: ToolCallRequest) throws -> JSONValue {
+        switch call.arguments {
+        case .null:
+            return .object([:])
+        case .string(let text):
+            if text.allSatisfy(\.isWhitespace) { return .object([:]) }
+            guard let parsed = try? JSONValue(parsing: text) else {
+                throw InvalidArguments(tool: call.name, text: text)
+            }
+            return parsed
+        default:
+            return call.arguments
+        }
+    }
+}
+
+/// Arguments given as text that is not JSON.
+struct InvalidArguments: Error, CustomStringConvertible {
+    let tool: String
+    let text: String
+
+    var description: String {
+        "tool '\(tool)': the arguments are not valid JSON (\(text.prefix(120))); send a JSON object with one member per parameter"
+    }
+}

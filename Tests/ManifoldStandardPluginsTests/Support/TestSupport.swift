@@ -1,0 +1,124 @@
+import Foundation
+import Manifold
+import ManifoldJSON
+import ManifoldPluginKit
+import Synchronization
+import Testing
+
+/// Collects what a generator or middleware emits, in order, from any task.
+final class Recorder: Sendable {
+    private let artifacts = Mutex<[Artifact]>([])
+
+    /// Everything emitted so far.
+    var all: [Artifact] { artifacts.withLock { $0 } }
+
+    /// Those of one type.
+    func of(_ type: ArtifactType) -> [Artifact] { all.filter { $0.type == type } }
+
+    /// A context for `input` whose `emit` records here.
+    func context(for input: Artifact, node: String = "node") -> ProcessingContext {
+        ProcessingContext(node: node, input: input) { [self] artifact in
+            artifacts.withLock { $0.append(artifact) }
+        }
+    }
+
+    /// Forgets what was recorded.
+    func clear() { artifacts.withLock { $0.removeAll() } }
+}
+
+/// Collects log lines.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// The log closure to hand to a plugin.
+    var log: @Sendable (PluginHost.LogLevel, String) -> Void {
+        { [self] _, message in lines.withLock { $0.append(message) } }
+    }
+
+    /// Every line so far, joined.
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+}
+
+/// A counter shared by the closures of a test.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+
+    /// Adds one and returns the new value.
+    @discardableResult
+    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+
+    /// The value now.
+    var current: Int { value.withLock { $0 } }
+}
+
+/// The payload of `artifact` parsed as JSON (`.null` when it is not JSON, which fails the
+/// expectations that read it).
+func json(_ artifact: Artifact) -> JSONValue {
+    (try? JSONValue(parsing: artifact.payload)) ?? .null
+}
+
+/// Runs `body`, which must throw an error whose description contains every fragment.
+func expectError(
+    containing fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+) async {
+    do {
+        try await body()
+        Issue.record("expected an error containing \(fragments), but nothing was thrown", sourceLocation: sourceLocation)
+    } catch {
+        let message = "\(error)"
+        for fragment in fragments {
+            #expect(message.contains(fragment), "message \"\(message)\" lacks \"\(fragment)\"", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// Synchronous variant of `expectError`.
+func expectError(
+    containing fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+) {
+    do {
+        try body()
+        Issue.record("expected an error containing \(fragments), but nothing was thrown", sourceLocation: sourceLocation)
+    } catch {
+        let message = "\(error)"
+        for fragment in fragments {
+            #expect(message.contains(fragment), "message \"\(message)\" lacks \"\(fragment)\"", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// Fails instead of hanging when `body` takes longer than `seconds`; `body` is cancelled then.
+@discardableResult
+func withTimeLimit<T: Sendable>(
+    _ seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            Issue.record("did not finish within \(seconds) s", sourceLocation: sourceLocation)
+            throw CancellationError()
+        }
+        return value
+    }
+}
+
+/// Where the test's shared libraries are.
+enum TestLibraries {
+    static let libm = "libm.so.6"
+    static let exampleToolsFileName = "libManifoldExampleTools.so"
+
+    /// The folder of the test binary, where `swift test` puts every built product.
+    static let binaryFolder: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().path
+}
+
+/// The repository's `manifests/plugins` folder.
+let pluginManifestFolder = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("manifests/plugins")
