@@ -99,7 +99,8 @@ struct ValidateCommandTests {
         #expect(result.status == 1)
         let cycle = errors.first { ($0["message"] as? String)?.contains("cycle") == true }
         #expect(cycle != nil, "errors: \(errors)")
-        #expect("\(cycle?["message"] ?? "") \(cycle?["fix"] ?? "")".contains("allowCycles"))
+        let explanation = "\(cycle?["message"] ?? "") \(cycle?["fix"] ?? "")"
+        #expect(explanation.contains("allowCycles"))
         let (allowed, _) = try validate(Self.graph(nodes: nodes, extra: #""allowCycles": true,"#))
         #expect(allowed.status == 0, "stderr: \(allowed.stderr)")
     }
@@ -120,14 +121,27 @@ struct ValidateCommandTests {
     }
 
     @Test func typeMismatchOnFanIn() throws {
-        // Two producers into one topic; the consumer accepts only text/plain, echo emits text/*.
-        try expectError(
-            Self.graph(nodes: """
+        // Two producers into one topic: a node emitting text and a graph input of JSON; the
+        // consumer takes text only, so exactly the JSON edge is refused.
+        let json = """
+            {
+              "manifold": 1,
+              "name": "fan-in",
+              "plugins": ["$PLUGINS"],
+              "inputs": {
+                "text": { "topic": "input", "types": ["text/plain"] },
+                "numbers": { "topic": "both", "types": ["application/json"] }
+              },
+              "outputs": { "result": { "topic": "result", "types": ["text/*"] } },
+              "nodes": {
                 "shout": { "plugin": "uppercase", "subscribe": ["input"], "output": "both" },
-                "echo": { "plugin": "echo", "subscribe": ["input"], "output": "both" },
                 "last": { "plugin": "uppercase", "subscribe": ["both"], "output": "result" }
-                """),
-            at: "$.nodes.last.subscribe[0]", containing: ["node 'echo'", "{text/*}", "{text/plain}"])
+              }
+            }
+            """
+        try expectError(json, at: "$.nodes.last.subscribe[0]", containing: ["graph input 'numbers'", "{application/json}", "{text/plain}"])
+        let (_, errors) = try validate(json)
+        #expect(errors.count == 1, "only the JSON edge is wrong: \(errors)")
     }
 
     @Test func unreadOutputIsAWarningNotAnError() throws {

@@ -22,15 +22,19 @@ struct NativePluginRunTests {
             output: output, hub: hub, options: StreamerOptions(concurrency: concurrency))
         try streamer.connect()
         let results = hub.subscribe([TopicPattern(exactly: output)], name: "sink")
+        // Outputs are read while the node runs: unread outputs count as in flight.
+        let collected = Task {
+            var outputs: [Artifact] = []
+            for try await artifact in results { outputs.append(artifact) }
+            return outputs
+        }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await streamer.run() }
             for artifact in inputs { try await hub.publish(artifact, to: input) }
             await hub.waitUntilIdle()
             hub.close()
-            var outputs: [Artifact] = []
-            for try await artifact in results { outputs.append(artifact) }
             try await group.waitForAll()
-            return (outputs, streamer.report)
+            return (try await collected.value, streamer.report)
         }
     }
 

@@ -59,6 +59,18 @@ public final class Buffer<Element: Sendable>: Sendable {
     ///   `CancellationError` when the writing task is cancelled while it waits.
     @discardableResult
     public func write(_ element: Element, deadline: ContinuousClock.Instant? = nil) async throws -> WriteOutcome<Element> {
+        if let outcome = try writeWithoutWaiting(element) { return outcome }
+        try await waitForRoom(element, deadline: deadline)
+        return .enqueued
+    }
+
+    /// The part of `write(_:deadline:)` that never suspends, as a plain function so a hot
+    /// caller (the hub's per-artifact publish) pays no async call when there is room.
+    ///
+    /// - Returns: the outcome, or `nil` when the element must wait for room (`block`, full);
+    ///   the caller then calls `write(_:deadline:)`.
+    /// - Throws: what `write(_:deadline:)` throws without waiting (closed, cancelled, full under `fail`).
+    func writeWithoutWaiting(_ element: Element) throws -> WriteOutcome<Element>? {
         var reader: UnsafeContinuation<Void, Never>?
         let attempt: FastWrite = try state.withLock { state in
             try state.throwIfNotOpen()
@@ -88,8 +100,7 @@ public final class Buffer<Element: Sendable>: Sendable {
         case .done(let outcome):
             return outcome
         case .mustWait:
-            try await waitForRoom(element, deadline: deadline)
-            return .enqueued
+            return nil
         }
     }
 
@@ -245,6 +256,37 @@ public final class Buffer<Element: Sendable>: Sendable {
         }
     }
 
+    /// Like `nextBatch(limit:)`, but hands the queued elements over by swapping storage with
+    /// `batch`, which must be empty: the buffer keeps `batch`'s (already allocated) storage for
+    /// the next writes. The iterators read this way, so a steady stream of small batches (one
+    /// publish at a time) allocates nothing on the read side — `nextBatch(limit:)` must make a
+    /// new queue storage per batch, which cost one malloc/free pair per artifact.
+    ///
+    /// - Returns: `false` when the buffer is closed and drained, or cancelled.
+    func nextBatch(swappingInto batch: inout Deque<Element>, limit: Int) async throws -> Bool {
+        assert(batch.isEmpty, "nextBatch(swappingInto:) needs an empty batch to swap in")
+        while true {
+            let step: SwapStep = state.withLock { state in
+                if !state.elements.isEmpty {
+                    return .taken(state.swapBatch(into: &batch, limit: limit, capacity: capacity))
+                }
+                guard state.phase == .open else { return .finished }
+                return state.reader == nil ? .wait : .concurrentReader
+            }
+            switch step {
+            case .taken(let admitted):
+                for writer in admitted { writer.resume() }
+                return true
+            case .finished:
+                return false
+            case .wait:
+                try await waitForElements()
+            case .concurrentReader:
+                throw BufferError.concurrentReaders
+            }
+        }
+    }
+
     /// Suspends until an element is queued or the buffer ends; returns at once if either is so.
     private func waitForElements() async throws {
         await withTaskCancellationHandler {
@@ -346,6 +388,13 @@ public final class Buffer<Element: Sendable>: Sendable {
         case mustWait
     }
 
+    private enum SwapStep {
+        case taken([UnsafeContinuation<Void, any Error>])
+        case wait
+        case concurrentReader
+        case finished
+    }
+
     private enum ReadStep {
         case batch(Deque<Element>, [UnsafeContinuation<Void, any Error>])
         case wait
@@ -390,12 +439,29 @@ public final class Buffer<Element: Sendable>: Sendable {
                 elements.removeFirst(limit)
             }
             statistics.delivered += batch.count
+            return (batch, admitWriters(capacity: capacity))
+        }
+
+        /// Moves up to `limit` elements into the empty `batch`; swaps whole storages when all fit.
+        mutating func swapBatch(into batch: inout Deque<Element>, limit: Int, capacity: Int) -> [UnsafeContinuation<Void, any Error>] {
+            if elements.count <= limit {
+                swap(&elements, &batch)
+            } else {
+                for _ in 0..<limit { batch.append(elements.removeFirst()) }
+            }
+            statistics.delivered += batch.count
+            return admitWriters(capacity: capacity)
+        }
+
+        /// Queues blocked writers' elements into the room a read made; returns whom to resume.
+        mutating func admitWriters(capacity: Int) -> [UnsafeContinuation<Void, any Error>] {
+            guard !writers.isEmpty else { return [] }  // the common case: no array made
             var admitted: [UnsafeContinuation<Void, any Error>] = []
             while elements.count < capacity, let writer = writers.popFirst() {
                 append(writer.element)
                 admitted.append(writer.continuation)
             }
-            return (batch, admitted)
+            return admitted
         }
     }
 }
@@ -410,8 +476,7 @@ extension Buffer: AsyncSequence {
 
         public mutating func next() async throws -> Element? {
             if let element = batch.popFirst() { return element }
-            guard let next = try await buffer.nextBatch(limit: buffer.capacity) else { return nil }
-            batch = next
+            guard try await buffer.nextBatch(swappingInto: &batch, limit: buffer.capacity) else { return nil }
             return batch.popFirst()
         }
     }

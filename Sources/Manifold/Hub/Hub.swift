@@ -32,10 +32,14 @@ public final class Hub: Sendable {
     public let options: HubOptions
     let router = LocalRouter()
     private let wiring = WiringRegistry()
+    /// Whether publishes go straight to the local router: decided once, so the common in-process
+    /// publish skips the transport's existential async hop and the one-element array it takes.
+    private let isInProcess: Bool
 
     /// Makes a hub.
     public init(options: HubOptions = HubOptions()) {
         self.options = options
+        self.isInProcess = options.transport is InProcessTransport
     }
 
     // MARK: Subscribing
@@ -93,7 +97,8 @@ public final class Hub: Sendable {
     ///   room in a full `block` subscription; transport errors from a broker transport.
     @discardableResult
     public func publish(_ artifact: Artifact, to topic: Topic) async throws -> DeliveryReport {
-        try await options.transport.publish([artifact], to: topic, local: LocalDelivery(router: router))
+        if isInProcess { return try await router.deliver(artifact, to: topic) }
+        return try await options.transport.publish([artifact], to: topic, local: LocalDelivery(router: router))
     }
 
     /// Publishes a batch to a topic: one routing decision and one queue lock per subscriber

@@ -90,7 +90,10 @@ final class LocalRouter: Sendable {
     /// subscription that accepts the artifact's type.
     func deliver(_ artifacts: [Artifact], to topic: Topic) async throws -> DeliveryReport {
         guard !artifacts.isEmpty else { return DeliveryReport() }
-        let route = route(for: topic)
+        return try await deliver(artifacts, to: topic, route: route(for: topic))
+    }
+
+    private func deliver(_ artifacts: [Artifact], to topic: Topic, route: Route) async throws -> DeliveryReport {
         route.counters.published.add(artifacts.count, ordering: .relaxed)
         var report = DeliveryReport()
         if topic == .broadcast {
@@ -109,6 +112,26 @@ final class LocalRouter: Sendable {
         for subscription in route.subscriptions {
             let accepted = filterAccepted(artifacts, by: subscription, topic: topic, route: route, report: &report)
             try await write(accepted, into: subscription, topic: topic, route: route, report: &report)
+        }
+        return report
+    }
+
+    /// Delivers one artifact: the same as `deliver([artifact], to:)`, without the batch
+    /// machinery (an array, a batch outcome with three arrays, a typed batch error) that a
+    /// single artifact — what a Streamer publishes per emit — does not need.
+    func deliver(_ artifact: Artifact, to topic: Topic) async throws -> DeliveryReport {
+        let route = route(for: topic)
+        if topic == .broadcast || route.subscriptions.isEmpty {
+            return try await deliver([artifact], to: topic, route: route)
+        }
+        route.counters.published.add(1, ordering: .relaxed)
+        var report = DeliveryReport()
+        for subscription in route.subscriptions {
+            if subscription.accepts == .any || subscription.accepts.accepts(artifact.type) {
+                try await write(artifact, into: subscription, topic: topic, route: route, report: &report)
+            } else {
+                _ = filterAccepted([artifact], by: subscription, topic: topic, route: route, report: &report)
+            }
         }
         return report
     }
@@ -205,6 +228,59 @@ final class LocalRouter: Sendable {
             // is that subscriber's business and must not stop delivery to the others.
             if error.reason is CancellationError { throw error.reason }
         }
+    }
+
+    /// `write(_:into:…)` for one artifact, with the same accounting: `Buffer.write(_:)`
+    /// reports drops in its outcome and failures (`full` under `fail`, closed, cancelled,
+    /// cancellation while waiting) by throwing, where the batch write collects them.
+    private func write(
+        _ artifact: Artifact, into subscription: Subscription, topic: Topic, route: Route,
+        report: inout DeliveryReport
+    ) async throws {
+        tracker.add(1)
+        let lost: (artifact: Artifact, reason: DeadLetterReason, detail: String)
+        do {
+            // Most writes find room: take that path without an async call.
+            let immediate = try subscription.buffer.writeWithoutWaiting(artifact)
+            let outcome: WriteOutcome<Artifact>
+            if let immediate { outcome = immediate } else { outcome = try await subscription.buffer.write(artifact) }
+            switch outcome {
+            case .enqueued:
+                route.counters.delivered.add(1, ordering: .relaxed)
+                report.delivered += 1
+                return
+            case .droppedOldest(let oldest):
+                route.counters.delivered.add(1, ordering: .relaxed)
+                report.delivered += 1
+                lost = (oldest, .droppedOldest, fullDetail(subscription))
+            case .droppedNewest(let newest):
+                lost = (newest, .droppedNewest, fullDetail(subscription))
+            }
+        } catch BufferError.full {
+            lost = (artifact, .refusedFull, fullDetail(subscription))
+        } catch {
+            tracker.settle(1)
+            let cancelled = error is CancellationError
+            if !cancelled { subscription.droppedCount.add(1, ordering: .relaxed) }
+            route.counters.dropped.add(1, ordering: .relaxed)
+            report.dropped += 1
+            deadLetter(
+                [artifact], reason: cancelled ? .publishCancelled : .subscriptionClosed, topic: topic,
+                subscriber: subscription, counters: route.counters, report: &report,
+                detail: cancelled ? "the publisher was cancelled while waiting for room" : "\(error)")
+            if cancelled { throw error }
+            return
+        }
+        tracker.settle(1)
+        subscription.droppedCount.add(1, ordering: .relaxed)
+        route.counters.dropped.add(1, ordering: .relaxed)
+        report.dropped += 1
+        deadLetter([lost.artifact], reason: lost.reason, topic: topic, subscriber: subscription,
+            counters: route.counters, report: &report, detail: lost.detail)
+    }
+
+    private func fullDetail(_ subscription: Subscription) -> String {
+        "subscription '\(subscription.name)' is full (capacity \(subscription.buffer.capacity), policy \(subscription.buffer.policy))"
     }
 
     // MARK: Dead letters

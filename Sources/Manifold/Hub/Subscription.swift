@@ -100,10 +100,10 @@ public final class Subscription: Sendable, AsyncSequence {
 
         public mutating func next() async throws -> Artifact? {
             if batch.isEmpty {
-                guard let next = try await subscription.buffer.nextBatch(limit: subscription.buffer.capacity) else {
+                // Swaps storage with the buffer: no allocation per batch (see `nextBatch(swappingInto:)`).
+                guard try await subscription.buffer.nextBatch(swappingInto: &batch, limit: subscription.buffer.capacity) else {
                     return nil
                 }
-                batch = next
             }
             let artifact = batch.popFirst()
             if settlesAutomatically { subscription.tracker.settle(1) }

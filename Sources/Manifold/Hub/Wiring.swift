@@ -94,19 +94,38 @@ final class WiringRegistry: Sendable {
     }
 
     /// Every mismatching edge in which `node` is the producer or the consumer.
+    ///
+    /// Linear in the number of nodes: `node` against every consumer, then every other producer
+    /// against `node`, matching `node`'s patterns once per distinct topic. (Pairing every
+    /// producer with every consumer made each connect quadratic: minutes for 10,000 Streamers.)
     static func mismatches(involving node: NodePorts, among nodes: [NodePorts]) -> [WiringMismatch] {
         var found: [WiringMismatch] = []
-        for producer in nodes {
-            guard let topic = producer.output else { continue }
-            for consumer in nodes where consumer.node == node.node || producer.node == node.node {
-                // One edge per producer and consumer, however many of its patterns match.
-                guard let pattern = consumer.subscriptions.first(where: { $0.matches(topic) }) else { continue }
-                if !producer.emits.intersects(consumer.accepts) {
-                    found.append(WiringMismatch(
-                        topic: topic, producer: producer.node, producerTypes: producer.emits,
-                        consumer: consumer.node, consumerPattern: pattern, consumerTypes: consumer.accepts))
-                }
+        func check(_ producer: NodePorts, _ topic: Topic, _ consumer: NodePorts, _ pattern: TopicPattern?) {
+            // One edge per producer and consumer, however many of its patterns match.
+            guard let pattern else { return }
+            if !producer.emits.intersects(consumer.accepts) {
+                found.append(WiringMismatch(
+                    topic: topic, producer: producer.node, producerTypes: producer.emits,
+                    consumer: consumer.node, consumerPattern: pattern, consumerTypes: consumer.accepts))
             }
+        }
+        func firstMatch(_ consumer: NodePorts, _ topic: Topic) -> TopicPattern? {
+            consumer.subscriptions.first(where: { $0.matches(topic) })
+        }
+        if let topic = node.output {
+            for consumer in nodes { check(node, topic, consumer, firstMatch(consumer, topic)) }
+        }
+        var matchOfTopic: [Topic: TopicPattern?] = [:]
+        for producer in nodes where producer.node != node.node {
+            guard let topic = producer.output else { continue }
+            let pattern: TopicPattern?
+            if let known = matchOfTopic[topic] {
+                pattern = known
+            } else {
+                pattern = firstMatch(node, topic)
+                matchOfTopic[topic] = .some(pattern)
+            }
+            check(producer, topic, node, pattern)
         }
         return found.sorted()
     }

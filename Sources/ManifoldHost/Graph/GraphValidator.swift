@@ -79,7 +79,9 @@ public enum GraphValidator {
             let nodePath = "$.nodes.\(node.id)"
             if let generator = plugin(node.plugin, at: "\(nodePath).plugin") {
                 checkKind(generator, expected: .generator, file: path, at: "\(nodePath).plugin", into: &diagnostics)
-                checkConfig(node.config, of: generator, file: path, at: "\(nodePath).config", into: &diagnostics)
+                checkConfig(
+                    node.config, of: generator, secrets: manifest.configSecretPaths(forNode: node.id), file: path,
+                    at: "\(nodePath).config", into: &diagnostics)
                 if node.concurrency > 1 && !generator.descriptor.allowsConcurrentProcessing {
                     diagnostics.insert(GraphDiagnostic(
                         .error, file: path, path: "\(nodePath).concurrency",
@@ -90,7 +92,9 @@ public enum GraphValidator {
                     let layerPath = "\(nodePath).middleware[\(index)]"
                     guard let middleware = plugin(layer.plugin, at: "\(layerPath).plugin") else { continue }
                     checkKind(middleware, expected: .middleware, file: path, at: "\(layerPath).plugin", into: &diagnostics)
-                    checkConfig(layer.config, of: middleware, file: path, at: "\(layerPath).config", into: &diagnostics)
+                    checkConfig(
+                        layer.config, of: middleware, secrets: manifest.configSecretPaths(forNode: node.id, middleware: index),
+                        file: path, at: "\(layerPath).config", into: &diagnostics)
                     if !middleware.descriptor.inputs.intersects(generator.descriptor.inputs) {
                         diagnostics.insert(GraphDiagnostic(
                             .error, file: path, path: layerPath,
@@ -125,9 +129,10 @@ public enum GraphValidator {
     }
 
     private static func checkConfig(
-        _ config: JSONValue, of plugin: LoadedPlugin, file: String, at path: String, into diagnostics: inout Set<GraphDiagnostic>
+        _ config: JSONValue, of plugin: LoadedPlugin, secrets: Set<String>, file: String, at path: String,
+        into diagnostics: inout Set<GraphDiagnostic>
     ) {
-        for violation in plugin.validate(config: config) {
+        for violation in plugin.validate(config: config, redacting: secrets) {
             diagnostics.insert(GraphDiagnostic(
                 .error, file: file, path: path + violation.path.dropFirst(), message: violation.message,
                 fix: "see the config schema with `manifold inspect \(plugin.manifest?.file ?? plugin.libraryPath)`"))

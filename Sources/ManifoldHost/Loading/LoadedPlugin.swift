@@ -37,12 +37,15 @@ public final class LoadedPlugin: @unchecked Sendable {
 
     /// Checks a node's config against the plugin's schema; an empty list means it is valid.
     /// Paths are relative to the config (`$.model`).
-    public func validate(config: JSONValue) -> [SchemaViolation] {
+    ///
+    /// - Parameter redactedPaths: config paths whose values came from the environment
+    ///   (secrets): a violation there never quotes the value.
+    public func validate(config: JSONValue, redacting redactedPaths: Set<String> = []) -> [SchemaViolation] {
         switch configSchema {
         case nil:
             return []
         case .success(let schema)?:
-            return schema.validate(config)
+            return schema.validate(config, redacting: redactedPaths)
         case .failure(let error)?:
             return [SchemaViolation(
                 path: "$", keyword: "$schema",

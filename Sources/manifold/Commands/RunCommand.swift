@@ -77,6 +77,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         let printer = OutputPrinter(format: output)
         let interruption = Interruption()
+        // Ctrl-C is handled before the run starts, so no signal can arrive unhandled.
+        let runTaskSlot = Mutex<Task<GraphRunReport, any Error>?>(nil)
+        let signals = interruption.install(
+            onFirst: {
+                Terminal.error("\nstopping: finishing queued work (Ctrl-C again to stop at once)")
+                graphRun.stop()
+            },
+            onSecond: { runTaskSlot.withLock { $0 }?.cancel() })
         let runTask = Task {
             try await graphRun.run(
                 feeds: [feed], onOutput: { name, artifact in printer.print(artifact, output: name) },
@@ -86,12 +94,7 @@ struct RunCommand: AsyncParsableCommand {
                     Terminal.error("error: node '\(node)': \(message)")
                 })
         }
-        let signals = interruption.install(
-            onFirst: {
-                Terminal.error("\nstopping: finishing queued work (Ctrl-C again to stop at once)")
-                graphRun.stop()
-            },
-            onSecond: { runTask.cancel() })
+        runTaskSlot.withLock { $0 = runTask }
         let timer = timeout.map { seconds in
             Task {
                 try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
