@@ -60,7 +60,8 @@ struct RateLimitTests {
 
     @Test("a cancelled waiter gives its token back; bad config is refused")
     func cancellationAndConfig() async throws {
-        let plugin = try RateLimitPlugin(configuration: .init(ratePerSecond: 2, burst: 1))
+        // One token per 50 s: however loaded the machine, the second input must wait.
+        let plugin = try RateLimitPlugin(configuration: .init(ratePerSecond: 0.02, burst: 1))
         try await Self.pass(plugin, 1)
         let waiting = Task { try await Self.pass(plugin, 1) }
         waiting.cancel()

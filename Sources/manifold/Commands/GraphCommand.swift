@@ -24,8 +24,7 @@ struct GraphCommand: AsyncParsableCommand {
     @Option(help: "dot or mermaid.")
     var format: Format = .mermaid
 
-    @Flag(help: "Load plugins even if they or their folder are writable by every user.")
-    var allowInsecurePlugins = false
+    @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -33,7 +32,7 @@ struct GraphCommand: AsyncParsableCommand {
         _ = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph, requireEnvironment: false,
-            loaderOptions: PluginLoaderOptions(searchPaths: PluginPaths.defaults, allowInsecurePermissions: allowInsecurePlugins))
+            loaderOptions: plugins.loaderOptions())
         guard let manifest = validation.manifest else {
             for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
             throw ExitCode(1)

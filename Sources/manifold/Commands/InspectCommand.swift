@@ -27,14 +27,13 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Print a plugin manifest generated from the library, to start one from.")
     var manifest = false
 
-    @Flag(help: "Load plugins even if they or their folder are writable by every user.")
-    var allowInsecurePlugins = false
+    @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         _ = try global.makeLogger()
-        let loader = PluginLoader(options: PluginLoaderOptions(allowInsecurePermissions: allowInsecurePlugins))
+        let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: []))
         let loaded: LoadedPlugin
         do {
             loaded = plugin.hasSuffix(".json") ? try loader.load(manifestAt: plugin) : try loader.load(libraryAt: plugin)

@@ -22,15 +22,14 @@ struct PluginsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON for machines.")
     var json = false
 
-    @Flag(help: "Load plugins even if they or their folder are writable by every user.")
-    var allowInsecurePlugins = false
+    @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         _ = try global.makeLogger()
         let searchPaths = paths.isEmpty ? PluginPaths.defaults : paths
-        let loader = PluginLoader(options: PluginLoaderOptions(searchPaths: searchPaths, allowInsecurePermissions: allowInsecurePlugins))
+        let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: searchPaths))
         let found = loader.discover()
         let broken = found.filter { $0.plugin == nil }.count
         if json {

@@ -52,8 +52,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print per-node and per-topic counts and timings at the end (stderr).")
     var stats = false
 
-    @Flag(help: "Load plugins even if they or their folder are writable by every user.")
-    var allowInsecurePlugins = false
+    @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -61,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph,
-            loaderOptions: PluginLoaderOptions(searchPaths: PluginPaths.defaults, allowInsecurePermissions: allowInsecurePlugins))
+            loaderOptions: plugins.loaderOptions())
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         guard validation.isValid, let manifest = validation.manifest else {
             Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")

@@ -24,8 +24,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON for editors and CI.")
     var json = false
 
-    @Flag(help: "Load plugins even if they or their folder are writable by every user.")
-    var allowInsecurePlugins = false
+    @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -33,7 +32,7 @@ struct ValidateCommand: AsyncParsableCommand {
         _ = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph, requireEnvironment: false,
-            loaderOptions: PluginLoaderOptions(searchPaths: PluginPaths.defaults, allowInsecurePermissions: allowInsecurePlugins))
+            loaderOptions: plugins.loaderOptions())
         if json {
             let document: JSONValue = [
                 "file": .string(graph),

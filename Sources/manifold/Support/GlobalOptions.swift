@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ManifoldHost
 
 /// Options every subcommand takes: how much to log.
 struct GlobalOptions: ParsableArguments {
@@ -25,6 +26,17 @@ struct GlobalOptions: ParsableArguments {
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger
+    }
+}
+
+/// Options of every command that loads plugins.
+struct PluginOptions: ParsableArguments {
+    @Flag(help: "Load plugins even if they or their folder are writable by every user.")
+    var allowInsecurePlugins = false
+
+    /// Loader options for these search paths (the defaults when none are given).
+    func loaderOptions(searchPaths: [String] = PluginPaths.defaults) -> PluginLoaderOptions {
+        PluginLoaderOptions(searchPaths: searchPaths, allowInsecurePermissions: allowInsecurePlugins)
     }
 }
 
