@@ -7,10 +7,13 @@ import Synchronization
 ///
 /// Text mode writes each payload on its own line, except `chat/delta` artifacts, which are
 /// fragments of one message and are written as they come, without a line break, so a
-/// model's answer appears token by token. JSON mode writes one object per artifact per line.
+/// model's answer appears token by token; the `chat/message` that completes deltas already
+/// shown is not printed again. JSON mode writes one object per artifact per line.
 final class OutputPrinter: Sendable {
     private let format: RunCommand.OutputFormat
     private let midLine = Mutex(false)
+    /// Correlation ids whose answer was already shown delta by delta.
+    private let streamed = Mutex(Set<String>())
     private let progress = Mutex((count: 0, shown: false))
     private let showsProgress: Bool
 
@@ -25,9 +28,19 @@ final class OutputPrinter: Sendable {
         case .json:
             Terminal.output(Self.json(artifact, output: output).jsonText + "\n")
         case .text:
-            if artifact.type.accepts(.chatDelta) || artifact.type == .chatDelta {
+            if artifact.type == .chatDelta {
                 Terminal.output(Self.deltaText(artifact))
                 midLine.withLock { $0 = true }
+                if let correlation = artifact.correlationID { streamed.withLock { _ = $0.insert(correlation) } }
+            } else if artifact.type == .chatMessage, let correlation = artifact.correlationID,
+                streamed.withLock({ $0.remove(correlation) }) != nil
+            {
+                // The message repeats what its deltas already showed: only end the line.
+                let wasMidLine = midLine.withLock { state in
+                    defer { state = false }
+                    return state
+                }
+                if wasMidLine { Terminal.output("\n") }
             } else {
                 let wasMidLine = midLine.withLock { state in
                     defer { state = false }
