@@ -4,21 +4,35 @@ import Testing
 
 @Suite("Hub dead letters")
 struct HubDeadLetterTests {
-    @Test("a refused type is counted per subscription and topic and dead-lettered with reason, subscriber and detail")
-    func rejectedType() async throws {
+    @Test("a type one subscriber refuses is counted as rejected for it, and not dead-lettered when another takes it")
+    func rejectedByOneAcceptedByAnother() async throws {
         let hub = Hub()
-        var deadLetters = try hub.deadLetterInbox()
         let picky = try hub.subscribe("inbox", name: "picky", accepts: [.plainText])
         let open = try hub.subscribe("inbox", name: "open")
         let json = try Artifact.json(["x": 1])
         let report = try await hub.publish(json, to: parseTopic("inbox"))
         #expect(report.delivered == 1)
         #expect(report.rejected == 1)
-        #expect(report.deadLettered == 1)
+        #expect(report.deadLettered == 0)
         #expect(picky.statistics.rejected == 1)
         #expect(picky.statistics.delivered == 0)
         #expect(open.statistics.delivered == 1)
-        #expect(hub.counts(of: "inbox") == TopicCounts(published: 1, delivered: 1, dropped: 0, rejected: 1, deadLettered: 1))
+        #expect(hub.counts(of: "inbox") == TopicCounts(published: 1, delivered: 1, dropped: 0, rejected: 1, deadLettered: 0))
+        #expect(hub.statistics.deadLettered == 0)
+    }
+
+    @Test("a type no subscriber accepts is dead-lettered with reason, subscriber and detail")
+    func rejectedType() async throws {
+        let hub = Hub()
+        var deadLetters = try hub.deadLetterInbox()
+        let picky = try hub.subscribe("inbox", name: "picky", accepts: [.plainText])
+        let json = try Artifact.json(["x": 1])
+        let report = try await hub.publish(json, to: parseTopic("inbox"))
+        #expect(report.delivered == 0)
+        #expect(report.rejected == 1)
+        #expect(report.deadLettered == 1)
+        #expect(picky.statistics.rejected == 1)
+        #expect(hub.counts(of: "inbox") == TopicCounts(published: 1, delivered: 0, dropped: 0, rejected: 1, deadLettered: 1))
 
         let letter = try #require(try await deadLetters.take(1).first)
         #expect(letter.id == json.id)
@@ -27,7 +41,7 @@ struct HubDeadLetterTests {
         #expect(letter.deadLetterReason == DeadLetterReason.rejectedType.rawValue)
         #expect(letter.deadLetterSubscriber == "picky")
         #expect(letter.deadLetterTopic == "inbox")
-        #expect(letter.deadLetterDetail == "subscription 'picky' accepts {text/plain}, not application/json")
+        #expect(letter.deadLetterDetail == "no subscription of 'inbox' accepts application/json: 'picky' accepts {text/plain}")
     }
 
     @Test("an artifact published where nobody listens is dead-lettered no-subscriber")

@@ -109,9 +109,23 @@ final class LocalRouter: Sendable {
             }
             return report
         }
+        // A subscriber refusing a type is routing by type: counted as rejected for that
+        // subscription; only what no subscriber of the topic accepts is dead-lettered.
+        var acceptedBySomeone = [Bool](repeating: false, count: artifacts.count)
+        var refusers: [Subscription] = []
         for subscription in route.subscriptions {
-            let accepted = filterAccepted(artifacts, by: subscription, topic: topic, route: route, report: &report)
+            let accepted = filterAccepted(
+                artifacts, by: subscription, route: route, report: &report, marking: &acceptedBySomeone)
+            if accepted.count < artifacts.count { refusers.append(subscription) }
             try await write(accepted, into: subscription, topic: topic, route: route, report: &report)
+        }
+        let unaccepted = zip(artifacts, acceptedBySomeone).filter { !$0.1 }.map(\.0)
+        if !unaccepted.isEmpty {
+            let who = refusers.map { "'\($0.name)' accepts \($0.accepts)" }.joined(separator: "; ")
+            deadLetter(
+                unaccepted, reason: .rejectedType, topic: topic, subscriber: refusers.count == 1 ? refusers[0] : nil,
+                counters: route.counters, report: &report,
+                detail: "no subscription of '\(topic)' accepts \(unaccepted[0].type): \(who)")
         }
         return report
     }
@@ -126,12 +140,23 @@ final class LocalRouter: Sendable {
         }
         route.counters.published.add(1, ordering: .relaxed)
         var report = DeliveryReport()
+        var accepted = [false]
+        var refusers: [Subscription] = []
         for subscription in route.subscriptions {
             if subscription.accepts == .any || subscription.accepts.accepts(artifact.type) {
+                accepted[0] = true
                 try await write(artifact, into: subscription, topic: topic, route: route, report: &report)
             } else {
-                _ = filterAccepted([artifact], by: subscription, topic: topic, route: route, report: &report)
+                refusers.append(subscription)
+                _ = filterAccepted([artifact], by: subscription, route: route, report: &report, marking: &accepted)
             }
+        }
+        if !accepted[0] {
+            let who = refusers.map { "'\($0.name)' accepts \($0.accepts)" }.joined(separator: "; ")
+            deadLetter(
+                [artifact], reason: .rejectedType, topic: topic, subscriber: refusers.count == 1 ? refusers[0] : nil,
+                counters: route.counters, report: &report,
+                detail: "no subscription of '\(topic)' accepts \(artifact.type): \(who)")
         }
         return report
     }
@@ -146,7 +171,14 @@ final class LocalRouter: Sendable {
                 detail: "no subscription \(id) on this hub")
             return report
         }
-        let accepted = filterAccepted([artifact], by: subscription, topic: topic, route: route, report: &report)
+        var acceptedFlag = [false]
+        let accepted = filterAccepted([artifact], by: subscription, route: route, report: &report, marking: &acceptedFlag)
+        guard !accepted.isEmpty else {
+            deadLetter(
+                [artifact], reason: .rejectedType, topic: topic, subscriber: subscription, counters: route.counters,
+                report: &report, detail: "subscription '\(subscription.name)' accepts \(subscription.accepts), not \(artifact.type)")
+            return report
+        }
         try await write(accepted, into: subscription, topic: topic, route: route, report: &report)
         return report
     }
@@ -165,23 +197,30 @@ final class LocalRouter: Sendable {
         }
     }
 
+    /// The artifacts `subscription` accepts; the others are counted as rejected by it.
+    /// `marking` records, per artifact, whether some subscription accepted it.
     private func filterAccepted(
-        _ artifacts: [Artifact], by subscription: Subscription, topic: Topic, route: Route, report: inout DeliveryReport
+        _ artifacts: [Artifact], by subscription: Subscription, route: Route, report: inout DeliveryReport,
+        marking acceptedBySomeone: inout [Bool]
     ) -> [Artifact] {
-        if subscription.accepts == .any { return artifacts }
-        if artifacts.count == 1, subscription.accepts.accepts(artifacts[0].type) { return artifacts }
-        var accepted: [Artifact] = []
-        var refused: [Artifact] = []
-        for artifact in artifacts {
-            if subscription.accepts.accepts(artifact.type) { accepted.append(artifact) } else { refused.append(artifact) }
+        if subscription.accepts == .any {
+            for index in acceptedBySomeone.indices { acceptedBySomeone[index] = true }
+            return artifacts
         }
-        if !refused.isEmpty {
-            subscription.rejectedCount.add(refused.count, ordering: .relaxed)
-            route.counters.rejected.add(refused.count, ordering: .relaxed)
-            report.rejected += refused.count
-            deadLetter(refused, reason: .rejectedType, topic: topic, subscriber: subscription, counters: route.counters,
-                report: &report,
-                detail: "subscription '\(subscription.name)' accepts \(subscription.accepts), not \(refused[0].type)")
+        var accepted: [Artifact] = []
+        var refused = 0
+        for (index, artifact) in artifacts.enumerated() {
+            if subscription.accepts.accepts(artifact.type) {
+                accepted.append(artifact)
+                acceptedBySomeone[index] = true
+            } else {
+                refused += 1
+            }
+        }
+        if refused > 0 {
+            subscription.rejectedCount.add(refused, ordering: .relaxed)
+            route.counters.rejected.add(refused, ordering: .relaxed)
+            report.rejected += refused
         }
         return accepted
     }

@@ -35,16 +35,30 @@ public struct TopicPattern: Sendable, Hashable, CustomStringConvertible, Codable
     }
 
     func matches(name: String) -> Bool {
-        var topicTokens = name.split(separator: ".", omittingEmptySubsequences: false)[...]
-        if name.hasPrefix("$"), let first = tokens.first, first != topicTokens.first {
+        // Walks the name's tokens in place instead of splitting it into an array: routing and
+        // wiring checks match every subscription's patterns against a topic, and the array
+        // made per match dominated connecting thousands of nodes.
+        var rest: Substring? = name[...]  // the tokens not yet read; nil once all are
+        func popToken() -> Substring? {
+            guard let current = rest else { return nil }
+            if let dot = current.utf8.firstIndex(of: UInt8(ascii: ".")) {
+                rest = current[current.index(after: dot)...]
+                return current[..<dot]
+            }
+            rest = nil
+            return current
+        }
+        if name.hasPrefix("$"), let first = tokens.first,
+            first != name[..<(name.utf8.firstIndex(of: UInt8(ascii: ".")) ?? name.endIndex)]
+        {
             return false
         }
         for token in tokens {
-            if token == ">" { return !topicTokens.isEmpty }
-            guard let next = topicTokens.popFirst() else { return false }
+            if token == ">" { return rest != nil }
+            guard let next = popToken() else { return false }
             if token != "*" && token != next { return false }
         }
-        return topicTokens.isEmpty
+        return rest == nil
     }
 
     /// Whether some topic could match both patterns (used to find producers for a consumer
