@@ -141,50 +141,59 @@ public final class Buffer<Element: Sendable>: Sendable {
     ) async throws(BufferBatchError<Element>) -> BatchWriteOutcome<Element> {
         var outcome = BatchWriteOutcome<Element>()
         var iterator = elements.makeIterator()
-        let (reader, firstWaiting, closedError) = state.withLock {
-            state -> (UnsafeContinuation<Void, Never>?, Element?, BufferError?) in
-            do {
-                try state.throwIfNotOpen()
-            } catch {
-                return (nil, nil, error as? BufferError)
-            }
-            var waiting: Element?
-            while waiting == nil, let element = iterator.next() {
-                if state.elements.count < capacity {
-                    state.append(element)
-                    continue
-                }
-                switch policy {
-                case .block:
-                    waiting = element
-                case .dropOldest:
-                    outcome.droppedOldest.append(state.elements.removeFirst())
-                    state.statistics.dropped += 1
-                    state.append(element)
-                case .dropNewest:
-                    outcome.droppedNewest.append(element)
-                    state.statistics.dropped += 1
-                case .fail:
-                    outcome.refused.append(element)
-                    state.statistics.refused += 1
-                }
-            }
-            return (state.elements.isEmpty ? nil : state.takeReader(), waiting, nil)
-        }
-        reader?.resume()
-        if let closedError {
-            throw BufferBatchError(reason: closedError, unwritten: Array(IteratorSequence(iterator)), partial: outcome)
-        }
-        guard var pending = firstWaiting else { return outcome }
+        var resumedAfterWait = false
+        // Each round queues, under one lock, as much of the rest of the batch as fits. A batch
+        // that met a full buffer used to write its remainder one element at a time, each with
+        // its own suspension, even once the reader had emptied the buffer; now it waits for
+        // room for one element, then bulk-appends again.
         while true {
+            let (reader, firstWaiting, closedError) = state.withLock {
+                state -> (UnsafeContinuation<Void, Never>?, Element?, BufferError?) in
+                do {
+                    try state.throwIfNotOpen()
+                } catch {
+                    return (nil, nil, error as? BufferError)
+                }
+                var waiting: Element?
+                if resumedAfterWait && !state.writers.isEmpty {
+                    // Other writers were blocked first: the rest of this batch queues behind them.
+                    guard let next = iterator.next() else { return (nil, nil, nil) }
+                    waiting = next
+                }
+                while waiting == nil, let element = iterator.next() {
+                    if state.elements.count < capacity {
+                        state.append(element)
+                        continue
+                    }
+                    switch policy {
+                    case .block:
+                        waiting = element
+                    case .dropOldest:
+                        outcome.droppedOldest.append(state.elements.removeFirst())
+                        state.statistics.dropped += 1
+                        state.append(element)
+                    case .dropNewest:
+                        outcome.droppedNewest.append(element)
+                        state.statistics.dropped += 1
+                    case .fail:
+                        outcome.refused.append(element)
+                        state.statistics.refused += 1
+                    }
+                }
+                return (state.elements.isEmpty ? nil : state.takeReader(), waiting, nil)
+            }
+            reader?.resume()
+            if let closedError {
+                throw BufferBatchError(reason: closedError, unwritten: Array(IteratorSequence(iterator)), partial: outcome)
+            }
+            guard let pending = firstWaiting else { return outcome }
             do {
                 try await waitForRoom(pending, deadline: deadline)
             } catch {
                 throw BufferBatchError(
                     reason: error, unwritten: [pending] + Array(IteratorSequence(iterator)), partial: outcome)
             }
-            guard let next = iterator.next() else { return outcome }
-            pending = next
+            resumedAfterWait = true
         }
     }
 

@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import Foundation
+import PackageDescription
+
+/// SwiftPM names a path dependency after its folder, which is whatever the checkout is called.
+let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+let package = Package(
+    name: "ManifoldBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CBenchSupport"),
+        .target(
+            name: "ManifoldBenchKit",
+            dependencies: ["CBenchSupport", .product(name: "Manifold", package: rootPackage)]
+        ),
+        .executableTarget(
+            name: "manifold-bench-probe",
+            dependencies: ["ManifoldBenchKit", .product(name: "Manifold", package: rootPackage)]
+        ),
+        // Needs the host (plugin loading), kept apart so the hub benchmarks build without it.
+        .target(
+            name: "ManifoldPluginBenchKit",
+            dependencies: [
+                "ManifoldBenchKit",
+                .product(name: "Manifold", package: rootPackage),
+                .product(name: "ManifoldHost", package: rootPackage),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "manifold-plugin-probe",
+            dependencies: [
+                "ManifoldPluginBenchKit", "ManifoldBenchKit",
+                .product(name: "Manifold", package: rootPackage),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ManifoldBenchHarness",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "HubBenchmarks",
+            dependencies: [
+                "ManifoldBenchKit", "ManifoldBenchHarness",
+                .product(name: "Manifold", package: rootPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/HubBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "PluginBenchmarks",
+            dependencies: [
+                "ManifoldBenchKit", "ManifoldBenchHarness", "ManifoldPluginBenchKit",
+                .product(name: "Manifold", package: rootPackage),
+                .product(name: "ManifoldHost", package: rootPackage),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/PluginBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ProcessBenchmarks",
+            dependencies: [
+                "ManifoldBenchKit", "ManifoldBenchHarness",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ProcessBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// Header-only: see include/bench_support.h

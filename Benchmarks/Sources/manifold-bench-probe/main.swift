@@ -1,0 +1,59 @@
+// A quick probe of one scenario, outside the benchmark harness, for profiling (`perf record -g`;
+// valgrind 3.19 crashes on Swift's thread start-up here) and for A/B runs while changing the
+// hub: `manifold-bench-probe <scenario> [count] [repeats]`, scenarios asyncstream, ring,
+// hub-1to1, hub-batched, fanout-64, fanin-8, sequence, pipeline, memory (count = Streamers).
+import Foundation
+import Manifold
+import ManifoldBenchKit
+
+let arguments = CommandLine.arguments.dropFirst()
+let scenario = arguments.first ?? "all"
+let count = arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000
+let repeats = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 5
+
+func report(_ name: String, _ runs: [Measured]) {
+    let sorted = runs.map(\.throughput).sorted()
+    let median = sorted[sorted.count / 2]
+    print("\(name.padding(toLength: 28, withPad: " ", startingAt: 0)) median \(String(format: "%10.0f", median)) /s  (\(String(format: "%.1f", 1e9 / median)) ns/item)")
+}
+
+func measure(_ name: String, _ body: () async throws -> Measured) async throws {
+    guard scenario == "all" || name.hasPrefix(scenario) else { return }
+    var runs: [Measured] = []
+    for _ in 0..<repeats { runs.append(try await body()) }
+    report(name, runs)
+}
+
+let inputs = makeInputs(count: count)
+try await measure("asyncstream") { try await asyncStreamPipe(inputs) }
+try await measure("ring") { lockedRingHandoff(inputs) }
+try await measure("hub-1to1") { try await hubRun(inputs, mode: .perArtifact) }
+try await measure("hub-batched") { try await hubRun(inputs, mode: .batched(256)) }
+try await measure("fanout-64") { try await hubRun(Array(inputs.prefix(count / 16)), mode: .perArtifact, subscribers: 64) }
+try await measure("fanin-8") { try await hubRun(inputs, mode: .perArtifact, publishers: 8) }
+if scenario == "all" || scenario == "pipeline" {
+    let hubLatency = try await hubPipelineLatencies(count: 2000)
+    let streamLatency = try await streamPipelineLatencies(count: 2000)
+    print("pipeline latency p50/p99 ns: hub \(percentile(hubLatency, 50)) / \(percentile(hubLatency, 99)); streams \(percentile(streamLatency, 50)) / \(percentile(streamLatency, 99))")
+    let hubRun = try await hubPipelineThroughput(Array(inputs.prefix(50_000)))
+    let streamRun = try await streamPipelineThroughput(Array(inputs.prefix(50_000)))
+    print("pipeline throughput /s: hub \(Int(hubRun.throughput)); streams \(Int(streamRun.throughput))")
+}
+if scenario == "all" || scenario == "memory" {
+    let clock = ContinuousClock()
+    var streamers = PerItemMemory(heapBytes: 0, residentBytes: 0)
+    let idle = arguments.dropFirst().first.flatMap { Int($0) } ?? 10_000
+    let took = try await clock.measure { streamers = try await idleStreamersMemory(count: idle) }
+    let tasks = try await idleStreamTasksMemory(count: idle)
+    print("idle streamer bytes: heap \(Int(streamers.heapBytes)) rss \(Int(streamers.residentBytes)) (took \(took)); idle task+AsyncStream: heap \(Int(tasks.heapBytes)) rss \(Int(tasks.residentBytes))")
+}
+if scenario == "sequence" {
+    for _ in 0..<repeats {
+        let fresh = makeInputs(count: count)
+        let s = try await asyncStreamPipe(fresh).throughput
+        let r = lockedRingHandoff(fresh).throughput
+        let p = try await hubRun(fresh, mode: .perArtifact).throughput
+        let b = try await hubRun(fresh, mode: .batched(256)).throughput
+        print("stream \(Int(s / 1e3))K ring \(Int(r / 1e3))K per \(Int(p / 1e3))K batched \(Int(b / 1e3))K")
+    }
+}
