@@ -57,3 +57,15 @@ if scenario == "sequence" {
         print("stream \(Int(s / 1e3))K ring \(Int(r / 1e3))K per \(Int(p / 1e3))K batched \(Int(b / 1e3))K")
     }
 }
+if scenario == "artifact-id" {
+    // What making an artifact costs: `ArtifactID()` (a Foundation UUID) against the rest.
+    let clock = ContinuousClock()
+    var ids: [ArtifactID] = []
+    ids.reserveCapacity(count)
+    let idTime = clock.measure { for _ in 0..<count { ids.append(ArtifactID()) } }
+    var artifacts: [Artifact] = []
+    artifacts.reserveCapacity(count)
+    let fixed = ArtifactID("fixed")
+    let restTime = clock.measure { for _ in 0..<count { artifacts.append(Artifact(id: fixed, type: .plainText)) } }
+    print("ArtifactID(): \(Int(Double((idTime / count).components.attoseconds) / 1e9)) ns; Artifact with a given id: \(Int(Double((restTime / count).components.attoseconds) / 1e9)) ns")
+}
