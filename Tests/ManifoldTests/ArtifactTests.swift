@@ -140,4 +140,19 @@ struct ArtifactTests {
         #expect(Set(addresses).count == 1, "payload storage was copied: \(addresses)")
         #expect(received.allSatisfy { $0.payload == payload && $0.id == original.id })
     }
+
+    @Test("new artifact ids are unique, also when made from many tasks at once")
+    func idsAreUnique() async {
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<2_000).map { _ in ArtifactID().rawValue } }
+            }
+            var all: [String] = []
+            for await batch in group { all += batch }
+            return all
+        }
+        #expect(ids.count == 16_000)
+        #expect(Set(ids).count == 16_000)
+        #expect(Set(ids.map { $0.split(separator: "-").first! }).count == 1, "one random prefix per process")
+    }
 }
