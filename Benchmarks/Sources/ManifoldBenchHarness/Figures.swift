@@ -56,7 +56,11 @@ public func figures(
                 benchmark.measurement(metric, value.isFinite ? Int(value.rounded()) : 0)
             }
         } catch {
+            // ordo-one only prints a benchmark's error and still exits 0; a failed scenario
+            // (lost artifacts, a plugin that no longer loads) must fail CI, so stop here.
             benchmark.error("\(title) failed: \(error)")
+            FileHandle.standardError.write(Data("error: \(title) failed: \(error)\n".utf8))
+            exit(1)
         }
     }
 }
