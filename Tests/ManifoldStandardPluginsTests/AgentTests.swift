@@ -204,7 +204,7 @@ struct AgentTests {
     func cancellationStopsTheStream() async throws {
         let agent = try AgentPlugin(
             configuration: AgentConfiguration(
-                provider: scripted([.text(String(repeating: "word ", count: 200))], chunkDelayMilliseconds: 20)))
+                provider: scripted([.text(String(repeating: "word ", count: 2000))], chunkDelayMilliseconds: 20)))
         let out = Recorder()
         let started = ContinuousClock.now
         let task = Task { try await agent.feed(userTurn("long", conversation: "x"), into: out) }
@@ -212,7 +212,7 @@ struct AgentTests {
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
-        #expect(ContinuousClock.now - started < .seconds(3), "200 words at 20 ms would take 4 s")
+        #expect(ContinuousClock.now - started < .seconds(20), "2000 words at 20 ms would take 40 s")
         #expect(out.of(.chatMessage).isEmpty)
         #expect(agent.history(ofConversation: "x").isEmpty, "the cancelled turn is rolled back")
     }

@@ -26,7 +26,7 @@ struct TimeoutTests {
             })
         }
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(5), "the downstream was not left running for 30 s")
+        #expect(elapsed < .seconds(20), "the downstream was not left running for 30 s")
         #expect(elapsed >= .seconds(0.2))
         #expect(sawCancellation.current == 1)
         #expect(out.all.map(\.text) == ["early"], "outputs after the timeout are refused")
