@@ -180,7 +180,9 @@ private let pluginProcess: @convention(c) (
     table.pointee.on_cancel(table.pointee.context, callCancelHandler, cancellationBox)
     let node = instance.host.node
     let cancellationAddress = UInt(bitPattern: cancellationBox)
-    let task = Task {
+    // Starts on the host's thread: a plugin that never suspends completes inside `process`,
+    // with no hop to another thread and no wake-up of the host's task.
+    let task = Task.immediate {
         let context = ProcessingContext(node: node, input: input) { output in try call.emit(output) }
         var failure: (any Error)?
         do {

@@ -46,25 +46,25 @@ struct AgentExampleTests {
     // MARK: All three
 
     @Test(arguments: [("agent-chat", 1), ("agent-tools", 2), ("agent-review", 3)])
-    func exampleIsValidWithoutWarnings(example: String, nodes: Int) throws {
-        let result = try CLI.run(["validate", "Examples/\(example).json"])
+    func exampleIsValidWithoutWarnings(example: String, nodes: Int) async throws {
+        let result = try await CLI.run(["validate", "Examples/\(example).json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("valid (\(nodes) node\(nodes == 1 ? "" : "s"), 0 warning(s))"), "\(result.stdout)")
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
     @Test(arguments: ["agent-chat", "agent-tools", "agent-review"])
-    func oneLineSwitchesToARealProviderAndAMissingKeyIsAClearError(example: String) throws {
+    func oneLineSwitchesToARealProviderAndAMissingKeyIsAClearError(example: String) async throws {
         let secret = "sk-never-print-me-0123456789abcdef"
         let path = try CLI.writeGraph(
             try switched(example, to: #"{"provider": "openai", "model": "gpt-4o-mini", "apiKeyEnv": "MANIFOLD_TEST_MISSING_KEY"}"#))
         let graph = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!graph.contains(#""provider": "scripted""#), "every node's provider line was switched")
 
-        let validation = try CLI.run(["validate", path])
+        let validation = try await CLI.run(["validate", path])
         #expect(validation.status == 0, "the switched graph must stay valid: \(validation.stdout) \(validation.stderr)")
 
-        let result = try CLI.run(
+        let result = try await CLI.run(
             ["run", path, "--input", "hello"],
             environment: ["MANIFOLD_TEST_MISSING_KEY": "", "OPENAI_API_KEY": secret])
         #expect(result.status == 1)
@@ -73,13 +73,13 @@ struct AgentExampleTests {
         #expect(!result.stderr.contains(secret))
     }
 
-    @Test func aKeyNeverAppearsWhenTheModelCallFails() throws {
+    @Test func aKeyNeverAppearsWhenTheModelCallFails() async throws {
         let secret = "sk-test-secret-abcdefghijklmnop"
         let path = try CLI.writeGraph(
             try switched(
                 "agent-chat",
                 to: #"{"provider": "openai", "model": "gpt-4o-mini", "apiKeyEnv": "MANIFOLD_TEST_KEY", "baseURL": "http://127.0.0.1:9/v1", "maxRetries": 0, "connectTimeoutSeconds": 2}"#))
-        let result = try CLI.run(["run", path, "--input", "hello"], environment: ["MANIFOLD_TEST_KEY": secret])
+        let result = try await CLI.run(["run", path, "--input", "hello"], environment: ["MANIFOLD_TEST_KEY": secret])
         #expect(result.status == 1)
         #expect(result.stderr.contains("model call failed"), "\(result.stderr)")
         #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
@@ -88,15 +88,15 @@ struct AgentExampleTests {
 
     // MARK: agent-chat
 
-    @Test func chatStreamsTheAnswerOnce() throws {
-        let result = try CLI.run(["run", "Examples/agent-chat.json", "--input", "What is Manifold?"])
+    @Test func chatStreamsTheAnswerOnce() async throws {
+        let result = try await CLI.run(["run", "Examples/agent-chat.json", "--input", "What is Manifold?"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == Self.chatAnswer + "\n")
         #expect(!result.stderr.contains("dead-letter"), "\(result.stderr)")
     }
 
-    @Test func chatDeltasArriveInOrderAsJSON() throws {
-        let result = try CLI.run(["run", "Examples/agent-chat.json", "--input", "What is Manifold?", "--output", "json"])
+    @Test func chatDeltasArriveInOrderAsJSON() async throws {
+        let result = try await CLI.run(["run", "Examples/agent-chat.json", "--input", "What is Manifold?", "--output", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let all = try jsonLines(result.stdout)
         #expect(all.last?["type"] as? String == "chat/message", "the whole answer comes last")
@@ -113,8 +113,8 @@ struct AgentExampleTests {
         #expect(Set(objects.compactMap { $0["correlationID"] as? String }).count == 1, "one conversation")
     }
 
-    @Test func chatStatsCountTheDeltasAndTheMessage() throws {
-        let result = try CLI.run(["run", "Examples/agent-chat.json", "--input", "hi", "--stats"])
+    @Test func chatStatsCountTheDeltasAndTheMessage() async throws {
+        let result = try await CLI.run(["run", "Examples/agent-chat.json", "--input", "hi", "--stats"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let deltas = Self.chatAnswer.split(separator: " ").count
         #expect(statsRow(result.stderr, node: "assistant") == ["1", "0", "\(deltas + 1)", "0"])
@@ -123,8 +123,8 @@ struct AgentExampleTests {
 
     // MARK: agent-tools
 
-    @Test func toolsAnswerCarriesTheResult() throws {
-        let result = try CLI.run(["run", "Examples/agent-tools.json", "--input", "What is 2 to the power of 10?"])
+    @Test func toolsAnswerCarriesTheResult() async throws {
+        let result = try await CLI.run(["run", "Examples/agent-tools.json", "--input", "What is 2 to the power of 10?"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == Self.toolsAnswer + "\n")
         // The log middleware on the tools node shows the call and the value libm computed.
@@ -140,8 +140,8 @@ struct AgentExampleTests {
         #expect(logLines.contains { $0.contains("\"event\":\"output\"") && $0.contains("tool/catalog") })
     }
 
-    @Test func toolsAnswerAsJSON() throws {
-        let result = try CLI.run(["run", "Examples/agent-tools.json", "--input", "What is 2 to the power of 10?", "--output", "json"])
+    @Test func toolsAnswerAsJSON() async throws {
+        let result = try await CLI.run(["run", "Examples/agent-tools.json", "--input", "What is 2 to the power of 10?", "--output", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let objects = try jsonLines(result.stdout)
         #expect(objects.count == 1)
@@ -159,8 +159,8 @@ struct AgentExampleTests {
         #expect(metadata["agent.finish_reason"] == "stop")
     }
 
-    @Test func toolsStatsShowOneToolCall() throws {
-        let result = try CLI.run(
+    @Test func toolsStatsShowOneToolCall() async throws {
+        let result = try await CLI.run(
             ["run", "Examples/agent-tools.json", "--input", "What is 2 to the power of 10?", "--stats", "--log-level", "info"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         // tools: one tool/list (answered with the catalog) and one tool/call (answered with 1024).
@@ -176,8 +176,8 @@ struct AgentExampleTests {
 
     // MARK: agent-review
 
-    @Test func reviewPipelineAsJSON() throws {
-        let result = try CLI.run(["run", "Examples/agent-review.json", "--input", "Add a retry to the HTTP client", "--output", "json"])
+    @Test func reviewPipelineAsJSON() async throws {
+        let result = try await CLI.run(["run", "Examples/agent-review.json", "--input", "Add a retry to the HTTP client", "--output", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let objects = try jsonLines(result.stdout)
         #expect(objects.count == 3)
@@ -199,8 +199,8 @@ struct AgentExampleTests {
         #expect(!review.contains(Self.fakeKey))
     }
 
-    @Test func reviewPipelineInTextModeWithMiddlewareOnEveryNode() throws {
-        let result = try CLI.run(
+    @Test func reviewPipelineInTextModeWithMiddlewareOnEveryNode() async throws {
+        let result = try await CLI.run(
             ["run", "Examples/agent-review.json", "--input", "Add a retry to the HTTP client", "--stats", "--log-level", "info"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("VERDICT: REQUEST CHANGES\n"))
@@ -221,14 +221,14 @@ struct AgentExampleTests {
         #expect(!result.stderr.contains("dead-letter"))
     }
 
-    @Test func reviewWithoutAVerdictIsRejectedRetriedAndFails() throws {
+    @Test func reviewWithoutAVerdictIsRejectedRetriedAndFails() async throws {
         let graph = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-review.json", encoding: .utf8)
             .replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"$PLUGINS\"")
             .replacingOccurrences(of: #"{"text": "VERDICT: REQUEST CHANGES\n"#, with: #"{"text": "Looks good to me.\n"#)
             .replacingOccurrences(of: #""initialBackoffSeconds": 1,"#, with: #""initialBackoffSeconds": 0.01,"#)
         #expect(graph.contains("Looks good to me."))
         let path = try CLI.writeGraph(graph)
-        let result = try CLI.run(["run", path, "--input", "Add a retry to the HTTP client", "--log-level", "info"])
+        let result = try await CLI.run(["run", path, "--input", "Add a retry to the HTTP client", "--log-level", "info"])
         #expect(result.status == 1)
         #expect(!result.stdout.contains("Looks good"), "a rejected review never leaves the node")
         #expect(result.stdout.contains("Plan:"), "the plan and the code still came out")

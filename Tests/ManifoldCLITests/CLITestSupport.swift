@@ -27,38 +27,30 @@ enum CLI {
         let stderr: String
     }
 
+    /// How long one `manifold` may run before it is killed and the test fails: far above
+    /// any run here, so only a hang reaches it, and then as a failure with the child's
+    /// stderr instead of a test run that never ends.
+    static let timeLimit: Duration = .seconds(120)
+
     /// Runs `manifold` with `arguments` in the repository root, feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let output = Pipe()
-        let error = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        let errorData = Mutexed(Data())
-        let errorRead = DispatchSemaphore(value: 0)
-        let reader = Thread {
-            errorData.set(error.fileHandleForReading.readDataToEndOfFile())
-            errorRead.signal()
+    ///
+    /// The child is waited for on a thread of its own, never on a thread of the
+    /// concurrency pool, which the other tests of the process need.
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Result {
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, directory: repositoryRoot, environment: environment)
+        if let stdin { child.input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try child.input.fileHandleForWriting.close()
+        let finished = await child.collect(timeLimit: timeLimit)
+        if finished.timedOut {
+            Issue.record(
+                "manifold \(arguments.joined(separator: " ")) did not exit within \(timeLimit) and was killed; stderr:\n\(finished.stderr)",
+                sourceLocation: sourceLocation)
         }
-        reader.start()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        errorRead.wait()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errorData.value, as: UTF8.self))
+        return Result(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
     }
 
     /// Writes a graph manifest into a new folder whose `plugins` path points at the bundled manifests.
@@ -69,25 +61,5 @@ enum CLI {
         try json.replacingOccurrences(of: "$PLUGINS", with: repositoryRoot + "/manifests/plugins")
             .write(toFile: path, atomically: true, encoding: .utf8)
         return path
-    }
-}
-
-/// A value set once by another thread.
-final class Mutexed: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Data
-
-    init(_ value: Data) { stored = value }
-
-    func set(_ value: Data) {
-        lock.lock()
-        stored = value
-        lock.unlock()
-    }
-
-    var value: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }

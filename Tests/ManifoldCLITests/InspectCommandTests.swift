@@ -4,9 +4,9 @@ import Testing
 /// `manifold inspect`, `manifold plugins`, `manifold graph`, `--help`, `--version`.
 @Suite("manifold inspect, plugins, graph")
 struct InspectCommandTests {
-    @Test func inspectALibraryAsText() throws {
+    @Test func inspectALibraryAsText() async throws {
         let library = (CLI.executable as NSString).deletingLastPathComponent + "/libManifoldUppercase.so"
-        let result = try CLI.run(["inspect", library])
+        let result = try await CLI.run(["inspect", library])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("uppercase 1.0.0 (generator)"))
         #expect(result.stdout.contains("inputs:     text/plain"))
@@ -14,8 +14,8 @@ struct InspectCommandTests {
         #expect(result.stdout.contains("\"suffix\""))
     }
 
-    @Test func inspectAManifestAsJSON() throws {
-        let result = try CLI.run(["inspect", "manifests/plugins/echo.json", "--json"])
+    @Test func inspectAManifestAsJSON() async throws {
+        let result = try await CLI.run(["inspect", "manifests/plugins/echo.json", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["name"] as? String == "echo")
@@ -25,59 +25,59 @@ struct InspectCommandTests {
         #expect(object["inputs"] as? [String] == ["text/*", "chat/message"])
     }
 
-    @Test func inspectSomethingBroken() throws {
+    @Test func inspectSomethingBroken() async throws {
         let folder = NSTemporaryDirectory() + "manifold-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try "not a library".write(toFile: folder + "/libfake.so", atomically: true, encoding: .utf8)
-        let result = try CLI.run(["inspect", folder + "/libfake.so"])
+        let result = try await CLI.run(["inspect", folder + "/libfake.so"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("not an ELF shared library"))
         #expect(result.stderr.contains("fix:"))
     }
 
-    @Test func pluginsListsTheBundledOnes() throws {
-        let result = try CLI.run(["plugins", "--path", "manifests/plugins"])
+    @Test func pluginsListsTheBundledOnes() async throws {
+        let result = try await CLI.run(["plugins", "--path", "manifests/plugins"])
         for name in ["echo", "uppercase", "log", "filter"] {
             #expect(result.stdout.contains("ok      \(name) "), "\(name) missing: \(result.stdout)")
         }
     }
 
-    @Test func pluginsMarksBrokenOnesWithTheReason() throws {
+    @Test func pluginsMarksBrokenOnesWithTheReason() async throws {
         let folder = NSTemporaryDirectory() + "manifold-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try """
         { "manifestVersion": 1, "name": "ghost", "version": "1.0.0", "abi": "1.0", "kind": "generator",
           "library": "libghost.so", "inputs": ["text/plain"], "outputs": ["text/plain"] }
         """.write(toFile: folder + "/ghost.json", atomically: true, encoding: .utf8)
-        let result = try CLI.run(["plugins", "--path", folder])
+        let result = try await CLI.run(["plugins", "--path", folder])
         #expect(result.status == 1)
         #expect(result.stdout.contains("BROKEN"))
         #expect(result.stdout.contains("libghost.so"))
     }
 
-    @Test func graphAsDotAndMermaid() throws {
-        let dot = try CLI.run(["graph", "Examples/fan-out.json", "--format", "dot"])
+    @Test func graphAsDotAndMermaid() async throws {
+        let dot = try await CLI.run(["graph", "Examples/fan-out.json", "--format", "dot"])
         #expect(dot.status == 0, "stderr: \(dot.stderr)")
         #expect(dot.stdout.hasPrefix("digraph"))
         #expect(dot.stdout.contains("\"node:loud\" -> \"node:collect\""))
         #expect(dot.stdout.contains("results.loud"))
-        let mermaid = try CLI.run(["graph", "Examples/pipeline.json", "--format", "mermaid"])
+        let mermaid = try await CLI.run(["graph", "Examples/pipeline.json", "--format", "mermaid"])
         #expect(mermaid.status == 0, "stderr: \(mermaid.stderr)")
         #expect(mermaid.stdout.hasPrefix("flowchart LR"))
         #expect(mermaid.stdout.contains("node_shout -->"))
     }
 
-    @Test func helpAndVersion() throws {
-        let help = try CLI.run(["run", "--help"])
+    @Test func helpAndVersion() async throws {
+        let help = try await CLI.run(["run", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Examples:"))
-        let version = try CLI.run(["--version"])
+        let version = try await CLI.run(["--version"])
         #expect(version.status == 0)
         #expect(version.stdout.contains("plugin ABI 1.0"))
     }
 
-    @Test func unknownLogLevelIsRefused() throws {
-        let result = try CLI.run(["plugins", "--log-level", "loud"])
+    @Test func unknownLogLevelIsRefused() async throws {
+        let result = try await CLI.run(["plugins", "--log-level", "loud"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("unknown --log-level 'loud'"))
     }

@@ -4,33 +4,33 @@ import Testing
 /// `manifold run` on the bundled examples: outputs, exit codes, stdin, stats, Ctrl-C.
 @Suite("manifold run")
 struct RunCommandTests {
-    @Test func pipelineStreamsWords() throws {
-        let result = try CLI.run(["run", "Examples/pipeline.json", "--input", "hello big world"])
+    @Test func pipelineStreamsWords() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "hello big world"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "HELLO\nBIG\nWORLD!\n")
     }
 
-    @Test func inputFromStandardInput() throws {
-        let result = try CLI.run(["run", "Examples/pipeline.json"], stdin: "piped text")
+    @Test func inputFromStandardInput() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json"], stdin: "piped text")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "PIPED\nTEXT!\n")
     }
 
-    @Test func linesFromStandardInputAreSeparateArtifacts() throws {
-        let result = try CLI.run(["run", "Examples/pipeline.json", "--lines"], stdin: "one\ntwo\n")
+    @Test func linesFromStandardInputAreSeparateArtifacts() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--lines"], stdin: "one\ntwo\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "ONE!\nTWO!\n")
     }
 
-    @Test func fanOutReachesEveryBranchAndFansIn() throws {
-        let result = try CLI.run(["run", "Examples/fan-out.json", "--input", "hi"])
+    @Test func fanOutReachesEveryBranchAndFansIn() async throws {
+        let result = try await CLI.run(["run", "Examples/fan-out.json", "--input", "hi"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = Set(result.stdout.split(separator: "\n").map(String.init))
         #expect(lines == ["HI", "\"hi\"", "[tagged] hi"])
     }
 
-    @Test func middlewareOnSeveralNodes() throws {
-        let result = try CLI.run(
+    @Test func middlewareOnSeveralNodes() async throws {
+        let result = try await CLI.run(
             ["run", "Examples/middleware.json"], stdin: "my password is hunter2\ncall 555 0100\n\nbye")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "CALL ### ####\nBYE\n")
@@ -39,8 +39,8 @@ struct RunCommandTests {
         #expect(logLines.contains { $0.contains("\"node\":\"shout\"") && $0.contains("\"event\":\"output\"") })
     }
 
-    @Test func jsonOutputDescribesEachArtifact() throws {
-        let result = try CLI.run(["run", "Examples/pipeline.json", "--input", "a b", "--output", "json"])
+    @Test func jsonOutputDescribesEachArtifact() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "a b", "--output", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let objects = try result.stdout.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -50,8 +50,8 @@ struct RunCommandTests {
         #expect(objects.allSatisfy { $0["output"] as? String == "words" && $0["origin"] as? String == "split" })
     }
 
-    @Test func statsReportNodesAndTopics() throws {
-        let result = try CLI.run(["run", "Examples/pipeline.json", "--input", "x y", "--stats"])
+    @Test func statsReportNodesAndTopics() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x y", "--stats"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("nodes:"))
         #expect(result.stderr.contains("shout"))
@@ -59,48 +59,36 @@ struct RunCommandTests {
         #expect(result.stderr.contains("outputs: words=2"))
     }
 
-    @Test func invalidGraphIsNotRun() throws {
-        let result = try CLI.run(["run", "Examples/mistyped.json", "--input", "1"])
+    @Test func invalidGraphIsNotRun() async throws {
+        let result = try await CLI.run(["run", "Examples/mistyped.json", "--input", "1"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("type mismatch"))
         #expect(result.stderr.contains("not run"))
     }
 
-    @Test func noInputIsAClearError() throws {
-        let result = try CLI.run(["run", "Examples/pipeline.json", "--to", "nope", "--input", "x"])
+    @Test func noInputIsAClearError() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--to", "nope", "--input", "x"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("the graph has no input 'nope'; it has: text"))
     }
 
     @Test func ctrlCStopsGracefullyWith130() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.executable)
-        process.arguments = ["run", "Examples/pipeline.json", "--lines"]
-        process.currentDirectoryURL = URL(fileURLWithPath: CLI.repositoryRoot)
-        let input = Pipe()
-        let output = Pipe()
-        let error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data("first line\n".utf8))
-        // Wait for the first output: the graph is running and still reading standard input.
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("LINE!\n") {
-            let chunk = output.fileHandleForReading.availableData
-            #expect(!chunk.isEmpty, "manifold ended before its first output")
-            if chunk.isEmpty { return }
-            seen.append(chunk)
-        }
-        kill(process.processIdentifier, SIGINT)
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 130)
-        #expect(stderr.contains("stopping"))
-        #expect(String(decoding: seen + rest, as: UTF8.self) == "FIRST\nLINE!\n")
+        let child = try ChildProcess(
+            executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"], directory: CLI.repositoryRoot)
+        child.input.fileHandleForWriting.write(Data("first line\n".utf8))
+        // Wait for the first output: the graph is running and still reading standard input,
+        // whose writing end stays open, so only Ctrl-C can end this run.
+        let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
+        #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output")
+        kill(child.processIdentifier, SIGINT)
+        let finished = await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
+        #expect(!finished.timedOut, "one Ctrl-C did not stop the run; stderr:\n\(finished.stderr)")
+        #expect(finished.terminationReason == .exit)
+        #expect(finished.status == 130)
+        // The graceful path, not the second Ctrl-C's cancellation.
+        #expect(finished.stderr.contains("stopping"))
+        #expect(!finished.stderr.contains("\nstopped"))
+        #expect(finished.stdout == "FIRST\nLINE!\n")
     }
 }

@@ -25,16 +25,16 @@ struct ValidateCommandTests {
         """
     }
 
-    private func validate(_ json: String) throws -> (CLI.Result, [[String: Any]]) {
+    private func validate(_ json: String) async throws -> (CLI.Result, [[String: Any]]) {
         let path = try CLI.writeGraph(json)
-        let result = try CLI.run(["validate", path, "--json"])
+        let result = try await CLI.run(["validate", path, "--json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let errors = document["errors"] as? [[String: Any]] ?? []
         return (result, errors)
     }
 
-    private func expectError(_ json: String, at path: String, containing words: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let (result, errors) = try validate(json)
+    private func expectError(_ json: String, at path: String, containing words: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let (result, errors) = try await validate(json)
         #expect(result.status == 1, sourceLocation: sourceLocation)
         let match = errors.first { ($0["path"] as? String) == path }
         #expect(match != nil, "no error at \(path); errors: \(errors)", sourceLocation: sourceLocation)
@@ -44,22 +44,22 @@ struct ValidateCommandTests {
         }
     }
 
-    @Test func validGraphPasses() throws {
+    @Test func validGraphPasses() async throws {
         let path = try CLI.writeGraph(Self.graph())
-        let result = try CLI.run(["validate", path])
+        let result = try await CLI.run(["validate", path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("valid (2 nodes"))
     }
 
-    @Test func bundledExamplesAreValid() throws {
+    @Test func bundledExamplesAreValid() async throws {
         for example in ["pipeline", "fan-out", "middleware"] {
-            let result = try CLI.run(["validate", "Examples/\(example).json"])
+            let result = try await CLI.run(["validate", "Examples/\(example).json"])
             #expect(result.status == 0, "\(example): \(result.stderr)")
         }
     }
 
-    @Test func mistypedExampleIsRefusedWithBothSides() throws {
-        let result = try CLI.run(["validate", "Examples/mistyped.json"])
+    @Test func mistypedExampleIsRefusedWithBothSides() async throws {
+        let result = try await CLI.run(["validate", "Examples/mistyped.json"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("Examples/mistyped.json"))
         #expect(result.stderr.contains("$.nodes.shout.subscribe[0]"))
@@ -68,20 +68,20 @@ struct ValidateCommandTests {
         #expect(result.stderr.contains("graph input 'numbers'"))
     }
 
-    @Test func unknownPlugin() throws {
-        try expectError(
+    @Test func unknownPlugin() async throws {
+        try await expectError(
             Self.graph(nodes: #""shout": { "plugin": "uppercsae", "subscribe": ["input"], "output": "result" }"#),
             at: "$.nodes.shout.plugin", containing: ["uppercsae", "uppercase"])
     }
 
-    @Test func unknownKeyWithSuggestion() throws {
-        try expectError(
+    @Test func unknownKeyWithSuggestion() async throws {
+        try await expectError(
             Self.graph(nodes: #""shout": { "plugin": "uppercase", "subscribe": ["input"], "ouptut": "result" }"#),
             at: "$.nodes.shout.ouptut", containing: ["ouptut", "output"])
     }
 
-    @Test func subscriptionNobodyPublishesTo() throws {
-        try expectError(
+    @Test func subscriptionNobodyPublishesTo() async throws {
+        try await expectError(
             Self.graph(nodes: """
                 "shout": { "plugin": "uppercase", "subscribe": ["input"], "output": "result" },
                 "lost": { "plugin": "echo", "subscribe": ["nowhere"], "output": "result" }
@@ -89,24 +89,24 @@ struct ValidateCommandTests {
             at: "$.nodes.lost.subscribe[0]", containing: ["nowhere"])
     }
 
-    @Test func cycleWithoutAllowCycles() throws {
+    @Test func cycleWithoutAllowCycles() async throws {
         let nodes = """
             "a": { "plugin": "echo", "subscribe": ["input", "from-b"], "output": "from-a" },
             "b": { "plugin": "echo", "subscribe": ["from-a"], "output": "from-b" },
             "c": { "plugin": "echo", "subscribe": ["from-a"], "output": "result" }
             """
-        let (result, errors) = try validate(Self.graph(nodes: nodes))
+        let (result, errors) = try await validate(Self.graph(nodes: nodes))
         #expect(result.status == 1)
         let cycle = errors.first { ($0["message"] as? String)?.contains("cycle") == true }
         #expect(cycle != nil, "errors: \(errors)")
         let explanation = "\(cycle?["message"] ?? "") \(cycle?["fix"] ?? "")"
         #expect(explanation.contains("allowCycles"))
-        let (allowed, _) = try validate(Self.graph(nodes: nodes, extra: #""allowCycles": true,"#))
+        let (allowed, _) = try await validate(Self.graph(nodes: nodes, extra: #""allowCycles": true,"#))
         #expect(allowed.status == 0, "stderr: \(allowed.stderr)")
     }
 
-    @Test func configFailingThePluginsSchema() throws {
-        try expectError(
+    @Test func configFailingThePluginsSchema() async throws {
+        try await expectError(
             Self.graph(nodes: """
                 "shout": { "plugin": "uppercase", "subscribe": ["input"], "output": "shouted" },
                 "split": { "plugin": "echo", "config": { "split": "sentences" }, "subscribe": ["shouted"], "output": "result" }
@@ -114,13 +114,13 @@ struct ValidateCommandTests {
             at: "$.nodes.split.config.split", containing: ["sentences"])
     }
 
-    @Test func middlewareUsedAsGenerator() throws {
-        try expectError(
+    @Test func middlewareUsedAsGenerator() async throws {
+        try await expectError(
             Self.graph(nodes: #""shout": { "plugin": "log", "subscribe": ["input"], "output": "result" }"#),
             at: "$.nodes.shout.plugin", containing: ["middleware", "not a generator"])
     }
 
-    @Test func typeMismatchOnFanIn() throws {
+    @Test func typeMismatchOnFanIn() async throws {
         // Two producers into one topic: a node emitting text and a graph input of JSON; the
         // consumer takes text only, so exactly the JSON edge is refused.
         let json = """
@@ -139,13 +139,13 @@ struct ValidateCommandTests {
               }
             }
             """
-        try expectError(json, at: "$.nodes.last.subscribe[0]", containing: ["graph input 'numbers'", "{application/json}", "{text/plain}"])
-        let (_, errors) = try validate(json)
+        try await expectError(json, at: "$.nodes.last.subscribe[0]", containing: ["graph input 'numbers'", "{application/json}", "{text/plain}"])
+        let (_, errors) = try await validate(json)
         #expect(errors.count == 1, "only the JSON edge is wrong: \(errors)")
     }
 
-    @Test func unreadOutputIsAWarningNotAnError() throws {
-        let (result, _) = try validate(Self.graph(nodes: """
+    @Test func unreadOutputIsAWarningNotAnError() async throws {
+        let (result, _) = try await validate(Self.graph(nodes: """
             "shout": { "plugin": "uppercase", "subscribe": ["input"], "output": "result" },
             "side": { "plugin": "echo", "subscribe": ["input"], "output": "ignored" }
             """))
@@ -155,8 +155,8 @@ struct ValidateCommandTests {
         #expect(warnings.contains { ($0["path"] as? String) == "$.nodes.side.output" })
     }
 
-    @Test func allErrorsAreReportedInOnePass() throws {
-        let (result, errors) = try validate(Self.graph(nodes: """
+    @Test func allErrorsAreReportedInOnePass() async throws {
+        let (result, errors) = try await validate(Self.graph(nodes: """
             "shout": { "plugin": "uppercsae", "subscribe": ["input"], "output": "result" },
             "split": { "plugin": "echo", "config": { "repeat": 0 }, "subscribe": ["nowhere"], "output": "result" }
             """))
@@ -165,9 +165,9 @@ struct ValidateCommandTests {
         #expect(paths.isSuperset(of: ["$.nodes.shout.plugin", "$.nodes.split.config.repeat", "$.nodes.split.subscribe[0]"]))
     }
 
-    @Test func malformedJSONSaysWhere() throws {
+    @Test func malformedJSONSaysWhere() async throws {
         let path = try CLI.writeGraph("{ \"manifold\": 1, \"nodes\": { ")
-        let result = try CLI.run(["validate", path])
+        let result = try await CLI.run(["validate", path])
         #expect(result.status == 1)
         #expect(result.stderr.contains(path))
     }

@@ -17,3 +17,5 @@ static inline uint32_t manifold_host_abi_version(void) { return MANIFOLD_ABI_VER
 static inline uint32_t manifold_host_abi_major(void) { return MANIFOLD_ABI_VERSION_MAJOR; }
 static inline uint32_t manifold_host_abi_minor(void) { return MANIFOLD_ABI_VERSION_MINOR; }
 static inline uint64_t manifold_flag_concurrent(void) { return MANIFOLD_PLUGIN_FLAG_CONCURRENT; }
+
+#include "manifold_signals.h"

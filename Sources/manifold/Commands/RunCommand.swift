@@ -78,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         let interruption = Interruption()
         // Ctrl-C is handled before the run starts, so no signal can arrive unhandled.
         let runTaskSlot = Mutex<Task<GraphRunReport, any Error>?>(nil)
-        let signals = interruption.install(
+        let signals = try interruption.install(
             onFirst: {
                 Terminal.error("\nstopping: finishing queued work (Ctrl-C again to stop at once)")
                 graphRun.stop()
@@ -103,7 +103,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer {
             timer?.cancel()
-            signals.cancel()
+            signals.uninstall()
         }
         let report: GraphRunReport
         do {
@@ -154,22 +154,5 @@ struct RunCommand: AsyncParsableCommand {
         }
         let artifacts = texts.map { Artifact(type: type, payload: $0, origin: nil) }
         return GraphInputFeed(input: input.name, artifacts: artifacts)
-    }
-}
-
-/// Ctrl-C handling: the first asks for a graceful stop, the second cancels.
-final class Interruption: Sendable {
-    let timedOut = Atomic<Bool>(false)
-    private let count = Atomic<Int>(0)
-
-    /// Replaces the default SIGINT action until the returned source is cancelled.
-    func install(onFirst: @escaping @Sendable () -> Void, onSecond: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [self] in
-            if count.add(1, ordering: .relaxed).newValue == 1 { onFirst() } else { onSecond() }
-        }
-        source.resume()
-        return source
     }
 }

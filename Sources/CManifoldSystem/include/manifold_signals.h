@@ -1,0 +1,11 @@
+#pragma once
+/* Signal forwarding for the launcher: a signal handler may only do async-signal-safe work,
+   so it writes one byte to a pipe and a thread of the launcher does the rest. */
+
+/* Catches `signal_number` from now on: each delivery writes the signal number as one byte
+   to `write_fd`. The handler is in place when this returns, so no signal can slip by
+   unhandled, and the signal is unblocked in the calling thread. Returns 0, or -1 with errno. */
+int manifold_forward_signal(int signal_number, int write_fd);
+
+/* Restores the default action for `signal_number` and stops writing to the pipe. */
+int manifold_stop_forwarding_signal(int signal_number);

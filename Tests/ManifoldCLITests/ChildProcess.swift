@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+
+/// A child process with its standard streams on pipes, waited for without blocking a
+/// thread of the Swift concurrency pool, and killed if it outlives its time limit.
+final class ChildProcess: Sendable {
+    /// What the child printed and how it ended.
+    struct Finished: Sendable {
+        let status: Int32
+        let terminationReason: Process.TerminationReason
+        let stdout: String
+        let stderr: String
+        /// The child outlived the time limit and was killed.
+        let timedOut: Bool
+    }
+
+    /// The child's standard input; close its writing end to send end-of-file.
+    let input = Pipe()
+    /// The child's standard output.
+    let output = Pipe()
+    /// The child's standard error.
+    let error = Pipe()
+    private let process: Process
+
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Starts `executable` in `directory` with the test process's environment plus `environment`.
+    init(executable: String, arguments: [String], directory: String, environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        self.process = process
+        try process.run()
+    }
+
+    /// Reads what is left of both streams until the child exits, then its status. A child
+    /// still running after `timeLimit` is killed with SIGKILL.
+    func collect(timeLimit: Duration, alreadyRead: Data = Data()) async -> Finished {
+        let timedOut = Flag()
+        let pid = process.processIdentifier
+        let watchdog = Task.detached {
+            try? await Task.sleep(for: timeLimit)
+            guard !Task.isCancelled else { return }
+            timedOut.set()
+            kill(pid, SIGKILL)
+        }
+        defer { watchdog.cancel() }
+        return await withCheckedContinuation { continuation in
+            // Both pipes are drained at once so a full pipe never blocks the child.
+            let thread = Thread { [self] in
+                let errorData = ReadOnce()
+                let errorRead = DispatchSemaphore(value: 0)
+                let errorReader = Thread { [error] in
+                    errorData.set(error.fileHandleForReading.readDataToEndOfFile())
+                    errorRead.signal()
+                }
+                errorReader.start()
+                let outData = alreadyRead + output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                errorRead.wait()
+                continuation.resume(returning: Finished(
+                    status: process.terminationStatus, terminationReason: process.terminationReason,
+                    stdout: String(decoding: outData, as: UTF8.self),
+                    stderr: String(decoding: errorData.value, as: UTF8.self),
+                    timedOut: timedOut.isSet))
+            }
+            thread.start()
+        }
+    }
+
+    /// Reads standard output until `marker` appears or the child closes it, on a thread of
+    /// its own; gives up after `timeLimit`.
+    func readOutput(until marker: String, timeLimit: Duration) async -> Data {
+        let pid = process.processIdentifier
+        let found = Flag()
+        let watchdog = Task.detached {
+            try? await Task.sleep(for: timeLimit)
+            guard !Task.isCancelled, !found.isSet else { return }
+            kill(pid, SIGKILL)
+        }
+        defer { watchdog.cancel() }
+        return await withCheckedContinuation { continuation in
+            let thread = Thread { [self] in
+                var seen = Data()
+                while !String(decoding: seen, as: UTF8.self).contains(marker) {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    seen.append(chunk)
+                }
+                found.set()
+                continuation.resume(returning: seen)
+            }
+            thread.start()
+        }
+    }
+}
+
+/// Bytes read by one thread and handed to another.
+private final class ReadOnce: Sendable {
+    private let data = Mutex(Data())
+
+    func set(_ value: Data) { data.withLock { $0 = value } }
+
+    var value: Data { data.withLock { $0 } }
+}
+
+/// A flag set once, read from other threads.
+private final class Flag: Sendable {
+    private let state = Atomic<Bool>(false)
+
+    func set() { state.store(true, ordering: .relaxed) }
+
+    var isSet: Bool { state.load(ordering: .relaxed) }
+}
