@@ -117,7 +117,9 @@ let package = Package(
         .target(name: "ManifoldSchemaPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Schema", swiftSettings: strictSettings),
 
         // MARK: Tests
-        .testTarget(name: "ManifoldTests", dependencies: ["Manifold"], swiftSettings: strictSettings),
+        // Linked into the one test process: ends a test run that hangs, with a message.
+        .target(name: "ManifoldTestWatchdog", path: "Tests/ManifoldTestWatchdog"),
+        .testTarget(name: "ManifoldTests", dependencies: ["Manifold", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldHostTests",
             dependencies: ["ManifoldHost", "Manifold", "ManifoldJSON", .product(name: "Logging", package: "swift-log")],

@@ -10,6 +10,33 @@ struct RunCommandTests {
         #expect(result.stdout == "HELLO\nBIG\nWORLD!\n")
     }
 
+    @Test func inputFromAFile() async throws {
+        let path = NSTemporaryDirectory() + "manifold-input-\(UUID().uuidString).txt"
+        try "from a file".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input-file", path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout == "FROM\nA\nFILE!\n")
+    }
+
+    @Test func aMissingInputFileIsAClearError() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input-file", "/nonexistent/input.txt"])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("cannot read --input-file /nonexistent/input.txt: it does not exist or is not readable"))
+    }
+
+    @Test func timeoutEndsTheRunWith124() async throws {
+        // Standard input stays open, so only the time limit can end this run.
+        let child = try ChildProcess(
+            executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--timeout", "1"],
+            directory: CLI.repositoryRoot)
+        let finished = await child.collect(timeLimit: CLI.timeLimit)
+        #expect(!finished.timedOut, "--timeout 1 did not end the run; stderr:\n\(finished.stderr)")
+        #expect(finished.status == 124)
+        #expect(finished.stderr.contains("error: timed out after 1.0 s; nodes were shut down"))
+    }
+
     @Test func inputFromStandardInput() async throws {
         let result = try await CLI.run(["run", "Examples/pipeline.json"], stdin: "piped text")
         #expect(result.status == 0, "stderr: \(result.stderr)")

@@ -1,0 +1,84 @@
+import Foundation
+import ManifoldHost
+import Testing
+
+/// A library is refused when it is not what its manifest says: `validate` and `inspect`
+/// trust the manifest without running plugin code, so the two must agree.
+@Suite("Manifest against library")
+struct ManifestCheckTests {
+    let loader = PluginLoader(options: PluginLoaderOptions(libraryPaths: []))
+
+    /// A folder holding the test plugin, built as `libtest.so`, and its manifest.
+    private func pluginFolder(manifest fields: [String: Any] = [:]) throws -> (manifest: String, library: String) {
+        let folder = try HostTestSupport.temporaryFolder()
+        let library = try HostTestSupport.compileC(TestPluginSource.generator(), named: "test", in: folder)
+        let manifest = try HostTestSupport.writeManifest(in: folder, fields)
+        return (manifest, library)
+    }
+
+    private func sha256(of path: String) throws -> String {
+        let result = try HostTestSupport.run("/usr/bin/sha256sum", [path])
+        try #require(result.status == 0, "sha256sum failed: \(result.output)")
+        return String(result.output.prefix(64))
+    }
+
+    @Test func aMatchingManifestLoads() throws {
+        let (manifest, _) = try pluginFolder()
+        let plugin = try loader.load(manifestAt: manifest)
+        #expect(plugin.descriptor.name == "test")
+    }
+
+    @Test func everyDisagreementIsListedInOneError() throws {
+        let (manifest, library) = try pluginFolder(manifest: [
+            "name": "other", "version": "2.0.0", "kind": "middleware", "inputs": ["application/json"],
+            "outputs": ["text/plain", "text/markdown"],
+        ])
+        do {
+            _ = try loader.load(manifestAt: manifest)
+            Issue.record("a manifest that disagrees with its library was accepted")
+        } catch let error as PluginLoadError {
+            #expect(error.kind == .manifestMismatch)
+            #expect(error.file == library)
+            #expect(error.description.contains("disagrees with its manifest \(manifest)"))
+            #expect(error.description.contains("name: manifest says other, library says test"))
+            #expect(error.description.contains("version: manifest says 2.0.0, library says 1.0.0"))
+            #expect(error.description.contains("kind: manifest says middleware, library says generator"))
+            #expect(error.description.contains("inputs: manifest says {application/json}, library says {text/plain}"))
+            #expect(error.description.contains("outputs: manifest says {text/markdown, text/plain}, library says {text/plain}"))
+            #expect(error.description.contains("manifold inspect --manifest"))
+        }
+    }
+
+    @Test func aLibraryLoadedDirectlyIsCheckedAgainstTheManifestBesideIt() throws {
+        let (_, library) = try pluginFolder(manifest: ["version": "9.9.9"])
+        do {
+            _ = try loader.load(libraryAt: library)
+            Issue.record("the manifest beside the library was not checked")
+        } catch let error as PluginLoadError {
+            #expect(error.kind == .manifestMismatch)
+            #expect(error.description.contains("version: manifest says 9.9.9, library says 1.0.0"))
+        }
+    }
+
+    @Test func theRightChecksumLoads() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let library = try HostTestSupport.compileC(TestPluginSource.generator(), named: "test", in: folder)
+        let manifest = try HostTestSupport.writeManifest(in: folder, ["sha256": try sha256(of: library).uppercased()])
+        #expect(try loader.load(manifestAt: manifest).sha256 == (try sha256(of: library)))
+    }
+
+    @Test func aWrongChecksumIsRefusedWithBothValues() throws {
+        let wrong = String(repeating: "0", count: 64)
+        let (manifest, library) = try pluginFolder(manifest: ["sha256": wrong])
+        let actual = try sha256(of: library)
+        do {
+            _ = try loader.load(manifestAt: manifest)
+            Issue.record("a library with the wrong checksum was loaded")
+        } catch let error as PluginLoadError {
+            #expect(error.kind == .checksumMismatch)
+            #expect(error.file == library)
+            #expect(error.description.contains("SHA-256 is \(actual) but the manifest \(manifest) expects \(wrong)"))
+            #expect(error.description.contains("update \"sha256\" in the manifest"))
+        }
+    }
+}
