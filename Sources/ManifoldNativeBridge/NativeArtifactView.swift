@@ -15,36 +15,46 @@ public final class NativeArtifactView {
 
     /// Lays `artifact` out as a C view.
     public init(_ artifact: Artifact) {
-        let id = Array(artifact.id.rawValue.utf8)
-        let type = Array(artifact.type.description.utf8)
-        let origin = Array((artifact.origin ?? "").utf8)
-        let correlation = Array((artifact.correlationID ?? "").utf8)
-        let metadata = artifact.metadata.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), Array($0.value.utf8)) }
+        // Strings are copied from their own UTF-8 storage: no intermediate byte arrays, as
+        // this runs twice per artifact that crosses the plugin boundary.
+        var id = artifact.id.rawValue
+        var type = artifact.type.description
+        var origin = artifact.origin ?? ""
+        var correlation = artifact.correlationID ?? ""
+        // Sorted keys, so a plugin sees the same order on every run.
+        var metadata = artifact.metadata.count > 1
+            ? artifact.metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            : artifact.metadata.map { ($0.key, $0.value) }
 
         let headerSize = MemoryLayout<manifold_artifact>.stride
         let entriesSize = MemoryLayout<manifold_metadata_entry>.stride * metadata.count
-        let textSize = id.count + type.count + origin.count + correlation.count
-            + metadata.reduce(0) { $0 + $1.0.count + $1.1.count }
+        let textSize = id.utf8.count + type.utf8.count + origin.utf8.count + correlation.utf8.count
+            + metadata.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
         let total = headerSize + entriesSize + textSize + artifact.payload.count
         block = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: MemoryLayout<manifold_artifact>.alignment)
 
         var cursor = block + headerSize + entriesSize
-        func place(_ bytes: [UInt8]) -> manifold_str {
+        func place(_ text: inout String) -> manifold_str {
             let start = cursor
-            bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-            cursor += bytes.count
-            return manifold_str(data: start.assumingMemoryBound(to: CChar.self), length: bytes.count)
+            let count = text.withUTF8 { bytes in
+                if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: bytes.count) }
+                return bytes.count
+            }
+            cursor += count
+            return manifold_str(data: start.assumingMemoryBound(to: CChar.self), length: count)
         }
         let entries = (block + headerSize).bindMemory(to: manifold_metadata_entry.self, capacity: metadata.count)
-        for (index, (key, value)) in metadata.enumerated() {
-            (entries + index).initialize(to: manifold_metadata_entry(key: place(key), value: place(value)))
+        for index in metadata.indices {
+            let key = place(&metadata[index].0)
+            let value = place(&metadata[index].1)
+            (entries + index).initialize(to: manifold_metadata_entry(key: key, value: value))
         }
         var view = manifold_artifact()
         view.struct_size = UInt32(MemoryLayout<manifold_artifact>.size)
-        view.id = place(id)
-        view.type = place(type)
-        view.origin = place(origin)
-        view.correlation_id = place(correlation)
+        view.id = place(&id)
+        view.type = place(&type)
+        view.origin = place(&origin)
+        view.correlation_id = place(&correlation)
         view.metadata = UnsafePointer(entries)
         view.metadata_count = metadata.count
         let payloadStart = cursor

@@ -126,6 +126,21 @@ struct ArtifactTypeTests {
         #expect(error?.debugDescriptionText.contains(#"artifact type "text" has no '/' after 'text'"#) == true)
     }
 
+    @Test(
+        "plain lowercase type/subtype (read from bytes) equals the same type through the general grammar",
+        arguments: ["text/plain", "application/vnd.acme.v2+json", "chat/delta", "x-1/y_2.z~!#$%&'^`|"])
+    func simpleFormAgreesWithTheGrammar(_ text: String) throws {
+        let simple = try ArtifactType(parsing: text)
+        // Capitals and surrounding spaces take the general parser, which lowercases and trims.
+        let general = try ArtifactType(parsing: "  " + text.uppercased() + " ")
+        #expect(simple == general)
+        #expect(simple.description == text)
+        #expect(simple.parameters.isEmpty)
+        let slash = try #require(text.firstIndex(of: "/"))
+        #expect(simple.type == String(text[..<slash]))
+        #expect(simple.subtype == String(text[text.index(after: slash)...]))
+    }
+
     struct Malformed: Sendable, CustomTestStringConvertible {
         let text: String
         let problem: String

@@ -17,6 +17,10 @@ public struct ArtifactType: Sendable, Hashable, CustomStringConvertible, Compara
     ///
     /// - Throws: `ArtifactTypeError` naming the string, the position and what was expected.
     public init(parsing text: String) throws {
+        if let simple = ArtifactTypeParser.simpleForm(text) {
+            self = simple
+            return
+        }
         var parser = ArtifactTypeParser(text)
         self = try parser.parse()
     }

@@ -18,6 +18,42 @@ struct ArtifactTypeParser {
         }
     }
 
+    /// `type/subtype` in lowercase token characters with nothing else, the form nearly
+    /// every artifact carries (it crosses the plugin boundary as text twice per artifact):
+    /// read straight from the UTF-8 bytes. Anything else — capitals, wildcards, parameters,
+    /// spaces, errors — is `nil`, left to the general parser, which gives the same result.
+    static func simpleForm(_ text: String) -> ArtifactType? {
+        var text = text
+        return text.withUTF8 { bytes -> ArtifactType? in
+            var slash: Int?
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "/") {
+                    guard slash == nil else { return nil }
+                    slash = index
+                } else if !isLowercaseTokenByte(byte) {
+                    return nil
+                }
+            }
+            guard let slash, slash > 0, slash < bytes.count - 1 else { return nil }
+            return ArtifactType(
+                validatedType: String(decoding: UnsafeBufferPointer(rebasing: bytes[..<slash]), as: UTF8.self),
+                subtype: String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]), as: UTF8.self))
+        }
+    }
+
+    /// A `tchar` byte that lowercasing leaves as it is; `*` is not one (wildcards take the general path).
+    private static func isLowercaseTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"),
+            UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default: return false
+        }
+    }
+
     mutating func parse() throws -> ArtifactType {
         skipSpaces()
         guard position < scalars.count else { throw error("is empty", expected: "a type such as text/plain") }
