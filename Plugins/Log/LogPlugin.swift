@@ -67,7 +67,7 @@ struct LogPlugin: MiddlewarePlugin {
 
     private func record(event: String, artifact: Artifact, since started: ContinuousClock.Instant? = nil) -> [String: String] {
         var record: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()),
+            "time": Date().formatted(.iso8601),
             "node": node, "event": event, "id": artifact.id.rawValue, "type": artifact.type.description,
             "bytes": "\(artifact.payload.count)",
         ]
@@ -83,16 +83,17 @@ struct LogPlugin: MiddlewarePlugin {
 
 /// Where log lines go; one lock per line so concurrent calls never interleave bytes.
 final class LineSink: Sendable {
-    private let handle: Mutex<FileHandle?>
+    /// The file and one encoder for every line, used under the lock.
+    private let handle: Mutex<(handle: FileHandle?, encoder: JSONEncoder)>
     private let ownsHandle: Bool
 
     init(destination: String) throws {
         switch destination {
         case "stderr":
-            handle = Mutex(FileHandle.standardError)
+            handle = Mutex((FileHandle.standardError, Self.makeEncoder()))
             ownsHandle = false
         case "stdout":
-            handle = Mutex(FileHandle.standardOutput)
+            handle = Mutex((FileHandle.standardOutput, Self.makeEncoder()))
             ownsHandle = false
         default:
             if !FileManager.default.fileExists(atPath: destination) {
@@ -104,24 +105,30 @@ final class LineSink: Sendable {
                 throw ConfigurationError(message: "config.destination: cannot open \(destination) for writing")
             }
             _ = try? file.seekToEnd()
-            handle = Mutex(file)
+            handle = Mutex((file, Self.makeEncoder()))
             ownsHandle = true
         }
     }
 
     func write(_ record: [String: String]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(record) else { return }
-        line.append(0x0A)
-        handle.withLock { handle in try? handle?.write(contentsOf: line) }
+        handle.withLock { state in
+            guard let handle = state.handle, var line = try? state.encoder.encode(record) else { return }
+            line.append(0x0A)
+            try? handle.write(contentsOf: line)
+        }
     }
 
     func close() {
-        handle.withLock { handle in
-            if ownsHandle { try? handle?.close() }
-            handle = nil
+        handle.withLock { state in
+            if ownsHandle { try? state.handle?.close() }
+            state.handle = nil
         }
+    }
+
+    private static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }
 

@@ -32,14 +32,14 @@ struct RateLimitTests {
         let concurrent = try RateLimitPlugin(configuration: .init(ratePerSecond: 20))
         let second = try await clock.measure { try await Self.pass(concurrent, 5, concurrently: true) }
         #expect(second >= .milliseconds(190))
-        #expect(second < .seconds(3))
+        #expect(second < .seconds(20))
     }
 
     @Test("a burst passes at once")
     func burstPassesAtOnce() async throws {
-        let plugin = try RateLimitPlugin(configuration: .init(ratePerSecond: 0.5, burst: 4))
+        let plugin = try RateLimitPlugin(configuration: .init(ratePerSecond: 0.01, burst: 4))
         let elapsed = try await ContinuousClock().measure { try await Self.pass(plugin, 4) }
-        #expect(elapsed < .seconds(1.5), "4 tokens were in the bucket; one more would take 2 s")
+        #expect(elapsed < .seconds(20), "4 tokens were in the bucket; one more would take 100 s")
     }
 
     @Test("rejects inputs that would wait past maxWaitSeconds, counted")

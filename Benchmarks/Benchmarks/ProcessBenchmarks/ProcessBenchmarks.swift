@@ -1,5 +1,6 @@
-// Whole-process `manifold validate` and `manifold run` of Examples/pipeline.json: wall time
-// and peak memory under /usr/bin/time -v, beside `manifold --help` (the same binary
+// Whole-process `manifold validate` and `manifold run` of Examples/pipeline.json, and
+// `manifold validate` of a generated 10-node graph (every node with two middleware): wall
+// time and peak memory under /usr/bin/time -v, beside `manifold --help` (the same binary
 // starting and exiting) measured in the same iteration. Skipped, with a note, when no
 // `manifold` binary is built (or set MANIFOLD_BIN).
 import Benchmark
@@ -19,14 +20,23 @@ let benchmarks: @Sendable () -> Void = {
     let repository = Locations.repository
     let example = "Examples/pipeline.json"
     let repeats = size(5, smoke: 1)
+    let tenNodes: String
+    do {
+        tenNodes = try writeTenNodeGraph(pluginFolder: "\(repository)/manifests/plugins")
+    } catch {
+        note("Process benchmarks SKIPPED: cannot write the 10-node graph: \(error)")
+        return
+    }
 
     figures("Process: manifold validate / run \(example)", [
         .ms("base: manifold --help, wall"), .kib("base: manifold --help, peak RSS"),
         .ms("cli: validate, wall"), .kib("cli: validate, peak RSS"),
         .ms("cli: run --input 'hello world', wall"), .kib("cli: run, peak RSS"),
+        .ms("cli: validate 10-node graph, wall"), .kib("cli: validate 10-node graph, peak RSS"),
         .ratio("ratio: validate ÷ --help, wall", largerIsBetter: false),
         .ratio("ratio: run ÷ --help, wall", largerIsBetter: false),
         .ratio("ratio: run ÷ --help, peak RSS", largerIsBetter: false),
+        .ratio("ratio: validate 10 nodes ÷ --help, wall", largerIsBetter: false),
     ], iterations: 10) {
         // The fastest of a few runs of each: process start-up on a shared machine is noisy upwards.
         func best(_ arguments: [String]) throws -> ProcessMeasurement {
@@ -37,11 +47,49 @@ let benchmarks: @Sendable () -> Void = {
         let help = try best(["--help"])
         let validate = try best(["validate", example])
         let run = try best(["run", example, "--input", "hello world"])
+        let validateTen = try best(["validate", tenNodes])
         return [help.wall.milliseconds, Double(help.peakResidentKiB),
                 validate.wall.milliseconds, Double(validate.peakResidentKiB),
                 run.wall.milliseconds, Double(run.peakResidentKiB),
+                validateTen.wall.milliseconds, Double(validateTen.peakResidentKiB),
                 percent(validate.wall.milliseconds, of: help.wall.milliseconds),
                 percent(run.wall.milliseconds, of: help.wall.milliseconds),
-                percent(Double(run.peakResidentKiB), of: Double(help.peakResidentKiB))]
+                percent(Double(run.peakResidentKiB), of: Double(help.peakResidentKiB)),
+                percent(validateTen.wall.milliseconds, of: help.wall.milliseconds)]
     }
+}
+
+/// A chain of 10 `echo` nodes, each with `log` and `filter` middleware, written to a
+/// temporary file: every check of `validate` runs on every node, edge and config.
+func writeTenNodeGraph(pluginFolder: String) throws -> String {
+    var nodes: [String] = []
+    for index in 0..<10 {
+        let input = index == 0 ? "input" : "stage\(index - 1)"
+        let output = index == 9 ? "result" : "stage\(index)"
+        nodes.append("""
+            "node\(index)": {
+              "plugin": "echo", "config": { "split": "words" },
+              "middleware": [
+                { "plugin": "log", "config": { "destination": "stderr" } },
+                { "plugin": "filter", "config": { "rules": [ { "contains": "secret", "action": "drop" } ] } }
+              ],
+              "subscribe": ["\(input)"], "output": "\(output)"
+            }
+            """)
+    }
+    let graph = """
+        {
+          "manifold": 1,
+          "name": "ten-nodes",
+          "plugins": ["\(pluginFolder)"],
+          "inputs": { "text": { "topic": "input", "types": ["text/plain"] } },
+          "outputs": { "result": { "topic": "result", "types": ["text/*"] } },
+          "nodes": {
+        \(nodes.joined(separator: ",\n"))
+          }
+        }
+        """
+    let path = NSTemporaryDirectory() + "manifold-bench-ten-nodes.json"
+    try graph.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
 }

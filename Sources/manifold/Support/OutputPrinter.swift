@@ -71,7 +71,7 @@ final class OutputPrinter: Sendable {
             "id": .string(artifact.id.rawValue),
             "type": .string(artifact.type.description),
             "metadata": .object(artifact.metadata.mapValues { .string($0) }),
-            "createdAt": .string(ISO8601DateFormatter().string(from: artifact.createdAt)),
+            "createdAt": .string(artifact.createdAt.formatted(.iso8601)),
         ]
         if let origin = artifact.origin { object["origin"] = .string(origin) }
         if let correlation = artifact.correlationID { object["correlationID"] = .string(correlation) }
