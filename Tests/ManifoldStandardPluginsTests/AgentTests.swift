@@ -208,7 +208,7 @@ struct AgentTests {
         let out = Recorder()
         let started = ContinuousClock.now
         let task = Task { try await agent.feed(userTurn("long", conversation: "x"), into: out) }
-        while out.of(.chatDelta).isEmpty { await Task.yield() }
+        _ = await out.first(of: .chatDelta)
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }

@@ -7,23 +7,48 @@ import Testing
 
 /// Collects what a generator or middleware emits, in order, from any task.
 final class Recorder: Sendable {
-    private let artifacts = Mutex<[Artifact]>([])
+    private struct State {
+        var artifacts: [Artifact] = []
+        var waiters: [(type: ArtifactType, continuation: CheckedContinuation<Artifact, Never>)] = []
+    }
+
+    private let state = Mutex(State())
 
     /// Everything emitted so far.
-    var all: [Artifact] { artifacts.withLock { $0 } }
+    var all: [Artifact] { state.withLock { $0.artifacts } }
 
     /// Those of one type.
     func of(_ type: ArtifactType) -> [Artifact] { all.filter { $0.type == type } }
 
     /// A context for `input` whose `emit` records here.
     func context(for input: Artifact, node: String = "node") -> ProcessingContext {
-        ProcessingContext(node: node, input: input) { [self] artifact in
-            artifacts.withLock { $0.append(artifact) }
+        ProcessingContext(node: node, input: input) { [self] artifact in record(artifact) }
+    }
+
+    /// The first artifact of `type`, waiting (without spinning) until one is emitted.
+    func first(of type: ArtifactType) async -> Artifact {
+        await withCheckedContinuation { continuation in
+            let found: Artifact? = state.withLock { state in
+                if let hit = state.artifacts.first(where: { $0.type == type }) { return hit }
+                state.waiters.append((type, continuation))
+                return nil
+            }
+            if let found { continuation.resume(returning: found) }
         }
     }
 
     /// Forgets what was recorded.
-    func clear() { artifacts.withLock { $0.removeAll() } }
+    func clear() { state.withLock { $0.artifacts.removeAll() } }
+
+    private func record(_ artifact: Artifact) {
+        let woken: [CheckedContinuation<Artifact, Never>] = state.withLock { state in
+            state.artifacts.append(artifact)
+            let matching = state.waiters.filter { $0.type == artifact.type }.map(\.continuation)
+            state.waiters.removeAll { $0.type == artifact.type }
+            return matching
+        }
+        for continuation in woken { continuation.resume(returning: artifact) }
+    }
 }
 
 /// Collects log lines.
