@@ -21,8 +21,8 @@ enum ManifestCheck {
         }
         compare("name", manifest.name, descriptor.name)
         compare("version", manifest.version, descriptor.version)
-        compare("kind", manifest.kind.rawValue, descriptor.kind.rawValue)
-        compare("abi", "\(manifest.abi.major).\(manifest.abi.minor)", descriptor.abi.description)
+        compare("kind", manifest.kind.description, descriptor.kind.description)
+        compare("abi", manifest.abi.description, descriptor.abi.description)
         compare("inputs", canonical(manifest.inputs), canonical(descriptor.inputs))
         compare("outputs", canonical(manifest.outputs), canonical(descriptor.outputs))
         let librarySchema = descriptor.configSchema.flatMap { try? JSONValue(parsing: $0) }

@@ -1,43 +1,23 @@
 import CManifoldABI
 import CManifoldSystem
 import Manifold
+import ManifoldManifest
 
-/// The kind of a plugin.
-public enum PluginKind: String, Sendable, Hashable, Codable, CustomStringConvertible {
-    /// Takes inputs, emits outputs.
-    case generator
-    /// Wraps a node's chain.
-    case middleware
+/// The kind of a plugin: the manifest's type, so a descriptor and its manifest compare directly.
+public typealias PluginKind = PluginManifest.Kind
 
-    public var description: String { rawValue }
-}
+/// An ABI version, major and minor: the manifest's type, read here from a descriptor.
+public typealias ABIVersion = PluginManifest.ABI
 
-/// An ABI version: major and minor.
-public struct ABIVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// Breaking changes bump it; must equal the host's.
-    public var major: UInt32
-    /// Additions bump it; must not be newer than the host's.
-    public var minor: UInt32
-
-    /// A version from its parts.
-    public init(major: UInt32, minor: UInt32) {
-        self.major = major
-        self.minor = minor
-    }
-
-    /// A version from its packed form (major in the high 16 bits).
+extension PluginManifest.ABI {
+    /// A version from its packed form in a descriptor (major in the high 16 bits).
     public init(packed: UInt32) {
-        self.init(major: packed >> 16, minor: packed & 0xffff)
+        self.init(major: Int(packed >> 16), minor: Int(packed & 0xffff))
     }
 
     /// The ABI version of this host.
-    public static let host = ABIVersion(major: manifold_host_abi_major(), minor: manifold_host_abi_minor())
-
-    public var description: String { "\(major).\(minor)" }
-
-    public static func < (lhs: ABIVersion, rhs: ABIVersion) -> Bool {
-        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
-    }
+    public static let host = PluginManifest.ABI(
+        major: Int(manifold_host_abi_major()), minor: Int(manifold_host_abi_minor()))
 }
 
 /// What a compiled plugin says about itself, copied out of its C descriptor.
