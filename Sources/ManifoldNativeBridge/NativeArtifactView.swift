@@ -22,14 +22,12 @@ public final class NativeArtifactView {
         var origin = artifact.origin ?? ""
         var correlation = artifact.correlationID ?? ""
         // Sorted keys, so a plugin sees the same order on every run.
-        var metadata = artifact.metadata.count > 1
-            ? artifact.metadata.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            : artifact.metadata.map { ($0.key, $0.value) }
+        var metadata = artifact.metadata.sorted { $0.key < $1.key }
 
         let headerSize = MemoryLayout<manifold_artifact>.stride
         let entriesSize = MemoryLayout<manifold_metadata_entry>.stride * metadata.count
         let textSize = id.utf8.count + type.utf8.count + origin.utf8.count + correlation.utf8.count
-            + metadata.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
+            + metadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
         let total = headerSize + entriesSize + textSize + artifact.payload.count
         block = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: MemoryLayout<manifold_artifact>.alignment)
 
@@ -45,8 +43,8 @@ public final class NativeArtifactView {
         }
         let entries = (block + headerSize).bindMemory(to: manifold_metadata_entry.self, capacity: metadata.count)
         for index in metadata.indices {
-            let key = place(&metadata[index].0)
-            let value = place(&metadata[index].1)
+            let key = place(&metadata[index].key)
+            let value = place(&metadata[index].value)
             (entries + index).initialize(to: manifold_metadata_entry(key: key, value: value))
         }
         var view = manifold_artifact()

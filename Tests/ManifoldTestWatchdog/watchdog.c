@@ -35,7 +35,18 @@ static void *watch(void *unused) {
 
 __attribute__((constructor)) static void start_watchdog(void) {
     const char *configured = getenv("MANIFOLD_TEST_TIME_LIMIT");
-    limit_seconds = configured ? (unsigned)strtoul(configured, NULL, 10) : 900;
+    limit_seconds = 900;
+    if (configured) {
+        char *end = NULL;
+        unsigned long value = strtoul(configured, &end, 10);
+        if (end != configured && *end == '\0' && value <= 86400) {
+            limit_seconds = (unsigned)value;
+        } else {
+            /* A typo must not turn the watchdog off unseen. */
+            fprintf(stderr, "warning: MANIFOLD_TEST_TIME_LIMIT=\"%s\" is not a number of seconds (0-86400); using 900\n",
+                    configured);
+        }
+    }
     if (limit_seconds == 0) return;
     setvbuf(stdout, NULL, _IOLBF, 0);
     pthread_t thread;

@@ -9,22 +9,28 @@ let benchmarks: @Sendable () -> Void = {
     let count = size(200_000, smoke: 10_000)
     let batch = 256
 
-    // 1 publisher → 1 subscriber, 16 B payload.
-    figures("Hub 1→1 (16 B)", [
-        .kps("base: AsyncStream pipe"), .kps("base: locked ring, 2 threads"),
-        .kps("hub: publish per artifact"), .kps("hub: publish(contentsOf:) × \(batch) + nextBatch"),
-        .ratio("ratio: per artifact ÷ AsyncStream"), .ratio("ratio: per artifact ÷ ring"),
-        .ratio("ratio: batched ÷ AsyncStream"), .ratio("ratio: batched ÷ ring"),
-    ]) {
-        let inputs = makeInputs(count: count)
-        let stream = try await asyncStreamPipe(inputs).throughput
-        let ring = lockedRingHandoff(inputs).throughput
-        let single = try await hubRun(inputs, mode: .perArtifact).throughput
-        let batched = try await hubRun(inputs, mode: .batched(batch)).throughput
-        return [stream / 1e3, ring / 1e3, single / 1e3, batched / 1e3,
-                percent(single, of: stream), percent(single, of: ring),
-                percent(batched, of: stream), percent(batched, of: ring)]
+    /// `publishers` → 1 subscriber, 16 B: the hub per artifact and batched, against an
+    /// AsyncStream pipe and the locked ring fed by as many producers.
+    func throughputFigures(_ title: String, publishers: Int, streamBase: String, ringBase: String) {
+        figures(title, [
+            .kps(streamBase), .kps(ringBase),
+            .kps("hub: publish per artifact"), .kps("hub: publish(contentsOf:) × \(batch) + nextBatch"),
+            .ratio("ratio: per artifact ÷ AsyncStream"), .ratio("ratio: per artifact ÷ ring"),
+            .ratio("ratio: batched ÷ AsyncStream"), .ratio("ratio: batched ÷ ring"),
+        ]) {
+            let inputs = makeInputs(count: count)
+            let stream = try await asyncStreamPipe(inputs, producers: publishers).throughput
+            let ring = lockedRingHandoff(inputs, producers: publishers).throughput
+            let single = try await hubRun(inputs, mode: .perArtifact, publishers: publishers).throughput
+            let batched = try await hubRun(inputs, mode: .batched(batch), publishers: publishers).throughput
+            return [stream / 1e3, ring / 1e3, single / 1e3, batched / 1e3,
+                    percent(single, of: stream), percent(single, of: ring),
+                    percent(batched, of: stream), percent(batched, of: ring)]
+        }
     }
+
+    throughputFigures(
+        "Hub 1→1 (16 B)", publishers: 1, streamBase: "base: AsyncStream pipe", ringBase: "base: locked ring, 2 threads")
 
     // Fan-out: cost per delivery with 1, 8, 64 subscribers; 64 KiB against 16 B payloads.
     for subscribers in [1, 8, 64] {
@@ -46,21 +52,9 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // Fan-in: 8 publishers → 1 subscriber.
-    figures("Hub fan-in 8→1 (16 B)", [
-        .kps("base: AsyncStream, 8 producers"), .kps("base: locked ring, 8 producer threads"),
-        .kps("hub: publish per artifact"), .kps("hub: publish(contentsOf:) × \(batch) + nextBatch"),
-        .ratio("ratio: per artifact ÷ AsyncStream"), .ratio("ratio: per artifact ÷ ring"),
-        .ratio("ratio: batched ÷ AsyncStream"), .ratio("ratio: batched ÷ ring"),
-    ]) {
-        let inputs = makeInputs(count: count)
-        let stream = try await asyncStreamPipe(inputs, producers: 8).throughput
-        let ring = lockedRingHandoff(inputs, producers: 8).throughput
-        let single = try await hubRun(inputs, mode: .perArtifact, publishers: 8).throughput
-        let batched = try await hubRun(inputs, mode: .batched(batch), publishers: 8).throughput
-        return [stream / 1e3, ring / 1e3, single / 1e3, batched / 1e3,
-                percent(single, of: stream), percent(single, of: ring),
-                percent(batched, of: stream), percent(batched, of: ring)]
-    }
+    throughputFigures(
+        "Hub fan-in 8→1 (16 B)", publishers: 8,
+        streamBase: "base: AsyncStream, 8 producers", ringBase: "base: locked ring, 8 producer threads")
 
     // A 3-node pipeline, two middleware per node (in-host ClosureMiddleware/ClosureGenerator).
     figures("Pipeline 3 nodes × 2 middleware", [

@@ -18,6 +18,12 @@ public func chunk(_ inputs: [Artifact], size: Int) -> [[Artifact]] {
     stride(from: 0, to: inputs.count, by: size).map { Array(inputs[$0..<min($0 + size, inputs.count)]) }
 }
 
+/// `inputs` in `parts` consecutive slices, one per producer; the last takes the remainder.
+public func split(_ inputs: [Artifact], into parts: Int) -> [ArraySlice<Artifact>] {
+    let share = inputs.count / parts
+    return (0..<parts).map { part in inputs[(part * share)..<(part == parts - 1 ? inputs.count : (part + 1) * share)] }
+}
+
 /// Time from the first element written to the last element read, and how many were read.
 public struct Measured: Sendable {
     public var elapsed: Duration
@@ -62,10 +68,8 @@ public func asyncStreamPipe(_ inputs: [Artifact], producers: Int = 1) async thro
             }
             return count
         }
-        let share = inputs.count / producers
         try await withThrowingTaskGroup(of: Void.self) { writers in
-            for writer in 0..<producers {
-                let slice = inputs[(writer * share)..<(writer == producers - 1 ? inputs.count : (writer + 1) * share)]
+            for slice in split(inputs, into: producers) {
                 writers.addTask { for artifact in slice { continuation.yield(artifact) } }
             }
             try await writers.waitForAll()
@@ -85,10 +89,8 @@ public func lockedRingHandoff(_ inputs: [Artifact], capacity: Int = 1024, produc
     let reader = JoinableThread {
         for _ in 0..<inputs.count { consume(ring.pop()) }
     }
-    let share = inputs.count / producers
-    let writers = (0..<producers).map { writer in
-        let slice = inputs[(writer * share)..<(writer == producers - 1 ? inputs.count : (writer + 1) * share)]
-        return JoinableThread { for artifact in slice { ring.push(artifact) } }
+    let writers = split(inputs, into: producers).map { slice in
+        JoinableThread { for artifact in slice { ring.push(artifact) } }
     }
     for writer in writers { writer.join() }
     reader.join()
@@ -135,10 +137,7 @@ public func hubRun(
     let subscriptions = (0..<subscribers).map { index in
         hub.subscribe([TopicPattern(exactly: topic)], name: "sink-\(index)")
     }
-    let share = inputs.count / publishers
-    let slices = (0..<publishers).map { writer in
-        Array(inputs[(writer * share)..<(writer == publishers - 1 ? inputs.count : (writer + 1) * share)])
-    }
+    let slices = split(inputs, into: publishers).map(Array.init)
     let batches: [[[Artifact]]]
     let isBatched: Bool
     if case .batched(let size) = mode {

@@ -31,6 +31,13 @@ public struct PerItemMemory: Sendable {
         self.heapBytes = heapBytes
         self.residentBytes = residentBytes
     }
+
+    /// The growth from `before` to `after`, shared out over `count` things.
+    init(growthFrom before: MemorySnapshot, to after: MemorySnapshot, over count: Int) {
+        self.init(
+            heapBytes: Double(after.heapBytes - before.heapBytes) / Double(count),
+            residentBytes: Double(after.residentBytes - before.residentBytes) / Double(count))
+    }
 }
 
 /// `count` Streamers on one hub, connected and running, each waiting for input that never
@@ -56,9 +63,7 @@ public func idleStreamersMemory(count: Int, settle: Duration = .milliseconds(300
         let after = MemorySnapshot.now()
         hub.close()
         try await group.waitForAll()
-        return PerItemMemory(
-            heapBytes: Double(after.heapBytes - before.heapBytes) / Double(count),
-            residentBytes: Double(after.residentBytes - before.residentBytes) / Double(count))
+        return PerItemMemory(growthFrom: before, to: after, over: count)
     }
 }
 
@@ -72,8 +77,6 @@ public func idleStreamTasksMemory(count: Int, settle: Duration = .milliseconds(3
         let after = MemorySnapshot.now()
         for (_, continuation) in streams { continuation.finish() }
         try await group.waitForAll()
-        return PerItemMemory(
-            heapBytes: Double(after.heapBytes - before.heapBytes) / Double(count),
-            residentBytes: Double(after.residentBytes - before.residentBytes) / Double(count))
+        return PerItemMemory(growthFrom: before, to: after, over: count)
     }
 }

@@ -95,78 +95,82 @@ public func hubPipelineLatencies(count: Int) async throws -> [Duration] {
     let input = Artifact.text("ping")
     return try await pipeline.run { pipeline in
         var results = pipeline.sink.makeAsyncIterator()
-        var latencies: [Duration] = []
-        latencies.reserveCapacity(count)
-        for _ in 0..<count {
-            let start = ContinuousClock.now
-            try await pipeline.hub.publish(input, to: pipeline.input)
-            guard try await results.next() != nil else { throw BenchError.missing("pipeline ended early") }
-            latencies.append(ContinuousClock.now - start)
-        }
-        return latencies
+        return try await roundTrips(
+            count, send: { try await pipeline.hub.publish(input, to: pipeline.input) }, receive: { try await results.next() })
     }
 }
 
+/// The same for the `AsyncStream` stages.
 public func streamPipelineLatencies(count: Int) async throws -> [Duration] {
     let pipeline = StreamPipeline()
     let input = Artifact.text("ping")
     return try await pipeline.run { pipeline in
         var results = pipeline.output.makeAsyncIterator()
-        var latencies: [Duration] = []
-        latencies.reserveCapacity(count)
-        for _ in 0..<count {
-            let start = ContinuousClock.now
-            pipeline.input.yield(input)
-            guard await results.next() != nil else { throw BenchError.missing("pipeline ended early") }
-            latencies.append(ContinuousClock.now - start)
-        }
-        return latencies
+        return try await roundTrips(count, send: { pipeline.input.yield(input) }, receive: { await results.next() })
     }
 }
 
 /// Throughput: all inputs published at once (per artifact), the sink drains them.
 public func hubPipelineThroughput(_ inputs: [Artifact]) async throws -> Measured {
     let pipeline = try HubPipeline()
-    let start = ContinuousClock.now
-    let read = try await pipeline.run { pipeline in
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask {
-                var count = 0
-                for try await artifact in pipeline.sink {
-                    consume(artifact)
-                    count += 1
-                    if count == inputs.count { break }
-                }
-                return count
-            }
-            for artifact in inputs { try await pipeline.hub.publish(artifact, to: pipeline.input) }
-            return try await group.next()!
+    return try await measureSending(inputs) {
+        try await pipeline.run { pipeline in
+            try await sendAll(inputs, readingFrom: pipeline.sink) { try await pipeline.hub.publish($0, to: pipeline.input) }
         }
     }
+}
+
+/// The same for the `AsyncStream` stages.
+public func streamPipelineThroughput(_ inputs: [Artifact]) async throws -> Measured {
+    let pipeline = StreamPipeline()
+    return try await measureSending(inputs) {
+        try await pipeline.run { pipeline in
+            try await sendAll(inputs, readingFrom: pipeline.output) { pipeline.input.yield($0) }
+        }
+    }
+}
+
+/// `count` times: `send` one artifact, wait until `receive` gives one back, record the time.
+func roundTrips(
+    _ count: Int, send: () async throws -> Void, receive: () async throws -> Artifact?
+) async throws -> [Duration] {
+    var latencies: [Duration] = []
+    latencies.reserveCapacity(count)
+    for _ in 0..<count {
+        let start = ContinuousClock.now
+        try await send()
+        guard try await receive() != nil else { throw BenchError.missing("pipeline ended early") }
+        latencies.append(ContinuousClock.now - start)
+    }
+    return latencies
+}
+
+/// Times `run`, which returns how many of `inputs` came out; all of them must.
+public func measureSending(_ inputs: [Artifact], _ run: () async throws -> Int) async throws -> Measured {
+    let start = ContinuousClock.now
+    let read = try await run()
     guard read == inputs.count else { throw BenchError.lost(expected: inputs.count, got: read) }
     return Measured(elapsed: ContinuousClock.now - start, items: read)
 }
 
-public func streamPipelineThroughput(_ inputs: [Artifact]) async throws -> Measured {
-    let pipeline = StreamPipeline()
-    let start = ContinuousClock.now
-    let read = try await pipeline.run { pipeline in
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask {
-                var count = 0
-                for await artifact in pipeline.output {
-                    consume(artifact)
-                    count += 1
-                    if count == inputs.count { break }
-                }
-                return count
+/// Sends every input while a reader takes artifacts from `outputs` until as many came out
+/// (or `outputs` ended); returns how many it read.
+public func sendAll<Outputs: AsyncSequence & Sendable>(
+    _ inputs: [Artifact], readingFrom outputs: Outputs, send: (Artifact) async throws -> Void
+) async throws -> Int where Outputs.Element == Artifact {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        group.addTask {
+            var count = 0
+            for try await artifact in outputs {
+                consume(artifact)
+                count += 1
+                if count == inputs.count { break }
             }
-            for artifact in inputs { pipeline.input.yield(artifact) }
-            return try await group.next()!
+            return count
         }
+        for artifact in inputs { try await send(artifact) }
+        return try await group.next()!
     }
-    guard read == inputs.count else { throw BenchError.lost(expected: inputs.count, got: read) }
-    return Measured(elapsed: ContinuousClock.now - start, items: read)
 }
 
 /// The `p`-th percentile (0...100) of some durations, in nanoseconds.

@@ -33,27 +33,15 @@ public func streamerRun(_ generator: any Generator, _ inputs: [Artifact]) async 
         options: StreamerOptions(shutsDownWhenFinished: false))
     try node.connect()
     let sink = hub.subscribe([TopicPattern(exactly: output)], name: "sink")
-    let start = ContinuousClock.now
-    let read = try await withThrowingTaskGroup(of: Int.self) { group in
-        group.addTask { _ = try await node.run(); return -1 }
-        group.addTask {
-            var count = 0
-            for try await artifact in sink {
-                consume(artifact)
-                count += 1
-                if count == inputs.count { break }
-            }
-            return count
+    return try await measureSending(inputs) {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await node.run() }
+            let read = try await sendAll(inputs, readingFrom: sink) { try await hub.publish($0, to: input) }
+            hub.close()
+            try await group.waitForAll()
+            return read
         }
-        for artifact in inputs { try await hub.publish(artifact, to: input) }
-        var read = 0
-        while let result = try await group.next() {
-            if result >= 0 { read = result; hub.close() }
-        }
-        return read
     }
-    guard read == inputs.count else { throw BenchError.lost(expected: inputs.count, got: read) }
-    return Measured(elapsed: ContinuousClock.now - start, items: read)
 }
 
 /// The bundled echo plugin, loaded once per process (a plugin library is never unloaded).

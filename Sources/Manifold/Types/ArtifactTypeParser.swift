@@ -44,14 +44,7 @@ struct ArtifactTypeParser {
 
     /// A `tchar` byte that lowercasing leaves as it is; `*` is not one (wildcards take the general path).
     private static func isLowercaseTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"),
-            UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            return true
-        default: return false
-        }
+        !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) && isTokenScalar(Unicode.Scalar(byte))
     }
 
     mutating func parse() throws -> ArtifactType {

@@ -33,10 +33,10 @@ final class Interruption: Sendable {
         let reader = Thread { [self] in
             var byte: UInt8 = 0
             while true {
-                let count = read(readEnd, &byte, 1)
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { break }
-                if self.count.add(1, ordering: .relaxed).newValue == 1 { onFirst() } else { onSecond() }
+                let bytesRead = read(readEnd, &byte, 1)
+                if bytesRead < 0 && errno == EINTR { continue }
+                if bytesRead <= 0 { break }
+                if count.add(1, ordering: .relaxed).newValue == 1 { onFirst() } else { onSecond() }
             }
             close(readEnd)
         }
