@@ -21,11 +21,8 @@ let package = Package(
         .library(name: "ManifoldFilter", type: .dynamic, targets: ["ManifoldFilterPlugin"]),
         .library(name: "ManifoldAgent", type: .dynamic, targets: ["ManifoldAgentPlugin"]),
         .library(name: "ManifoldTools", type: .dynamic, targets: ["ManifoldToolsPlugin"]),
-        .library(name: "ManifoldRetry", type: .dynamic, targets: ["ManifoldRetryPlugin"]),
-        .library(name: "ManifoldTimeout", type: .dynamic, targets: ["ManifoldTimeoutPlugin"]),
-        .library(name: "ManifoldRateLimit", type: .dynamic, targets: ["ManifoldRateLimitPlugin"]),
-        .library(name: "ManifoldRedact", type: .dynamic, targets: ["ManifoldRedactPlugin"]),
-        .library(name: "ManifoldSchema", type: .dynamic, targets: ["ManifoldSchemaPlugin"]),
+        // retry, timeout, rate-limit, redact and schema: one library, five plugins.
+        .library(name: "ManifoldMiddleware", type: .dynamic, targets: ["ManifoldMiddlewarePlugin"]),
         // C functions the bundled `tools` examples call through libffi.
         .library(name: "ManifoldExampleTools", type: .dynamic, targets: ["ManifoldExampleTools"]),
     ],
@@ -45,10 +42,11 @@ let package = Package(
             dependencies: ["ManifoldJSON", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strictSettings
         ),
+        // The versioned binary codec for artifacts, shared by transports, isolated nodes and the journal.
 
         // MARK: The C ABI and system shims
         .target(name: "CManifoldABI"),
-        .target(name: "CManifoldSystem", dependencies: ["CManifoldABI"]),
+        .target(name: "CManifoldSystem"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
 
         // MARK: Manifests (pure parsing and validation: no dlopen, no files beyond reading)
@@ -110,11 +108,7 @@ let package = Package(
         .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
         .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit"], path: "Plugins/Tools", swiftSettings: strictSettings),
-        .target(name: "ManifoldRetryPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Retry", swiftSettings: strictSettings),
-        .target(name: "ManifoldTimeoutPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Timeout", swiftSettings: strictSettings),
-        .target(name: "ManifoldRateLimitPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/RateLimit", swiftSettings: strictSettings),
-        .target(name: "ManifoldRedactPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Redact", swiftSettings: strictSettings),
-        .target(name: "ManifoldSchemaPlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Schema", swiftSettings: strictSettings),
+        .target(name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Middleware", swiftSettings: strictSettings),
 
         // MARK: Tests
         // Linked into the one test process: ends a test run that hangs, with a message.

@@ -4,7 +4,7 @@ import ManifoldPluginKit
 
 /// `echo`: sends each text input back, optionally decorated and split into a stream of
 /// pieces (one output per word or line), the way a token stream arrives from a model.
-struct EchoPlugin: GeneratorPlugin {
+struct EchoPlugin: SynchronousGeneratorPlugin {
     struct Configuration: Decodable, Sendable {
         /// Put before the text.
         var prefix: String?
@@ -46,7 +46,7 @@ struct EchoPlugin: GeneratorPlugin {
         self.outputType = try ArtifactType(parsing: configuration.outputType ?? "text/plain")
     }
 
-    func process(_ input: Artifact, context: ProcessingContext) async throws {
+    func process(_ input: Artifact, emit: (Artifact) throws -> Void) throws {
         let text = (configuration.prefix ?? "") + input.text + (configuration.suffix ?? "")
         let pieces: [String]
         switch configuration.split ?? .none {
@@ -56,14 +56,14 @@ struct EchoPlugin: GeneratorPlugin {
         }
         for _ in 0..<(configuration.repeat ?? 1) {
             for (index, piece) in pieces.enumerated() {
-                try await context.emit(
+                try emit(
                     .text(piece, type: outputType, metadata: input.metadata.merging(["echo.piece": "\(index)"]) { _, new in new }))
             }
         }
     }
 }
 
-@_cdecl("manifold_plugin_entry")
-public func manifoldPluginEntry(_ hostABIVersion: UInt32) -> UnsafeRawPointer? {
-    PluginExport.generator(EchoPlugin.self)
+@_cdecl("manifold_library_entry")
+public func manifoldLibraryEntry() -> UnsafeRawPointer? {
+    PluginLibrary.entry(.generator(EchoPlugin.self))
 }

@@ -179,7 +179,7 @@ final class FilterCounts: Sendable {
     let state = Mutex((seen: 0, dropped: 0, rewritten: 0))
 }
 
-@_cdecl("manifold_plugin_entry")
-public func manifoldPluginEntry(_ hostABIVersion: UInt32) -> UnsafeRawPointer? {
-    PluginExport.middleware(FilterPlugin.self)
+@_cdecl("manifold_library_entry")
+public func manifoldLibraryEntry() -> UnsafeRawPointer? {
+    PluginLibrary.entry(.middleware(FilterPlugin.self))
 }

@@ -132,7 +132,7 @@ final class LineSink: Sendable {
     }
 }
 
-@_cdecl("manifold_plugin_entry")
-public func manifoldPluginEntry(_ hostABIVersion: UInt32) -> UnsafeRawPointer? {
-    PluginExport.middleware(LogPlugin.self)
+@_cdecl("manifold_library_entry")
+public func manifoldLibraryEntry() -> UnsafeRawPointer? {
+    PluginLibrary.entry(.middleware(LogPlugin.self))
 }

@@ -4,7 +4,8 @@
  * Takes text/plain artifacts and emits one text/plain artifact with the ASCII letters
  * uppercased. Config (all optional):
  *   { "suffix": "!" }   appended to every output.
- * It completes every call synchronously, inside `process`.
+ * It completes every call synchronously, inside `process`, and hands the host the bytes it
+ * allocated (the host frees them through `release`): no copy on the way out.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -82,6 +83,11 @@ static manifold_status uppercase_create(const manifold_plugin *plugin, manifold_
     return MANIFOLD_OK;
 }
 
+/* The owner of an output's bytes is the malloc'd block itself. */
+static void release_block(void *owner) {
+    free(owner);
+}
+
 static void uppercase_process(void *opaque, const manifold_artifact *input, const manifold_call *call) {
     uppercase_instance *instance = opaque;
     size_t length = input->payload.length + instance->suffix_length;
@@ -103,8 +109,9 @@ static void uppercase_process(void *opaque, const manifold_artifact *input, cons
     output.metadata_count = input->metadata_count;
     output.payload.data = text;
     output.payload.length = length;
+    output.payload.owner = text;
+    output.payload.release = release_block; /* ownership passes to the host, whatever emit returns */
     manifold_status status = call->emit(call->context, &output);
-    free(text);
     if (status == MANIFOLD_CANCELLED) {
         call->complete(call->context, MANIFOLD_CANCELLED, manifold_str_from_cstr("cancelled"));
         return;
@@ -131,7 +138,6 @@ static const char *const uppercase_inputs[] = {"text/plain"};
 static const char *const uppercase_outputs[] = {"text/plain"};
 
 static const manifold_plugin uppercase_plugin = {
-    .abi_version = MANIFOLD_ABI_VERSION,
     .struct_size = sizeof(manifold_plugin),
     .name = "uppercase",
     .version = "1.0.0",
@@ -150,8 +156,36 @@ static const manifold_plugin uppercase_plugin = {
     .get_extension = NULL,
 };
 
+/* The factory: this library holds one plugin. */
+static uint32_t uppercase_plugin_count(const manifold_plugin_factory *factory) {
+    (void)factory;
+    return 1;
+}
+
+static const manifold_plugin *uppercase_plugin_at(const manifold_plugin_factory *factory, uint32_t index) {
+    (void)factory;
+    return index == 0 ? &uppercase_plugin : NULL;
+}
+
+static const manifold_plugin_factory uppercase_factory = {
+    .struct_size = sizeof(manifold_plugin_factory),
+    .plugin_count = uppercase_plugin_count,
+    .plugin_at = uppercase_plugin_at,
+};
+
+static const void *uppercase_get_factory(const char *factory_id) {
+    return strcmp(factory_id, MANIFOLD_PLUGIN_FACTORY_ID) == 0 ? &uppercase_factory : NULL;
+}
+
+static const manifold_library uppercase_library = {
+    .abi_version = MANIFOLD_ABI_VERSION_INIT,
+    .struct_size = sizeof(manifold_library),
+    .init = NULL,   /* nothing to set up or tear down */
+    .deinit = NULL,
+    .get_factory = uppercase_get_factory,
+};
+
 /* The host compares versions itself and explains a mismatch, so always answer. */
-MANIFOLD_EXPORT const manifold_plugin *manifold_plugin_entry(uint32_t host_abi_version) {
-    (void)host_abi_version;
-    return &uppercase_plugin;
+MANIFOLD_EXPORT const manifold_library *manifold_library_entry(void) {
+    return &uppercase_library;
 }

@@ -5,12 +5,21 @@ import Manifold
 /// A `manifold_artifact` laid out in one heap block: what the host hands a plugin as input,
 /// and what a Swift plugin hands the host as output.
 ///
-/// One allocation holds the struct, the metadata array and every string and payload byte, so
-/// the view stays valid for as long as its owner keeps this object (for an input: until the
-/// plugin completes the call), and is freed in one go.
+/// One allocation holds the struct, the metadata array and every string, so the view stays
+/// valid for as long as this object lives. The view is also the payload's owner: its
+/// `retain`/`release` keep this object (and with it the bytes) alive, so a plugin can keep
+/// or forward the payload without copying it. Payloads up to `inlinePayloadLimit` bytes are
+/// copied into the block (cheaper than lending them); larger ones are lent straight from the
+/// artifact's `Data`, which this object keeps.
 public final class NativeArtifactView {
+    /// Payloads of at most this many bytes are copied into the view's block; larger ones are
+    /// lent. Copying 512 bytes costs about what the reference counting of a loan costs.
+    public static let inlinePayloadLimit = 512
+
     /// The view; valid while this object lives.
     public let pointer: UnsafePointer<manifold_artifact>
+    /// The artifact's payload; the view's bytes point into it when it was lent.
+    public let payload: Data
     private let block: UnsafeMutableRawPointer
 
     /// Lays `artifact` out as a C view.
@@ -23,12 +32,14 @@ public final class NativeArtifactView {
         var correlation = artifact.correlationID ?? ""
         // Sorted keys, so a plugin sees the same order on every run.
         var metadata = artifact.metadata.sorted { $0.key < $1.key }
+        payload = artifact.payload
+        let inlinePayload = payload.count <= Self.inlinePayloadLimit
 
         let headerSize = MemoryLayout<manifold_artifact>.stride
         let entriesSize = MemoryLayout<manifold_metadata_entry>.stride * metadata.count
         let textSize = id.utf8.count + type.utf8.count + origin.utf8.count + correlation.utf8.count
             + metadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
-        let total = headerSize + entriesSize + textSize + artifact.payload.count
+        let total = headerSize + entriesSize + textSize + (inlinePayload ? payload.count : 0)
         block = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: MemoryLayout<manifold_artifact>.alignment)
 
         var cursor = block + headerSize + entriesSize
@@ -55,83 +66,60 @@ public final class NativeArtifactView {
         view.correlation_id = place(&correlation)
         view.metadata = UnsafePointer(entries)
         view.metadata_count = metadata.count
-        let payloadStart = cursor
-        artifact.payload.withUnsafeBytes { bytes in
-            if let base = bytes.baseAddress { payloadStart.copyMemory(from: base, byteCount: bytes.count) }
+        let bytes: UnsafeRawPointer?
+        if inlinePayload {
+            let start = cursor
+            payload.withUnsafeBytes { source in
+                if let base = source.baseAddress { start.copyMemory(from: base, byteCount: source.count) }
+            }
+            bytes = UnsafeRawPointer(start)
+        } else {
+            // A payload this large lives in heap storage that the `Data` this object holds
+            // keeps alive and, being shared, never moves (a mutation elsewhere copies it).
+            bytes = payload.withUnsafeBytes { $0.baseAddress }
         }
-        view.payload = manifold_bytes(data: payloadStart.assumingMemoryBound(to: UInt8.self), length: artifact.payload.count)
+        view.payload = manifold_payload(
+            data: bytes?.assumingMemoryBound(to: UInt8.self), length: payload.count, owner: nil,
+            retain: nativeViewRetain, release: nativeViewRelease)
         view.created_at_unix_nanos = Int64(artifact.createdAt.timeIntervalSince1970 * 1_000_000_000)
         let header = block.bindMemory(to: manifold_artifact.self, capacity: 1)
         header.initialize(to: view)
         pointer = UnsafePointer(header)
+        header.pointee.payload.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
         block.deallocate()
     }
-}
 
-/// Why a C artifact view could not be read.
-public struct NativeArtifactError: Error, CustomStringConvertible {
-    /// What is wrong with the view.
-    public let reason: String
-
-    /// Makes an error.
-    public init(reason: String) {
-        self.reason = reason
+    /// Adds the reference that passing the view *to* a receiver transfers (`emit`, `next`):
+    /// the receiver releases it once it no longer needs the payload.
+    public func retainForTransfer() {
+        _ = Unmanaged.passUnretained(self).retain()
     }
 
-    public var description: String { reason }
-}
+    /// The `Data` behind `payload`, when the payload is exactly the bytes of a view made by
+    /// this very image (a plugin forwarding its input): the host then reuses its own storage.
+    static func ownPayload(of payload: manifold_payload) -> Data? {
+        guard let owner = payload.owner, isOwnRelease(payload.release) else { return nil }
+        let view = Unmanaged<NativeArtifactView>.fromOpaque(owner).takeUnretainedValue()
+        let own = view.pointer.pointee.payload
+        guard own.data == payload.data, own.length == payload.length else { return nil }
+        return view.payload
+    }
 
-extension manifold_str {
-    /// The text, decoded as UTF-8 (invalid sequences replaced); "" for an empty or NULL string.
-    public var string: String {
-        guard let data, length > 0 else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+    static func isOwnRelease(_ release: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?) -> Bool {
+        guard let release else { return false }
+        return unsafeBitCast(release, to: UnsafeRawPointer.self) == unsafeBitCast(nativeViewRelease, to: UnsafeRawPointer.self)
     }
 }
 
-extension Artifact {
-    /// Copies a C artifact view field by field. An empty id gets a fresh one; an empty
-    /// origin or correlation id becomes `nil`; a zero creation time becomes now.
-    ///
-    /// - Throws: `NativeArtifactError` for a missing or malformed type, or a view whose
-    ///   `struct_size` is too small to hold the fields of ABI 1.0.
-    public init(copying view: UnsafePointer<manifold_artifact>) throws {
-        let minimumSize = MemoryLayout<manifold_artifact>.offset(of: \manifold_artifact.correlation_id)!
-            + MemoryLayout<manifold_str>.size
-        guard Int(view.pointee.struct_size) >= minimumSize else {
-            throw NativeArtifactError(
-                reason: "artifact struct_size \(view.pointee.struct_size) is smaller than the \(minimumSize) bytes of ABI 1.0")
-        }
-        let typeText = view.pointee.type.string
-        guard !typeText.isEmpty else { throw NativeArtifactError(reason: "emitted artifact has no type") }
-        let type: ArtifactType
-        do {
-            type = try ArtifactType(parsing: typeText)
-        } catch {
-            throw NativeArtifactError(reason: "emitted artifact has a malformed type: \(error)")
-        }
-        var metadata: [String: String] = [:]
-        if let entries = view.pointee.metadata {
-            for index in 0..<view.pointee.metadata_count {
-                metadata[entries[index].key.string] = entries[index].value.string
-            }
-        }
-        let payload: Data
-        if let bytes = view.pointee.payload.data, view.pointee.payload.length > 0 {
-            payload = Data(bytes: bytes, count: view.pointee.payload.length)
-        } else {
-            payload = Data()
-        }
-        let id = view.pointee.id.string
-        let origin = view.pointee.origin.string
-        let correlation = view.pointee.correlation_id.string
-        let nanos = view.pointee.created_at_unix_nanos
-        self.init(
-            id: id.isEmpty ? ArtifactID() : ArtifactID(id), type: type, payload: payload, metadata: metadata,
-            createdAt: nanos == 0 ? Date() : Date(timeIntervalSince1970: Double(nanos) / 1_000_000_000),
-            origin: origin.isEmpty ? nil : origin, correlationID: correlation.isEmpty ? nil : correlation)
-    }
+private let nativeViewRetain: @convention(c) (UnsafeMutableRawPointer?) -> Void = { owner in
+    guard let owner else { return }
+    _ = Unmanaged<NativeArtifactView>.fromOpaque(owner).retain()
+}
+
+private let nativeViewRelease: @convention(c) (UnsafeMutableRawPointer?) -> Void = { owner in
+    guard let owner else { return }
+    Unmanaged<NativeArtifactView>.fromOpaque(owner).release()
 }

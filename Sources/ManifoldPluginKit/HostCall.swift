@@ -5,13 +5,25 @@ import ManifoldNativeBridge
 import Synchronization
 
 /// The plugin's side of one `process` call: the host's call table, valid until `complete`.
+///
+/// The table is read within the `struct_size` the host declared: a function an older host
+/// does not have is absent (`next` of a generator's call, say), never garbage.
 struct HostCall: @unchecked Sendable {
     let table: UnsafePointer<manifold_call>
+    private let functions: manifold_call
 
-    /// Sends an output to the host, which copies it.
+    init(table: UnsafePointer<manifold_call>) {
+        self.table = table
+        self.functions = StructPrefix.read(table, declaredSize: Int(table.pointee.struct_size))
+    }
+
+    /// Sends an output to the host. Its payload is lent, not copied: the host holds a
+    /// reference to the bytes for as long as it needs them.
     func emit(_ artifact: Artifact) throws {
+        guard let emit = functions.emit else { throw PluginCallError(message: "the host's call has no emit") }
         let view = NativeArtifactView(artifact)
-        let status = table.pointee.emit(table.pointee.context, view.pointer)
+        view.retainForTransfer()
+        let status = emit(functions.context, view.pointer)
         switch status {
         case MANIFOLD_OK: return
         case MANIFOLD_CANCELLED: throw CancellationError()
@@ -21,12 +33,7 @@ struct HostCall: @unchecked Sendable {
 
     /// Ends the call. Nothing of the call may be touched afterwards.
     func complete(_ status: manifold_status, _ message: String) {
-        var text = message
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                table.pointee.complete(table.pointee.context, status, manifold_str(data: chars.baseAddress, length: chars.count))
-            }
-        }
+        message.withManifoldStr { text in functions.complete?(functions.context, status, text) }
     }
 
     /// Ends the call with the outcome of the plugin's Swift code.
@@ -38,8 +45,14 @@ struct HostCall: @unchecked Sendable {
         }
     }
 
+    /// Registers the host-side cancellation handler.
+    func onCancel(_ handler: @escaping @convention(c) (UnsafeMutableRawPointer?) -> Void, _ userData: UnsafeMutableRawPointer) {
+        functions.on_cancel?(functions.context, handler, userData)
+    }
+
     /// Runs the rest of the host's chain on `input`, forwarding its outputs to `context`.
     func next(_ input: Artifact, context: ProcessingContext) async throws {
+        guard let nextFunction = functions.next else { throw PluginCallError(message: "next is only offered to middleware") }
         let state = NextCallState()
         let userData = Unmanaged.passRetained(state).toOpaque()
         var handler = manifold_next_handler()
@@ -48,7 +61,8 @@ struct HostCall: @unchecked Sendable {
         handler.on_emit = nextOnEmit
         handler.on_complete = nextOnComplete
         let view = NativeArtifactView(input)
-        table.pointee.next(table.pointee.context, view.pointer, &handler)
+        view.retainForTransfer()
+        nextFunction(functions.context, view.pointer, &handler)
         var failure: (any Error)?
         while true {
             for event in await state.takeEvents() {
@@ -117,7 +131,7 @@ final class NextCallState: @unchecked Sendable {
 
 private let nextOnEmit: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<manifold_artifact>?) -> manifold_status = {
     userData, view in
-    guard let userData, let view, let artifact = try? Artifact(copying: view) else { return MANIFOLD_INVALID_ARGUMENT }
+    guard let userData, let view, let artifact = try? Artifact(borrowing: view) else { return MANIFOLD_INVALID_ARGUMENT }
     Unmanaged<NextCallState>.fromOpaque(userData).takeUnretainedValue().push(.output(artifact))
     return MANIFOLD_OK
 }

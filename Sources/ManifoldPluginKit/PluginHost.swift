@@ -4,16 +4,17 @@ import ManifoldNativeBridge
 /// The host's services, as a plugin instance sees them.
 public struct PluginHost: @unchecked Sendable {
     // The table is the host's and valid until the instance is destroyed, which outlives
-    // every use a plugin instance can make of this value.
-    private let table: UnsafePointer<manifold_host>?
+    // every use a plugin instance can make of this value. It is read within the size the
+    // host declared, so a field an older host lacks reads as absent.
+    private let functions: manifold_host?
 
     init(table: UnsafePointer<manifold_host>?) {
-        self.table = table
+        self.functions = table.map { StructPrefix.read($0, declaredSize: Int($0.pointee.struct_size)) }
     }
 
     /// The node this instance serves.
     public var node: String {
-        table?.pointee.node.string ?? ""
+        functions?.node.string ?? ""
     }
 
     /// Severity of a log line.
@@ -23,12 +24,7 @@ public struct PluginHost: @unchecked Sendable {
 
     /// Writes a log line through the host's logger, attributed to the node.
     public func log(_ level: LogLevel, _ message: String) {
-        guard let table, let log = table.pointee.log else { return }
-        var text = message
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                log(table.pointee.context, level.rawValue, manifold_str(data: chars.baseAddress, length: chars.count))
-            }
-        }
+        guard let functions, let log = functions.log else { return }
+        message.withManifoldStr { log(functions.context, level.rawValue, $0) }
     }
 }

@@ -40,20 +40,20 @@ public struct NoConfiguration: Codable, Sendable, Equatable {
 ///
 /// ```swift
 /// struct Echo: GeneratorPlugin {
-///     struct Configuration: Decodable, Sendable { var prefix: String = "" }
+///     struct Configuration: Decodable, Sendable { var prefix: String? }
 ///     static let info = PluginInfo(name: "echo", version: "1.0.0", summary: "Echoes text.",
 ///                                  ports: PortTypes(inputs: [.plainText], outputs: [.plainText]))
 ///     let prefix: String
-///     init(configuration: Configuration, host: PluginHost) { prefix = configuration.prefix }
+///     init(configuration: Configuration, host: PluginHost) { prefix = configuration.prefix ?? "" }
 ///     var ports: PortTypes { Self.info.ports }
 ///     func process(_ input: Artifact, context: ProcessingContext) async throws {
 ///         try await context.emit(.text(prefix + input.text))
 ///     }
 /// }
 ///
-/// @_cdecl("manifold_plugin_entry")
-/// public func manifoldPluginEntry(_ hostABIVersion: UInt32) -> UnsafeRawPointer? {
-///     PluginExport.generator(Echo.self)
+/// @_cdecl("manifold_library_entry")
+/// public func manifoldLibraryEntry() -> UnsafeRawPointer? {
+///     PluginLibrary.entry(.generator(Echo.self))
 /// }
 /// ```
 public protocol GeneratorPlugin: Generator {

@@ -20,7 +20,7 @@ struct InspectCommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["name"] as? String == "echo")
         #expect(object["kind"] as? String == "generator")
-        #expect(object["abi"] as? String == "1.0")
+        #expect(object["abi"] as? String == "2.0")
         #expect((object["sha256"] as? String)?.count == 64)
         #expect(object["inputs"] as? [String] == ["text/*", "chat/message"])
     }
@@ -46,7 +46,7 @@ struct InspectCommandTests {
         let folder = NSTemporaryDirectory() + "manifold-cli-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try """
-        { "manifestVersion": 1, "name": "ghost", "version": "1.0.0", "abi": "1.0", "kind": "generator",
+        { "manifestVersion": 1, "name": "ghost", "version": "1.0.0", "abi": "2.0", "kind": "generator",
           "library": "libghost.so", "inputs": ["text/plain"], "outputs": ["text/plain"] }
         """.write(toFile: folder + "/ghost.json", atomically: true, encoding: .utf8)
         let result = try await CLI.run(["plugins", "--path", folder])
@@ -73,7 +73,7 @@ struct InspectCommandTests {
         #expect(help.stdout.contains("Examples:"))
         let version = try await CLI.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout.contains("plugin ABI 1.0"))
+        #expect(version.stdout.contains("plugin ABI 2.0"))
     }
 
     @Test func unknownLogLevelIsRefused() async throws {

@@ -75,7 +75,7 @@ struct PluginLoadErrorTests {
         let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "noentry", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .missingEntrySymbol)
-        #expect(error.description.contains("does not export manifold_plugin_entry"))
+        #expect(error.description.contains("does not export manifold_library_entry"))
         #expect(error.description.contains("public"))
     }
 
@@ -92,23 +92,37 @@ struct PluginLoadErrorTests {
     @Test func abiMinorTooNew() throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
-        options.abi = "MANIFOLD_ABI_MAKE_VERSION(1, 9)"
+        options.abi = "{2, 9}"
         let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "toonew", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .abiTooNew)
-        #expect(error.description.contains("built against ABI 1.9, this host supports up to 1.0"))
+        #expect(error.description.contains("built against ABI 2.9, this host supports up to 2.0"))
         #expect(error.description.contains("rebuild the plugin against this host's header or upgrade the host"))
     }
 
     @Test func abiMajorMismatch() throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
-        options.abi = "MANIFOLD_ABI_MAKE_VERSION(2, 0)"
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "major2", in: folder)
+        options.abi = "{3, 0}"
+        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "major3", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .abiMajorMismatch)
-        #expect(error.description.contains("ABI 2.0"))
+        #expect(error.description.contains("ABI 3.0"))
         #expect(error.description.contains("upgrade the host"))
+    }
+
+    /// A library built against ABI 1 exports the old entry symbol: the host names the ABI and the fix.
+    @Test func abiOnePluginIsExplained() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let plugin = try HostTestSupport.compileC(
+            """
+            #include <stdint.h>
+            __attribute__((visibility("default"))) const void *manifold_plugin_entry(uint32_t host) { (void)host; return 0; }
+            """, named: "abione", in: folder)
+        let error = try #require(loadError { try loader.load(libraryAt: plugin) })
+        #expect(error.kind == .abiMajorMismatch)
+        #expect(error.description.contains("built against ABI 1.x"))
+        #expect(error.description.contains("manifold_library_entry"))
     }
 
     @Test func structSizeTooSmall() throws {
@@ -118,7 +132,7 @@ struct PluginLoadErrorTests {
         let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "small", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .structTooSmall)
-        #expect(error.description.contains("struct_size is 16 bytes"))
+        #expect(error.description.contains("struct_size 16 bytes"))
     }
 
     @Test func malformedDescriptorType() throws {

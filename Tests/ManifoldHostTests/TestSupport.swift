@@ -74,7 +74,7 @@ enum HostTestSupport {
     /// Writes a plugin manifest for `library` into `folder`, overriding fields as given.
     static func writeManifest(in folder: String, named file: String = "plugin.json", _ fields: [String: Any]) throws -> String {
         var manifest: [String: Any] = [
-            "manifestVersion": 1, "name": "test", "version": "1.0.0", "abi": "1.0", "kind": "generator",
+            "manifestVersion": 1, "name": "test", "version": "1.0.0", "abi": "2.0", "kind": "generator",
             "library": "libtest.so", "inputs": ["text/plain"], "outputs": ["text/plain"],
         ]
         for (key, value) in fields { manifest[key] = value }
@@ -90,12 +90,13 @@ enum TestPluginSource {
     struct Options {
         var name = "test"
         var version = "1.0.0"
-        var abi = "MANIFOLD_ABI_VERSION"
+        /// The library's ABI version, as a C initialiser.
+        var abi = "MANIFOLD_ABI_VERSION_INIT"
         var structSize = "sizeof(manifold_plugin)"
         var kind = "MANIFOLD_KIND_GENERATOR"
         var inputs = "\"text/plain\""
         var outputs = "\"text/plain\""
-        var entryName = "manifold_plugin_entry"
+        var entryName = "manifold_library_entry"
         var entryReturnsNull = false
         var createFails = false
         /// Complete from a separate thread, after emitting `asyncOutputs` outputs.
@@ -152,7 +153,7 @@ enum TestPluginSource {
             manifold_artifact out; memset(&out, 0, sizeof out);
             out.struct_size = sizeof out;
             out.type = manifold_str_from_cstr("text/plain");
-            out.payload = input->payload;
+            out.payload.data = input->payload.data; out.payload.length = input->payload.length;
             call->emit(call->context, &out);
             call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));
         }
@@ -163,7 +164,6 @@ enum TestPluginSource {
         static const char *const test_inputs[] = { \(options.inputs) };
         static const char *const test_outputs[] = { \(options.outputs) };
         static const manifold_plugin test_plugin = {
-            .abi_version = \(options.abi),
             .struct_size = \(options.structSize),
             .name = "\(options.name)",
             .version = "\(options.version)",
@@ -176,9 +176,42 @@ enum TestPluginSource {
             .create = test_create, .process = test_process, .shutdown = test_shutdown, .destroy = test_destroy,
         };
 
-        MANIFOLD_EXPORT const manifold_plugin *\(options.entryName)(uint32_t host) {
-            (void)host;
-            return \(options.entryReturnsNull ? "NULL" : "&test_plugin");
+        """ + library(plugins: ["test_plugin"], abi: options.abi, entryName: options.entryName, returnsNull: options.entryReturnsNull)
+    }
+
+    /// The factory and library entry of a C test library holding the named static descriptors.
+    static func library(
+        plugins: [String], abi: String = "MANIFOLD_ABI_VERSION_INIT", structSize: String = "sizeof(manifold_library)",
+        entryName: String = "manifold_library_entry", returnsNull: Bool = false, initBody: String = "return true;",
+        deinitBody: String = ""
+    ) -> String {
+        """
+        static const manifold_plugin *const library_plugins[] = { \(plugins.map { "&" + $0 }.joined(separator: ", ")) };
+        static uint32_t library_plugin_count(const manifold_plugin_factory *factory) {
+            (void)factory;
+            return (uint32_t)(sizeof library_plugins / sizeof *library_plugins);
+        }
+        static const manifold_plugin *library_plugin_at(const manifold_plugin_factory *factory, uint32_t index) {
+            (void)factory;
+            return index < library_plugin_count(factory) ? library_plugins[index] : NULL;
+        }
+        static const manifold_plugin_factory library_factory = {
+            .struct_size = sizeof(manifold_plugin_factory),
+            .plugin_count = library_plugin_count, .plugin_at = library_plugin_at,
+        };
+        static const void *library_get_factory(const char *id) {
+            return strcmp(id, MANIFOLD_PLUGIN_FACTORY_ID) == 0 ? &library_factory : NULL;
+        }
+        static bool library_init(const char *path) { (void)path; \(initBody) }
+        static void library_deinit(void) { \(deinitBody) }
+        static const manifold_library test_library = {
+            .abi_version = \(abi),
+            .struct_size = \(structSize),
+            .init = library_init, .deinit = library_deinit,
+            .get_factory = library_get_factory,
+        };
+        MANIFOLD_EXPORT const manifold_library *\(entryName)(void) {
+            return \(returnsNull ? "NULL" : "&test_library");
         }
         """
     }

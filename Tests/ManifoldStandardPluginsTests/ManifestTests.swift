@@ -20,11 +20,11 @@ struct ManifestTests {
     static let cases: [Case] = [
         Case(file: "agent.json", library: "libManifoldAgent.so", kind: "generator", info: AgentPlugin.info),
         Case(file: "tools.json", library: "libManifoldTools.so", kind: "generator", info: ToolsPlugin.info),
-        Case(file: "retry.json", library: "libManifoldRetry.so", kind: "middleware", info: RetryPlugin.info),
-        Case(file: "timeout.json", library: "libManifoldTimeout.so", kind: "middleware", info: TimeoutPlugin.info),
-        Case(file: "rate-limit.json", library: "libManifoldRateLimit.so", kind: "middleware", info: RateLimitPlugin.info),
-        Case(file: "redact.json", library: "libManifoldRedact.so", kind: "middleware", info: RedactPlugin.info),
-        Case(file: "schema.json", library: "libManifoldSchema.so", kind: "middleware", info: SchemaPlugin.info),
+        Case(file: "retry.json", library: "libManifoldMiddleware.so", kind: "middleware", info: RetryPlugin.info),
+        Case(file: "timeout.json", library: "libManifoldMiddleware.so", kind: "middleware", info: TimeoutPlugin.info),
+        Case(file: "rate-limit.json", library: "libManifoldMiddleware.so", kind: "middleware", info: RateLimitPlugin.info),
+        Case(file: "redact.json", library: "libManifoldMiddleware.so", kind: "middleware", info: RedactPlugin.info),
+        Case(file: "schema.json", library: "libManifoldMiddleware.so", kind: "middleware", info: SchemaPlugin.info),
     ]
 
     @Test("each manifest agrees with its plugin's descriptor, and its config schema is a valid JSON Schema", arguments: cases)
@@ -32,7 +32,7 @@ struct ManifestTests {
         let url = pluginManifestFolder.appendingPathComponent(entry.file)
         let manifest = try JSONValue(parsing: Data(contentsOf: url))
         #expect(manifest["manifestVersion"] == 1)
-        #expect(manifest["abi"] == "1.0")
+        #expect(manifest["abi"] == "2.0")
         #expect(manifest["name"]?.stringValue == entry.info.name)
         #expect(manifest["version"]?.stringValue == entry.info.version)
         #expect(manifest["kind"]?.stringValue == entry.kind)

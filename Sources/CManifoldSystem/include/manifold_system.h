@@ -10,12 +10,4 @@ static inline int manifold_plugin_dlopen_flags(void) {
     return RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
 }
 
-#include "../../CManifoldABI/include/manifold_plugin.h"
-
-/* Function-like macros of the ABI header do not reach Swift; these do. */
-static inline uint32_t manifold_host_abi_version(void) { return MANIFOLD_ABI_VERSION; }
-static inline uint32_t manifold_host_abi_major(void) { return MANIFOLD_ABI_VERSION_MAJOR; }
-static inline uint32_t manifold_host_abi_minor(void) { return MANIFOLD_ABI_VERSION_MINOR; }
-static inline uint64_t manifold_flag_concurrent(void) { return MANIFOLD_PLUGIN_FLAG_CONCURRENT; }
-
 #include "manifold_signals.h"

@@ -67,12 +67,44 @@ enum LibraryFile {
         }
     }
 
-    static func sha256(of path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// Opens the library once, hashes that open file and compares the hash with `pin`
+    /// before any of its code can run; the returned descriptor is what `dlopen` then loads
+    /// (through `/proc/self/fd/N`), so a file swapped after the check is never the one loaded.
+    ///
+    /// - Returns: the open descriptor (the caller closes it) and the SHA-256, lowercase hex.
+    static func openPinned(_ path: String, pin: String?, manifest: String?) throws -> (descriptor: Int32, sha256: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw PluginLoadError(
-                file: path, kind: .fileMissing, problem: "plugin library cannot be read", fix: "check the file's permissions")
+                file: path, kind: .fileMissing, problem: "plugin library cannot be read (\(String(cString: strerror(errno))))",
+                fix: "check the file's permissions (the host needs read access)")
         }
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        var hasher = SHA256()
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(descriptor, buffer.baseAddress, chunk)
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw PluginLoadError(
+                    file: path, kind: .fileMissing, problem: "plugin library cannot be read (\(reason))",
+                    fix: "check the file and its permissions")
+            }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        if let expected = pin?.lowercased(), expected != digest {
+            close(descriptor)
+            throw PluginLoadError(
+                file: path, kind: .checksumMismatch,
+                problem: "SHA-256 is \(digest) but the manifest \(manifest ?? "") expects \(expected): the library is not the one the manifest was written for; none of its code was run",
+                fix: "rebuild or reinstall the plugin, or update \"sha256\" in the manifest if this library is trusted")
+        }
+        return (descriptor, digest)
     }
 
     private static func machineName(_ code: UInt16) -> String {

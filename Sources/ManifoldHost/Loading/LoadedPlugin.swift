@@ -6,30 +6,27 @@ import Manifold
 import ManifoldJSON
 import ManifoldManifest
 
-/// A plugin library opened, its descriptor read and checked: ready to make instances.
-///
-/// The library stays loaded for the life of the process (`RTLD_NODELETE`): a Swift plugin's
-/// runtime metadata must never be unmapped.
+/// One plugin of a loaded library, checked against its manifest: ready to make instances.
 public final class LoadedPlugin: @unchecked Sendable {
-    /// The library's path as resolved.
-    public let libraryPath: String
+    /// The library the plugin lives in.
+    public let library: LoadedLibrary
     /// What the compiled plugin says about itself.
     public let descriptor: PluginDescriptor
     /// The manifest beside the library, when there is one.
     public let manifest: PluginManifest?
-    /// SHA-256 of the library file, lowercase hex.
-    public let sha256: String
     let vtable: UnsafePointer<manifold_plugin>
     /// The config schema (the manifest's, else the library's), parsed once.
     private let configSchema: Result<JSONSchema, SchemaError>?
 
-    init(libraryPath: String, descriptor: PluginDescriptor, manifest: PluginManifest?, sha256: String,
-         vtable: UnsafePointer<manifold_plugin>)
-    {
-        self.libraryPath = libraryPath
+    /// The library's path as resolved.
+    public var libraryPath: String { library.path }
+    /// SHA-256 of the library file, lowercase hex.
+    public var sha256: String { library.sha256 }
+
+    init(library: LoadedLibrary, descriptor: PluginDescriptor, manifest: PluginManifest?, vtable: UnsafePointer<manifold_plugin>) {
+        self.library = library
         self.descriptor = descriptor
         self.manifest = manifest
-        self.sha256 = sha256
         self.vtable = vtable
         let source = manifest?.configSchema ?? descriptor.configSchema.flatMap { try? JSONValue(parsing: $0) }
         self.configSchema = source.map { source in Result { () throws(SchemaError) in try JSONSchema(source) } }
@@ -53,50 +50,10 @@ public final class LoadedPlugin: @unchecked Sendable {
         }
     }
 
-    /// Opens a library and reads its descriptor, checking everything that can be checked
-    /// without a manifest: existence, permissions, ELF header, symbol, ABI, struct size.
-    static func open(library path: String, allowInsecurePermissions: Bool) throws -> (UnsafePointer<manifold_plugin>, PluginDescriptor, String) {
-        try LibraryFile.checkExists(path)
-        if !allowInsecurePermissions { try LibraryFile.checkPermissions(path) }
-        try LibraryFile.checkELF(path)
-        let digest = try LibraryFile.sha256(of: path)
-        _ = dlerror()
-        guard let handle = dlopen(path, manifold_plugin_dlopen_flags()) else {
-            let reason = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
-            throw openError(path: path, reason: reason)
-        }
-        guard let symbol = dlsym(handle, "manifold_plugin_entry") else {
-            throw PluginLoadError(
-                file: path, kind: .missingEntrySymbol,
-                problem: "not a Manifold plugin: it does not export manifold_plugin_entry",
-                fix: "export `const manifold_plugin *manifold_plugin_entry(uint32_t)` (C: MANIFOLD_EXPORT; Swift: "
-                    + "`@_cdecl(\"manifold_plugin_entry\") public func …`, which must be public)")
-        }
-        let entry = unsafeBitCast(symbol, to: (@convention(c) (UInt32) -> UnsafePointer<manifold_plugin>?).self)
-        guard let vtable = entry(manifold_host_abi_version()) else {
-            throw PluginLoadError(
-                file: path, kind: .entryRefused,
-                problem: "manifold_plugin_entry returned NULL: the plugin refused this host (ABI \(ABIVersion.host))",
-                fix: "rebuild the plugin against this host's manifold_plugin.h")
-        }
-        let descriptor = try PluginDescriptor(reading: vtable, file: path)
-        return (vtable, descriptor, digest)
-    }
-
-    private static func openError(path: String, reason: String) -> PluginLoadError {
-        // glibc words a missing dependency as "<plugin>: <dependency>: cannot open shared object file".
-        let parts = reason.components(separatedBy: ": ")
-        if reason.contains("cannot open shared object file"), parts.count >= 3, let dependency = parts.dropFirst().first,
-            !path.hasSuffix(dependency)
-        {
-            return PluginLoadError(
-                file: path, kind: .missingDependency,
-                problem: "opening the plugin failed: it needs \(dependency), which the loader cannot find (\(reason))",
-                fix: "install \(dependency) or add its folder to LD_LIBRARY_PATH; `ldd \(path)` lists what is missing")
-        }
-        return PluginLoadError(
-            file: path, kind: .openFailed, problem: "opening the plugin failed: \(reason)",
-            fix: "check that it is a shared library built for this system with the same Swift toolchain as the host")
+    /// A plugin extension's C struct, when the plugin offers it.
+    func extensionStruct(_ id: PluginExtension) -> UnsafeRawPointer? {
+        guard descriptor.extensions.contains(id.rawValue), let getExtension = vtable.pointee.get_extension else { return nil }
+        return id.rawValue.withCString { getExtension(vtable, $0) }
     }
 
     // MARK: Instances

@@ -7,7 +7,7 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Equatab
         case notFound, fileMissing, notELF, wrongArchitecture, missingDependency, openFailed
         case missingEntrySymbol, entryRefused, abiMajorMismatch, abiTooNew, structTooSmall
         case malformedDescriptor, manifestMismatch, manifestInvalid, checksumMismatch
-        case insecurePermissions, createFailed
+        case insecurePermissions, createFailed, libraryInitFailed, pluginNotInLibrary
     }
 
     /// The file concerned (library or manifest).

@@ -39,6 +39,7 @@ public final class PluginLoader: Sendable {
     /// The loader's settings.
     public let options: PluginLoaderOptions
     private let cache = Mutex<[String: LoadedPlugin]>([:])
+    private let libraries = Mutex<[String: LoadedLibrary]>([:])
 
     /// Makes a loader.
     public init(options: PluginLoaderOptions = PluginLoaderOptions()) {
@@ -106,43 +107,87 @@ public final class PluginLoader: Sendable {
         return try load(library: library, manifest: manifest)
     }
 
-    /// Loads a library directly, with the manifest beside it when one names it.
+    /// Loads a library directly: its one plugin, or, when it holds several, the first one a
+    /// manifest beside it describes. Each is checked against the manifest beside the library
+    /// that names it and the plugin.
     public func load(libraryAt path: String) throws -> LoadedPlugin {
+        let plugins = try load(allInLibraryAt: path)
+        return plugins[0]
+    }
+
+    /// Loads every plugin a library holds, each checked against the manifest beside the
+    /// library that names both (plugins without one are returned unchecked).
+    public func load(allInLibraryAt path: String) throws -> [LoadedPlugin] {
         let absolute = Self.absolute(path)
         let folder = (absolute as NSString).deletingLastPathComponent
         let fileName = (absolute as NSString).lastPathComponent
         let beside = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var manifests: [String: PluginManifest] = [:]
         for candidate in beside.sorted() where candidate.hasSuffix(".json") {
             let manifestPath = (folder as NSString).appendingPathComponent(candidate)
             if let manifest = try? PluginManifest.load(from: manifestPath),
-                (manifest.library as NSString).lastPathComponent == fileName
+                (manifest.library as NSString).lastPathComponent == fileName, manifests[manifest.name] == nil
             {
-                return try load(library: absolute, manifest: manifest)
+                manifests[manifest.name] = manifest
             }
         }
-        return try load(library: absolute, manifest: nil)
+        let library = try openLibrary(absolute, pin: nil, manifest: nil)
+        return try library.plugins.map { descriptor in
+            try plugin(descriptor.name, in: library, manifest: manifests[descriptor.name], path: absolute)
+        }
+    }
+
+    /// Calls `deinit` of every library this loader opened, once; call it after every
+    /// instance was shut down.
+    public func finish() {
+        for library in libraries.withLock({ Array($0.values) }) { library.finish() }
     }
 
     // MARK: Loading
 
-    private func load(library path: String, manifest: PluginManifest?) throws -> LoadedPlugin {
-        let key = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { Self.absolute($0) } ?? path
+    private func load(library path: String, manifest: PluginManifest) throws -> LoadedPlugin {
+        let library = try openLibrary(path, pin: manifest.sha256, manifest: manifest.file)
+        return try plugin(manifest.name, in: library, manifest: manifest, path: path)
+    }
+
+    private func plugin(_ name: String, in library: LoadedLibrary, manifest: PluginManifest?, path: String) throws -> LoadedPlugin {
+        let key = library.path + "#" + name
         if let cached = cache.withLock({ $0[key] }) {
             if let manifest, cached.manifest?.file != manifest.file {
                 try ManifestCheck.verify(descriptor: cached.descriptor, sha256: cached.sha256, against: manifest, library: path)
             }
             return cached
         }
-        let (vtable, descriptor, digest) = try LoadedPlugin.open(
-            library: path, allowInsecurePermissions: options.allowInsecurePermissions)
-        if let manifest {
-            try ManifestCheck.verify(descriptor: descriptor, sha256: digest, against: manifest, library: path)
+        // A library of one plugin is checked whole against its manifest, so a wrong name is
+        // listed with every other disagreement; in a library of several the name chooses.
+        let found = library.plugin(named: name) ?? (library.plugins.count == 1 ? (library.plugins[0], library.vtables[0]) : nil)
+        guard let (descriptor, vtable) = found else {
+            throw PluginLoadError(
+                file: path, kind: .pluginNotInLibrary,
+                problem: "the library holds no plugin named '\(name)'; it holds: \(library.plugins.map(\.name).joined(separator: ", "))",
+                fix: "correct \"name\" in \(manifest?.file ?? "the manifest"), or point \"library\" at the library that holds it")
         }
-        let plugin = LoadedPlugin(libraryPath: path, descriptor: descriptor, manifest: manifest, sha256: digest, vtable: vtable)
+        if let manifest {
+            try ManifestCheck.verify(descriptor: descriptor, sha256: library.sha256, against: manifest, library: path)
+        }
+        let plugin = LoadedPlugin(library: library, descriptor: descriptor, manifest: manifest, vtable: vtable)
         return cache.withLock { cache in
             if let raced = cache[key] { return raced }
             cache[key] = plugin
             return plugin
+        }
+    }
+
+    /// The library at `path`, opened once per process and loader.
+    private func openLibrary(_ path: String, pin: String?, manifest: String?) throws -> LoadedLibrary {
+        let key = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { Self.absolute($0) } ?? path
+        if let cached = libraries.withLock({ $0[key] }) { return cached }
+        let library = try LoadedLibrary.open(
+            path: path, pin: pin, manifest: manifest, allowInsecurePermissions: options.allowInsecurePermissions)
+        return libraries.withLock { libraries in
+            if let raced = libraries[key] { return raced }
+            libraries[key] = library
+            return library
         }
     }
 

@@ -1,5 +1,4 @@
 import CManifoldABI
-import CManifoldSystem
 import Logging
 
 /// The `manifold_host` table one plugin instance is given, and what stands behind it.
@@ -17,8 +16,8 @@ final class HostServices: @unchecked Sendable {
         _ = nodeBytes.initialize(from: utf8)
         table = .allocate(capacity: 1)
         table.initialize(to: manifold_host())
-        table.pointee.abi_version = manifold_host_abi_version()
         table.pointee.struct_size = UInt32(MemoryLayout<manifold_host>.size)
+        table.pointee.abi_version = MANIFOLD_ABI_VERSION
         table.pointee.context = Unmanaged.passUnretained(self).toOpaque()
         table.pointee.log = hostLog
         table.pointee.get_extension = hostGetExtension

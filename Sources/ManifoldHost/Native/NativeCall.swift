@@ -1,5 +1,6 @@
 import CManifoldABI
 import DequeModule
+import Foundation
 import Manifold
 import ManifoldNativeBridge
 import Synchronization
@@ -10,6 +11,11 @@ import Synchronization
 /// each callback only records an event and wakes the host task, which publishes outputs,
 /// runs a middleware's downstream chain, and returns when the plugin completes. A plugin
 /// that completes inside `process` never makes the host task suspend.
+///
+/// No lock of the call is held while plugin code runs (the cancel handler included), so a
+/// plugin may call back from anywhere. Cancellation follows std::stop_callback: the handler
+/// is never started once `complete` began, and `complete` waits for a handler running on
+/// another thread, so the handler's data may be freed once `complete` returned.
 final class NativeCall: @unchecked Sendable {
     /// Events carry the plugin's `manifold_next_handler`, whose pointers only go back to the
     /// plugin; they are handed from the plugin's thread to the host task under the lock.
@@ -17,25 +23,39 @@ final class NativeCall: @unchecked Sendable {
         case output(Artifact)
         case next(Artifact, manifold_next_handler)
         case complete(status: manifold_status, message: String)
+
+        var isCompletion: Bool {
+            if case .complete = self { return true }
+            return false
+        }
     }
+
+    typealias CancelHandler = (function: @convention(c) (UnsafeMutableRawPointer?) -> Void, userData: UInt)
 
     private struct State {
         var events = Deque<Event>()
         var waiter: UnsafeContinuation<Void, Never>?
         var cancelled = false
         var completed = false
-        var cancelHandler: (handler: @convention(c) (UnsafeMutableRawPointer?) -> Void, userData: UInt)?
+        var cancelHandler: CancelHandler?
+        /// Threads running a cancel handler right now.
+        var handlerThreads: [pthread_t] = []
+        /// Signalled when the last running handler returns, for a `complete` waiting on it.
+        var handlersDone: DispatchSemaphore?
     }
 
     let node: String
     let input: Artifact
     let call: UnsafeMutablePointer<manifold_call>
     let inputView: NativeArtifactView
+    /// Told of callbacks that arrive after `complete` (a plugin bug): the output is dropped.
+    private let onLateCallback: @Sendable (String) -> Void
     private let state = Mutex(State())
 
-    init(node: String, input: Artifact, allowsNext: Bool) {
+    init(node: String, input: Artifact, allowsNext: Bool, onLateCallback: @escaping @Sendable (String) -> Void) {
         self.node = node
         self.input = input
+        self.onLateCallback = onLateCallback
         self.inputView = NativeArtifactView(input)
         call = .allocate(capacity: 1)
         call.initialize(to: manifold_call())
@@ -55,39 +75,67 @@ final class NativeCall: @unchecked Sendable {
 
     // MARK: Callbacks from the plugin (any thread)
 
-    func push(_ event: Event) {
-        let waiter: UnsafeContinuation<Void, Never>? = state.withLock { state in
+    /// Queues an event for the host task; false (nothing queued) once the call completed.
+    @discardableResult
+    func push(_ event: Event) -> Bool {
+        let (accepted, waiter): (Bool, UnsafeContinuation<Void, Never>?) = state.withLock { state in
+            if state.completed, !event.isCompletion { return (false, nil) }
             state.events.append(event)
             defer { state.waiter = nil }
-            return state.waiter
+            return (true, state.waiter)
         }
         waiter?.resume()
+        return accepted
     }
 
     func emit(_ view: UnsafePointer<manifold_artifact>?) -> manifold_status {
         guard let view else { return MANIFOLD_INVALID_ARGUMENT }
-        if isCancelled { return MANIFOLD_CANCELLED }
+        let output: Artifact
         do {
-            var output = try Artifact(copying: view)
-            output.origin = node
-            if output.correlationID == nil { output.correlationID = input.correlationID }
-            push(.output(output))
-            return MANIFOLD_OK
+            output = try Artifact(adopting: view)
         } catch {
-            push(.output(Self.refusedOutput(error, node: node)))
+            guard push(.output(Self.refusedOutput(error, node: node))) else {
+                onLateCallback("emitted a malformed artifact after completing its call")
+                return MANIFOLD_INVALID_ARGUMENT
+            }
             return MANIFOLD_INVALID_ARGUMENT
         }
+        let (cancelled, completed) = state.withLock { ($0.cancelled, $0.completed) }
+        if completed {
+            onLateCallback("emitted an artifact of type \(output.type) after completing its call; it was dropped")
+            return MANIFOLD_INVALID_ARGUMENT
+        }
+        if cancelled { return MANIFOLD_CANCELLED }
+        var stamped = output
+        stamped.origin = node
+        if stamped.correlationID == nil { stamped.correlationID = input.correlationID }
+        guard push(.output(stamped)) else {
+            onLateCallback("emitted an artifact of type \(output.type) after completing its call; it was dropped")
+            return MANIFOLD_INVALID_ARGUMENT
+        }
+        return MANIFOLD_OK
     }
 
     func complete(status: manifold_status, message: String) {
-        let first: Bool = state.withLock { state in
-            guard !state.completed else { return false }
+        let current = pthread_self()
+        let (first, wait): (Bool, DispatchSemaphore?) = state.withLock { state in
+            guard !state.completed else { return (false, nil) }
             state.completed = true
             state.cancelHandler = nil
-            return true
+            // A handler running on another thread may still use its data: wait for it, unless
+            // this complete is called from inside that very handler.
+            let others = state.handlerThreads.contains { pthread_equal($0, current) == 0 }
+            guard others, !state.handlerThreads.contains(where: { pthread_equal($0, current) != 0 }) else { return (true, nil) }
+            let semaphore = state.handlersDone ?? DispatchSemaphore(value: 0)
+            state.handlersDone = semaphore
+            return (true, semaphore)
         }
-        // A second complete is a plugin bug; ignoring it keeps the host consistent.
-        if first { push(.complete(status: status, message: message)) }
+        guard first else {
+            onLateCallback("completed its call a second time; the second completion was ignored")
+            return
+        }
+        wait?.wait()
+        push(.complete(status: status, message: message))
     }
 
     var isCancelled: Bool {
@@ -95,30 +143,50 @@ final class NativeCall: @unchecked Sendable {
     }
 
     func onCancel(_ handler: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?, _ userData: UnsafeMutableRawPointer?) {
-        // The handler runs with the call locked, so it can never run after `complete`
-        // returned and the plugin freed `userData`; the header says it must not call back.
-        state.withLock { state in
-            guard let handler, !state.completed else { return }
-            if state.cancelled {
-                handler(userData)
-            } else {
-                state.cancelHandler = (handler, UInt(bitPattern: userData))
+        let runNow: CancelHandler? = state.withLock { state in
+            guard !state.completed else { return nil }
+            guard let handler else {
+                state.cancelHandler = nil
+                return nil
             }
+            let registered: CancelHandler = (handler, UInt(bitPattern: userData))
+            guard state.cancelled else {
+                state.cancelHandler = registered
+                return nil
+            }
+            state.handlerThreads.append(pthread_self())
+            return registered
         }
+        if let runNow { run(runNow) }
     }
 
-    // MARK: The host task
+    // MARK: The host side
 
-    /// Marks the call cancelled and tells the plugin, once.
+    /// Marks the call cancelled and runs the plugin's handler, once, outside the lock.
     func cancel() {
-        state.withLock { state in
-            guard !state.cancelled else { return }
+        let handler: CancelHandler? = state.withLock { state in
+            guard !state.cancelled else { return nil }
             state.cancelled = true
-            if let registered = state.cancelHandler, !state.completed {
-                state.cancelHandler = nil
-                registered.handler(UnsafeMutableRawPointer(bitPattern: registered.userData))
-            }
+            guard !state.completed, let registered = state.cancelHandler else { return nil }
+            state.cancelHandler = nil
+            state.handlerThreads.append(pthread_self())
+            return registered
         }
+        if let handler { run(handler) }
+    }
+
+    private func run(_ handler: CancelHandler) {
+        handler.function(UnsafeMutableRawPointer(bitPattern: handler.userData))
+        let current = pthread_self()
+        let done: DispatchSemaphore? = state.withLock { state in
+            if let index = state.handlerThreads.firstIndex(where: { pthread_equal($0, current) != 0 }) {
+                state.handlerThreads.remove(at: index)
+            }
+            guard state.handlerThreads.isEmpty else { return nil }
+            defer { state.handlersDone = nil }
+            return state.handlersDone
+        }
+        done?.signal()
     }
 
     /// Waits for the next events the plugin reported.
@@ -184,25 +252,23 @@ private let nativeCallOnCancel:
 
 private let nativeCallNext:
     @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<manifold_artifact>?, UnsafePointer<manifold_next_handler>?) -> Void = {
-        context, view, handler in
+        context, view, handlerPointer in
         let call = nativeCall(context)
-        guard let view, let handler else {
-            call.push(.output(NativeCall.refusedOutput(NativeArtifactError(reason: "next called without an input or handler"), node: call.node)))
+        guard let handlerPointer else {
+            call.push(.output(NativeCall.refusedOutput(NativeArtifactError(reason: "next called without a handler"), node: call.node)))
             return
         }
+        let handler = StructPrefix.read(handlerPointer, declaredSize: Int(handlerPointer.pointee.struct_size))
         do {
-            var next = try Artifact(copying: view)
+            guard let view else { throw NativeArtifactError(reason: "next called without an input") }
+            var next = try Artifact(adopting: view)
             next.origin = call.input.origin
             if next.correlationID == nil { next.correlationID = call.input.correlationID }
-            call.push(.next(next, handler.pointee))
+            call.push(.next(next, handler))
         } catch {
             // Report the bad input to the plugin as a failed downstream call.
-            let text = "\(error)"
-            var bytes = Array(text.utf8)
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                    handler.pointee.on_complete?(handler.pointee.user_data, MANIFOLD_INVALID_ARGUMENT, manifold_str(data: pointer, length: buffer.count))
-                }
+            "\(error)".withManifoldStr { text in
+                handler.on_complete?(handler.user_data, MANIFOLD_INVALID_ARGUMENT, text)
             }
         }
     }

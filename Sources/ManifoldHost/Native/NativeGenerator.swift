@@ -18,6 +18,16 @@ public final class NativeGenerator: Generator {
         try await instance.process(input, context: context, next: nil)
     }
 
+    /// The plugin's `manifold.state` extension for this instance, when it offers one.
+    public var state: NativeState? { instance.state }
+
+    /// The plugin's `manifold.source` extension for this instance, when it offers one.
+    public var source: NativeSource? { instance.source }
+
+    /// Callbacks the plugin made after completing their call (emits dropped, second
+    /// completions ignored): plugin bugs, each also logged.
+    public var lateCallbacks: Int { instance.lateCallbacks.load(ordering: .relaxed) }
+
     public func shutdown() async {
         await instance.end()
     }
@@ -40,6 +50,9 @@ public final class NativeMiddleware: Middleware {
     public func handle(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext) async throws {
         try await instance.process(input, context: context, next: next)
     }
+
+    /// The plugin's `manifold.state` extension for this instance, when it offers one.
+    public var state: NativeState? { instance.state }
 
     public func shutdown() async {
         await instance.end()

@@ -11,9 +11,11 @@ import Synchronization
 final class NativeInstance: @unchecked Sendable {
     let plugin: LoadedPlugin
     let node: String
-    private let instance: UnsafeMutableRawPointer?
-    private let host: HostServices
+    let instance: UnsafeMutableRawPointer?
+    let host: HostServices
     private let ended = Mutex(false)
+    /// Callbacks that arrived after their call completed (plugin bugs), counted.
+    let lateCallbacks = Atomic<Int>(0)
 
     /// Calls the plugin's `create` with the node's config.
     ///
@@ -49,7 +51,10 @@ final class NativeInstance: @unchecked Sendable {
     /// Runs one input through the plugin and publishes what it emits; for a middleware,
     /// runs the downstream chain whenever the plugin calls `next`.
     func process(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext?) async throws {
-        let call = NativeCall(node: node, input: input, allowsNext: next != nil)
+        let call = NativeCall(node: node, input: input, allowsNext: next != nil) { [self] problem in
+            self.lateCallbacks.add(1, ordering: .relaxed)
+            self.host.log(level: MANIFOLD_LOG_ERROR, message: "plugin '\(self.plugin.descriptor.name)' \(problem) (a plugin bug)")
+        }
         let descriptor = plugin.vtable
         let instance = self.instance
         try await withTaskCancellationHandler {
@@ -91,7 +96,7 @@ final class NativeInstance: @unchecked Sendable {
             let userData = UInt(bitPattern: handler.user_data)
             downstream = context.interceptingEmits { output, emit in
                 let view = NativeArtifactView(output)
-                let status = onEmit(UnsafeMutableRawPointer(bitPattern: userData), view.pointer)
+                let status = withExtendedLifetime(view) { onEmit(UnsafeMutableRawPointer(bitPattern: userData), view.pointer) }
                 for forwarded in call.takeLeadingOutputs() { try await emit(forwarded) }
                 if status == MANIFOLD_CANCELLED { throw CancellationError() }
             }
@@ -108,8 +113,8 @@ final class NativeInstance: @unchecked Sendable {
             status = MANIFOLD_ERROR
             message = "\(error)"
         }
-        message.withCString { text in
-            handler.on_complete?(handler.user_data, status, manifold_str(data: text, length: strlen(text)))
+        message.withManifoldStr { text in
+            handler.on_complete?(handler.user_data, status, text)
         }
     }
 

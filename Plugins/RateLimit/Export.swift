@@ -1,8 +1,0 @@
-import ManifoldMiddlewareKit
-import ManifoldPluginKit
-
-/// The entry point the host looks up in `libManifoldRateLimit.so`: the `rate-limit` middleware.
-@_cdecl("manifold_plugin_entry")
-public func manifoldPluginEntry(_ hostABIVersion: UInt32) -> UnsafeRawPointer? {
-    PluginExport.middleware(RateLimitPlugin.self)
-}

@@ -1,0 +1,191 @@
+import CManifoldABI
+import CManifoldSystem
+import Foundation
+import ManifoldNativeBridge
+import Synchronization
+
+/// A plugin library opened and initialised, with the descriptors its factory lists.
+///
+/// The library stays loaded for the life of the process (`RTLD_NODELETE`): a Swift plugin's
+/// runtime metadata must never be unmapped. `finish()` calls its `deinit` once.
+public final class LoadedLibrary: @unchecked Sendable {
+    /// The library's path as resolved.
+    public let path: String
+    /// SHA-256 of the file that was loaded, lowercase hex.
+    public let sha256: String
+    /// The ABI it was built against.
+    public let abi: ABIVersion
+    /// Its plugins, in factory order, each with the C descriptor behind it.
+    public let plugins: [PluginDescriptor]
+    let vtables: [UnsafePointer<manifold_plugin>]
+    private let entry: manifold_library
+    private let finished = Mutex(false)
+
+    private init(path: String, sha256: String, abi: ABIVersion, entry: manifold_library,
+                 plugins: [PluginDescriptor], vtables: [UnsafePointer<manifold_plugin>])
+    {
+        self.path = path
+        self.sha256 = sha256
+        self.abi = abi
+        self.entry = entry
+        self.plugins = plugins
+        self.vtables = vtables
+    }
+
+    /// The descriptor and C vtable of the plugin called `name`.
+    func plugin(named name: String) -> (PluginDescriptor, UnsafePointer<manifold_plugin>)? {
+        guard let index = plugins.firstIndex(where: { $0.name == name }) else { return nil }
+        return (plugins[index], vtables[index])
+    }
+
+    /// Calls the library's `deinit`, once; after every instance of its plugins was destroyed.
+    public func finish() {
+        let first = finished.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first { entry.deinit?() }
+    }
+
+    /// Opens a library and reads its entry and factory, checking everything that can be
+    /// checked without a manifest: existence, permissions, ELF header, pin, symbol, ABI,
+    /// struct sizes, every descriptor.
+    ///
+    /// The file is opened once; its hash is compared with `pin` before `dlopen`, and
+    /// `dlopen` loads that same open file, so no code of a library that fails the pin runs.
+    static func open(path: String, pin: String?, manifest: String?, allowInsecurePermissions: Bool) throws -> LoadedLibrary {
+        try LibraryFile.checkExists(path)
+        if !allowInsecurePermissions { try LibraryFile.checkPermissions(path) }
+        try LibraryFile.checkELF(path)
+        let (descriptor, digest) = try LibraryFile.openPinned(path, pin: pin, manifest: manifest)
+        // The descriptor stays open for the life of the process, like the library itself:
+        // glibc recognises an already loaded object by the name passed to dlopen first, so
+        // a closed and reused `/proc/self/fd/N` would hand back the library loaded before.
+        _ = dlerror()
+        guard let handle = dlopen("/proc/self/fd/\(descriptor)", manifold_plugin_dlopen_flags()) else {
+            close(descriptor)
+            let reason = (dlerror().map { String(cString: $0) } ?? "unknown dlopen error")
+                .replacingOccurrences(of: "/proc/self/fd/\(descriptor)", with: path)
+            throw openError(path: path, reason: reason)
+        }
+        guard let symbol = dlsym(handle, MANIFOLD_LIBRARY_ENTRY_SYMBOL) else {
+            if dlsym(handle, "manifold_plugin_entry") != nil {
+                throw PluginLoadError(
+                    file: path, kind: .abiMajorMismatch,
+                    problem: "plugin built against ABI 1.x (it exports manifold_plugin_entry), this host speaks ABI \(ABIVersion.host.major).x",
+                    fix: "rebuild the plugin against this host's manifold_plugin.h: export manifold_library_entry (see docs/abi.md)")
+            }
+            throw PluginLoadError(
+                file: path, kind: .missingEntrySymbol,
+                problem: "not a Manifold plugin: it does not export \(MANIFOLD_LIBRARY_ENTRY_SYMBOL)",
+                fix: "export `const manifold_library *manifold_library_entry(void)` (C: MANIFOLD_EXPORT; Swift: "
+                    + "`@_cdecl(\"manifold_library_entry\") public func …`, which must be public)")
+        }
+        let entryFunction = unsafeBitCast(symbol, to: (@convention(c) () -> UnsafePointer<manifold_library>?).self)
+        guard let entryPointer = entryFunction() else {
+            throw PluginLoadError(
+                file: path, kind: .entryRefused, problem: "manifold_library_entry returned NULL",
+                fix: "return a pointer to a static manifold_library from manifold_library_entry")
+        }
+        let entry = try readEntry(entryPointer, path: path)
+        let abi = ABIVersion(entry.abi_version)
+        if let initialise = entry.`init` {
+            let accepted = path.withCString { initialise($0) }
+            guard accepted else {
+                throw PluginLoadError(
+                    file: path, kind: .libraryInitFailed, problem: "the library's init refused to start",
+                    fix: "see the plugin's own log lines above; it may miss a resource it needs")
+            }
+        }
+        do {
+            let (plugins, vtables) = try readFactory(entry, abi: abi, path: path)
+            return LoadedLibrary(path: path, sha256: digest, abi: abi, entry: entry, plugins: plugins, vtables: vtables)
+        } catch {
+            entry.deinit?()
+            throw error
+        }
+    }
+
+    /// Reads the entry: version first, then size, then the rest within the size it declares.
+    private static func readEntry(_ pointer: UnsafePointer<manifold_library>, path: String) throws -> manifold_library {
+        let abi = ABIVersion(pointer.pointee.abi_version)
+        let host = ABIVersion.host
+        guard abi.major == host.major else {
+            throw PluginLoadError(
+                file: path, kind: .abiMajorMismatch,
+                problem: "plugin built against ABI \(abi), this host speaks ABI \(host.major).x",
+                fix: abi.major < host.major
+                    ? "rebuild the plugin against this host's manifold_plugin.h"
+                    : "upgrade the host to one that supports ABI \(abi.major).x, or rebuild the plugin against ABI \(host)")
+        }
+        guard manifold_version_is_compatible(pointer.pointee.abi_version) else {
+            throw PluginLoadError(
+                file: path, kind: .abiTooNew,
+                problem: "plugin built against ABI \(abi), this host supports up to \(host)",
+                fix: "rebuild the plugin against this host's header or upgrade the host")
+        }
+        let size = Int(pointer.pointee.struct_size)
+        let minimum = StructPrefix.size(through: \manifold_library.get_factory)
+        guard size >= minimum else {
+            throw PluginLoadError(
+                file: path, kind: .structTooSmall,
+                problem: "manifold_library struct_size is \(size) bytes, ABI \(abi) needs at least \(minimum)",
+                fix: "set struct_size = sizeof(manifold_library) and rebuild against manifold_plugin.h")
+        }
+        return StructPrefix.read(pointer, declaredSize: size)
+    }
+
+    private static func readFactory(_ entry: manifold_library, abi: ABIVersion, path: String) throws
+        -> ([PluginDescriptor], [UnsafePointer<manifold_plugin>])
+    {
+        func malformed(_ problem: String) -> PluginLoadError {
+            PluginLoadError(
+                file: path, kind: .malformedDescriptor, problem: problem,
+                fix: "answer get_factory(MANIFOLD_PLUGIN_FACTORY_ID) with a static manifold_plugin_factory (see manifold/factory.h)")
+        }
+        guard let getFactory = entry.get_factory,
+            let raw = MANIFOLD_PLUGIN_FACTORY_ID.withCString({ getFactory($0) })
+        else { throw malformed("the library offers no plugin factory") }
+        let pointer = raw.assumingMemoryBound(to: manifold_plugin_factory.self)
+        let size = Int(pointer.pointee.struct_size)
+        guard size >= StructPrefix.size(through: \manifold_plugin_factory.plugin_at) else {
+            throw malformed("the plugin factory's struct_size \(size) is too small")
+        }
+        let factory = StructPrefix.read(pointer, declaredSize: size)
+        guard let count = factory.plugin_count?(pointer), let pluginAt = factory.plugin_at else {
+            throw malformed("the plugin factory lacks plugin_count or plugin_at")
+        }
+        guard count > 0 else { throw malformed("the plugin factory lists no plugins") }
+        guard count <= MANIFOLD_MAX_PLUGINS_PER_LIBRARY else {
+            throw malformed("the plugin factory lists \(count) plugins; at most \(MANIFOLD_MAX_PLUGINS_PER_LIBRARY) are allowed")
+        }
+        var plugins: [PluginDescriptor] = []
+        var vtables: [UnsafePointer<manifold_plugin>] = []
+        for index in 0..<count {
+            guard let vtable = pluginAt(pointer, index) else { throw malformed("the plugin factory has no plugin at \(index)") }
+            let descriptor = try PluginDescriptor(reading: vtable, abi: abi, file: path, index: Int(index))
+            if plugins.contains(where: { $0.name == descriptor.name }) {
+                throw malformed("the plugin factory lists two plugins named '\(descriptor.name)'")
+            }
+            plugins.append(descriptor)
+            vtables.append(vtable)
+        }
+        return (plugins, vtables)
+    }
+
+    private static func openError(path: String, reason: String) -> PluginLoadError {
+        // glibc words a missing dependency as "<plugin>: <dependency>: cannot open shared object file".
+        let parts = reason.components(separatedBy: ": ")
+        if reason.contains("cannot open shared object file"), parts.count >= 3, let dependency = parts.dropFirst().first,
+            !path.hasSuffix(dependency)
+        {
+            return PluginLoadError(
+                file: path, kind: .missingDependency,
+                problem: "opening the plugin failed: it needs \(dependency), which the loader cannot find (\(reason))",
+                fix: "install \(dependency) or add its folder to LD_LIBRARY_PATH; `ldd \(path)` lists what is missing")
+        }
+        return PluginLoadError(
+            file: path, kind: .openFailed, problem: "opening the plugin failed: \(reason)",
+            fix: "check that it is a shared library built for this system with the same Swift toolchain as the host")
+    }
+}

@@ -1,0 +1,19 @@
+import Manifold
+import Synchronization
+
+/// One instance, behind the host's opaque pointer.
+final class PluginInstance: Sendable {
+    let object: PluginObject
+    let host: PluginHost
+    /// The running source, when the instance is a source that was started.
+    let source = Mutex<SourceSink?>(nil)
+
+    init(object: PluginObject, host: PluginHost) {
+        self.object = object
+        self.host = host
+    }
+
+    static func from(_ opaque: UnsafeMutableRawPointer) -> PluginInstance {
+        Unmanaged<PluginInstance>.fromOpaque(opaque).takeUnretainedValue()
+    }
+}
