@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "manifold", targets: ["manifold"]),
         .library(name: "Manifold", targets: ["Manifold"]),
+        .library(name: "ManifoldWire", targets: ["ManifoldWire"]),
         .library(name: "ManifoldHost", targets: ["ManifoldHost"]),
         .library(name: "ManifoldPluginKit", targets: ["ManifoldPluginKit"]),
         // Bundled plugins: each a shared library the host loads at run time.
@@ -43,6 +44,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The versioned binary codec for artifacts, shared by transports, isolated nodes and the journal.
+        .target(name: "ManifoldWire", dependencies: ["Manifold"], swiftSettings: strictSettings),
 
         // MARK: The C ABI and system shims
         .target(name: "CManifoldABI"),
@@ -114,6 +116,7 @@ let package = Package(
         // Linked into the one test process: ends a test run that hangs, with a message.
         .target(name: "ManifoldTestWatchdog", path: "Tests/ManifoldTestWatchdog"),
         .testTarget(name: "ManifoldTests", dependencies: ["Manifold", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldWireTests", dependencies: ["ManifoldWire", "Manifold"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldHostTests",
             dependencies: ["ManifoldHost", "Manifold", "ManifoldJSON", .product(name: "Logging", package: "swift-log")],
