@@ -7,7 +7,7 @@ import ManifoldJSON
 /// descriptor when the library is loaded.
 ///
 /// ```json
-/// { "manifestVersion": 1, "name": "uppercase", "version": "1.0.0", "abi": "1.0",
+/// { "manifestVersion": 1, "name": "uppercase", "version": "1.0.0", "abi": "2.0",
 ///   "kind": "generator", "library": "libManifoldUppercase.so", "description": "Uppercases text.",
 ///   "inputs": ["text/plain"], "outputs": ["text/plain"],
 ///   "configSchema": { "type": "object", "properties": {…}, "additionalProperties": false },
@@ -15,7 +15,9 @@ import ManifoldJSON
 /// ```
 ///
 /// Required: `manifestVersion` (1), `name`, `version`, `abi`, `kind`, `library`, `inputs`,
-/// `outputs` (each at least one type). Optional: `description`, `configSchema`, `sha256`, and
+/// `outputs` (each at least one type). Optional: `description`, `configSchema`, `sha256`,
+/// `runtime` (how the host runs the plugin; `native`, the default, loads the library into the
+/// host), `extensions` (the ABI extensions the library offers, e.g. `manifold.source`), and
 /// `$schema` (for editors; ignored).
 /// Any other key is an error. `manifests/schema/plugin.schema.json` describes the same format
 /// for editors.
@@ -33,6 +35,18 @@ public struct PluginManifest: Sendable {
         /// The raw value.
         public var description: String { rawValue }
     }
+
+    /// How the host runs a plugin; each runtime is a plugin provider of the host.
+    public enum Runtime: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// The library is loaded into the host process with `dlopen`.
+        case native
+
+        /// The raw value.
+        public var description: String { rawValue }
+    }
+
+    /// The extensions of the ABI the host knows; a manifest may list only these.
+    public static let knownExtensions = ["manifold.source", "manifold.state"]
 
     /// The plugin ABI version the library was built against, `MAJOR.MINOR`.
     public struct ABI: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -81,11 +95,18 @@ public struct PluginManifest: Sendable {
     public let parsedConfigSchema: JSONSchema?
     /// SHA-256 of the library, lowercased, when the manifest pins it.
     public let sha256: String?
+    /// How the host runs the plugin.
+    public let runtime: Runtime
+    /// The extensions the plugin offers, sorted; `nil` when the manifest does not say.
+    public let extensions: [String]?
+
+    /// Whether the plugin can emit without inputs (`manifold.source`), as far as the manifest says.
+    public var isSource: Bool { extensions?.contains("manifold.source") == true }
 
     init(
         file: String, manifestVersion: Int, name: String, version: String, abi: ABI, kind: Kind, library: String,
         description: String?, inputs: ArtifactTypeSet, outputs: ArtifactTypeSet, configSchema: JSONValue?,
-        parsedConfigSchema: JSONSchema?, sha256: String?
+        parsedConfigSchema: JSONSchema?, sha256: String?, runtime: Runtime = .native, extensions: [String]? = nil
     ) {
         self.file = file
         self.manifestVersion = manifestVersion
@@ -100,6 +121,8 @@ public struct PluginManifest: Sendable {
         self.configSchema = configSchema
         self.parsedConfigSchema = parsedConfigSchema
         self.sha256 = sha256
+        self.runtime = runtime
+        self.extensions = extensions
     }
 
     /// The library's path: `library` itself when absolute, otherwise resolved against the

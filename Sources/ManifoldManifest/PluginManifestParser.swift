@@ -5,6 +5,7 @@ import ManifoldJSON
 enum PluginManifestParser {
     static let keys = [
         "$schema", "manifestVersion", "name", "version", "abi", "kind", "library", "description", "inputs", "outputs", "configSchema", "sha256",
+        "runtime", "extensions",
     ]
 
     static func parse(_ json: JSONValue, context: ManifestContext) throws(ManifestErrors) -> PluginManifest {
@@ -40,6 +41,8 @@ enum PluginManifestParser {
                 fix: "write the output of `sha256sum` for the library, or remove the key")
             sha256 = nil
         }
+        let runtime = reader.choice("runtime", PluginManifest.Runtime.self, what: "plugin runtime") ?? .native
+        let extensions = parseExtensions(reader, context: context)
         try context.throwIfFailed()
         guard let manifestVersion, let name, let version, let abi, let kind, let library, let inputs, let outputs else {
             throw ManifestErrors([ManifestError(file: context.file, jsonPath: JSONPath.root, message: "the manifest is incomplete")])
@@ -47,7 +50,23 @@ enum PluginManifestParser {
         return PluginManifest(
             file: context.file, manifestVersion: manifestVersion, name: name, version: version, abi: abi, kind: kind,
             library: library, description: description, inputs: inputs, outputs: outputs, configSchema: configSchema,
-            parsedConfigSchema: parsedSchema, sha256: sha256?.lowercased())
+            parsedConfigSchema: parsedSchema, sha256: sha256?.lowercased(), runtime: runtime, extensions: extensions)
+    }
+
+    /// Reads `extensions`: ids of ABI extensions the host knows, each once.
+    private static func parseExtensions(_ reader: JSONObjectReader, context: ManifestContext) -> [String]? {
+        guard let items = reader.strings("extensions", example: "[\"manifold.source\"]") else { return nil }
+        var seen: Set<String> = []
+        for (text, path) in items {
+            if !PluginManifest.knownExtensions.contains(text) {
+                context.error(
+                    path, "unknown extension \(NameRules.quoted(text))",
+                    fix: "list only extensions this host knows: \(PluginManifest.knownExtensions.joined(separator: ", "))")
+            } else if !seen.insert(text).inserted {
+                context.error(path, "extension \(NameRules.quoted(text)) is listed twice", fix: "list it once")
+            }
+        }
+        return seen.sorted()
     }
 
     private static func parseABI(_ reader: JSONObjectReader, context: ManifestContext) -> PluginManifest.ABI? {

@@ -14,6 +14,38 @@ struct InspectCommandTests {
         #expect(result.stdout.contains("\"suffix\""))
     }
 
+    @Test func inspectALibraryOfSeveralPluginsListsEach() async throws {
+        let library = (CLI.executable as NSString).deletingLastPathComponent + "/libManifoldMiddleware.so"
+        let text = try await CLI.run(["inspect", library])
+        #expect(text.status == 0, "stderr: \(text.stderr)")
+        for name in ["retry", "timeout", "rate-limit", "redact", "schema"] {
+            #expect(text.stdout.contains("\(name) 1.0.0 (middleware)"), "\(name) missing: \(text.stdout)")
+        }
+        #expect(text.stdout.contains("extensions: none"))
+        let json = try await CLI.run(["inspect", library, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["abi"] as? String == "2.0")
+        let plugins = try #require(object["plugins"] as? [[String: Any]])
+        #expect(plugins.compactMap { $0["name"] as? String } == ["retry", "timeout", "rate-limit", "redact", "schema"])
+        #expect(plugins.allSatisfy { ($0["extensions"] as? [String]) == [] })
+    }
+
+    @Test func aManifestFromALibraryOfSeveralNeedsAPluginName() async throws {
+        let library = (CLI.executable as NSString).deletingLastPathComponent + "/libManifoldMiddleware.so"
+        let ambiguous = try await CLI.run(["inspect", "--manifest", library])
+        #expect(ambiguous.status == 1)
+        #expect(ambiguous.stderr.contains("holds 5 plugins"))
+        #expect(ambiguous.stderr.contains("--plugin NAME"))
+        let chosen = try await CLI.run(["inspect", "--manifest", "--plugin", "retry", library])
+        #expect(chosen.status == 0, "stderr: \(chosen.stderr)")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(chosen.stdout.utf8)) as? [String: Any])
+        #expect(manifest["name"] as? String == "retry")
+        #expect(manifest["library"] as? String == "libManifoldMiddleware.so")
+        let unknown = try await CLI.run(["inspect", "--plugin", "nope", library])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("holds no plugin named 'nope'; it holds: retry, timeout"))
+    }
+
     @Test func inspectAManifestAsJSON() async throws {
         let result = try await CLI.run(["inspect", "manifests/plugins/echo.json", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")

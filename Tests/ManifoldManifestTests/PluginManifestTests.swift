@@ -89,7 +89,20 @@ struct PluginManifestTests {
     @Test func unknownKeyWithoutCloseMatchListsAllowedKeys() {
         let errors = Support.errors { () throws(ManifestErrors) in try PluginManifest.parse(Support.pluginJSON(["zzz": 1]), file: "x.json") }
         #expect(errors.count == 1)
-        #expect(errors.first?.fix == "remove it; allowed keys here: $schema, manifestVersion, name, version, abi, kind, library, description, inputs, outputs, configSchema, sha256")
+        #expect(errors.first?.fix == "remove it; allowed keys here: $schema, manifestVersion, name, version, abi, kind, library, description, inputs, outputs, configSchema, sha256, runtime, extensions")
+    }
+
+    @Test func runtimeAndExtensionsAreReadAndChecked() {
+        let manifest = try? PluginManifest.parse(Support.pluginJSON(["extensions": ["manifold.state", "manifold.source"]]), file: "x.json")
+        #expect(manifest?.runtime == .native)
+        #expect(manifest?.extensions == ["manifold.source", "manifold.state"])
+        #expect(manifest?.isSource == true)
+        let errors = Support.errors { () throws(ManifestErrors) in
+            try PluginManifest.parse(Support.pluginJSON(["runtime": "wasm", "extensions": ["manifold.nope"]]), file: "x.json")
+        }
+        #expect(errors.map(\.jsonPath) == ["$.extensions[0]", "$.runtime"])
+        #expect(errors.first?.message.contains("unknown extension \"manifold.nope\"") == true)
+        #expect(errors.last?.fix?.contains("\"native\"") == true)
     }
 
     @Test func wrongTypesAndEmptyTypeLists() {

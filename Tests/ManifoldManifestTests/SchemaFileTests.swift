@@ -40,7 +40,7 @@ struct SchemaFileTests {
             "$.inputs: array has 0 items, needs at least 1",
             "$.kind: expected one of \"generator\", \"middleware\", got string \"generater\"",
             "$.manifestVersion: expected 1, got integer 2",
-            "$.ouputs: unknown property 'ouputs' (allowed: $schema, abi, configSchema, description, inputs, kind, library, manifestVersion, name, outputs, sha256, version); did you mean 'outputs'?",
+            "$.ouputs: unknown property 'ouputs' (allowed: $schema, abi, configSchema, description, extensions, inputs, kind, library, manifestVersion, name, outputs, runtime, …); did you mean 'outputs'?",
             "$.sha256: string \"abc\" does not match the pattern ^[0-9A-Fa-f]{64}$",
         ])
     }
@@ -61,6 +61,10 @@ struct SchemaFileTests {
             ("schema not object", Support.pluginJSON(["configSchema": 3]), false),
             ("missing kind", Support.pluginJSON(["kind": nil]), false),
             ("unknown key", Support.pluginJSON(["extra": 1]), false),
+            ("native runtime and extensions", Support.pluginJSON(["runtime": "native", "extensions": ["manifold.source", "manifold.state"]]), true),
+            ("unknown runtime", Support.pluginJSON(["runtime": "wasm"]), false),
+            ("unknown extension", Support.pluginJSON(["extensions": ["manifold.telepathy"]]), false),
+            ("extension twice", Support.pluginJSON(["extensions": ["manifold.state", "manifold.state"]]), false),
         ]
         for (name, json, valid) in samples {
             #expect(schema.validate(json).isEmpty == valid, "schema, \(name)")

@@ -7,8 +7,18 @@ import Synchronization
 /// A plugin library opened and initialised, with the descriptors its factory lists.
 ///
 /// The library stays loaded for the life of the process (`RTLD_NODELETE`): a Swift plugin's
-/// runtime metadata must never be unmapped. `finish()` calls its `deinit` once.
+/// runtime metadata must never be unmapped. One file is one `LoadedLibrary` per process,
+/// however many loaders open it (glibc maps it once, so its `init` must run once);
+/// `finish()` calls its `deinit`, after which a later load initialises it again.
 public final class LoadedLibrary: @unchecked Sendable {
+    /// Every library open in this process, by file identity (device and inode).
+    private static let registry = Mutex<[FileIdentity: LoadedLibrary]>([:])
+
+    private struct FileIdentity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
     /// The library's path as resolved.
     public let path: String
     /// SHA-256 of the file that was loaded, lowercase hex.
@@ -19,15 +29,17 @@ public final class LoadedLibrary: @unchecked Sendable {
     public let plugins: [PluginDescriptor]
     let vtables: [UnsafePointer<manifold_plugin>]
     private let entry: manifold_library
+    private let identity: FileIdentity
     private let finished = Mutex(false)
 
-    private init(path: String, sha256: String, abi: ABIVersion, entry: manifold_library,
+    private init(path: String, sha256: String, abi: ABIVersion, entry: manifold_library, identity: FileIdentity,
                  plugins: [PluginDescriptor], vtables: [UnsafePointer<manifold_plugin>])
     {
         self.path = path
         self.sha256 = sha256
         self.abi = abi
         self.entry = entry
+        self.identity = identity
         self.plugins = plugins
         self.vtables = vtables
     }
@@ -44,7 +56,17 @@ public final class LoadedLibrary: @unchecked Sendable {
             defer { done = true }
             return !done
         }
-        if first { entry.deinit?() }
+        guard first else { return }
+        Self.registry.withLock { registry in
+            if registry[identity] === self { registry[identity] = nil }
+        }
+        entry.deinit?()
+    }
+
+    /// Finishes every library open in this process: call it once no instance is left, as
+    /// the process ends.
+    public static func finishAll() {
+        for library in registry.withLock({ Array($0.values) }) { library.finish() }
     }
 
     /// Opens a library and reads its entry and factory, checking everything that can be
@@ -58,6 +80,16 @@ public final class LoadedLibrary: @unchecked Sendable {
         if !allowInsecurePermissions { try LibraryFile.checkPermissions(path) }
         try LibraryFile.checkELF(path)
         let (descriptor, digest) = try LibraryFile.openPinned(path, pin: pin, manifest: manifest)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            close(descriptor)
+            throw PluginLoadError(file: path, kind: .fileMissing, problem: "plugin library cannot be read", fix: "check the file")
+        }
+        let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        if let open = registry.withLock({ $0[identity] }) {
+            close(descriptor)
+            return open
+        }
         // The descriptor stays open for the life of the process, like the library itself:
         // glibc recognises an already loaded object by the name passed to dlopen first, so
         // a closed and reused `/proc/self/fd/N` would hand back the library loaded before.
@@ -99,7 +131,10 @@ public final class LoadedLibrary: @unchecked Sendable {
         }
         do {
             let (plugins, vtables) = try readFactory(entry, abi: abi, path: path)
-            return LoadedLibrary(path: path, sha256: digest, abi: abi, entry: entry, plugins: plugins, vtables: vtables)
+            let library = LoadedLibrary(
+                path: path, sha256: digest, abi: abi, entry: entry, identity: identity, plugins: plugins, vtables: vtables)
+            registry.withLock { $0[identity] = library }
+            return library
         } catch {
             entry.deinit?()
             throw error

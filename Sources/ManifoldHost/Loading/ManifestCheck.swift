@@ -25,6 +25,9 @@ enum ManifestCheck {
         compare("abi", manifest.abi.description, descriptor.abi.description)
         compare("inputs", canonical(manifest.inputs), canonical(descriptor.inputs))
         compare("outputs", canonical(manifest.outputs), canonical(descriptor.outputs))
+        if let declared = manifest.extensions {
+            compare("extensions", "[" + declared.joined(separator: ", ") + "]", "[" + descriptor.extensions.joined(separator: ", ") + "]")
+        }
         let librarySchema = descriptor.configSchema.flatMap { try? JSONValue(parsing: $0) }
         if let declared = manifest.configSchema, let librarySchema,
             withoutAnnotations(declared) != withoutAnnotations(librarySchema)

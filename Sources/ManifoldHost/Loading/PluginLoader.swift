@@ -137,12 +137,6 @@ public final class PluginLoader: Sendable {
         }
     }
 
-    /// Calls `deinit` of every library this loader opened, once; call it after every
-    /// instance was shut down.
-    public func finish() {
-        for library in libraries.withLock({ Array($0.values) }) { library.finish() }
-    }
-
     // MARK: Loading
 
     private func load(library path: String, manifest: PluginManifest) throws -> LoadedPlugin {

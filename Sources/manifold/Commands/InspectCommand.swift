@@ -7,15 +7,19 @@ import ManifoldJSON
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a plugin's name, version, kind, ABI, types, config schema, file and SHA-256.",
+        abstract: "Show a plugin's name, version, kind, ABI, types, extensions, config schema, file and SHA-256.",
         discussion: """
             Loads the plugin (its library and, when there is one, its manifest) and checks them
             against each other; anything broken is reported with the fix and a non-zero exit.
+            Given a library, shows every plugin its factory lists (a library may hold several).
+            This opens the library: its code runs in this process.
 
             Examples:
               manifold inspect .build/debug/libManifoldEcho.so
+              manifold inspect .build/debug/libManifoldMiddleware.so --json
               manifold inspect manifests/plugins/uppercase.json --json
               manifold inspect --manifest .build/debug/libMyPlugin.so > manifests/plugins/my.json
+              manifold inspect --manifest --plugin retry .build/debug/libManifoldMiddleware.so
             """)
 
     @Argument(help: "A plugin library (.so) or plugin manifest (.json).")
@@ -27,6 +31,9 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Print a plugin manifest generated from the library, to start one from.")
     var manifest = false
 
+    @Option(name: .customLong("plugin"), help: "Of a library holding several plugins, the one to show.")
+    var pluginName: String?
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -34,20 +41,37 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try global.makeLogger()
         let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: []))
-        let loaded: LoadedPlugin
+        let loaded: [LoadedPlugin]
         do {
-            loaded = plugin.hasSuffix(".json") ? try loader.load(manifestAt: plugin) : try loader.load(libraryAt: plugin)
+            loaded = try choose(plugin.hasSuffix(".json") ? [try loader.load(manifestAt: plugin)] : try loader.load(allInLibraryAt: plugin))
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        defer { LoadedLibrary.finishAll() }
         if manifest {
-            Terminal.output(String(decoding: PluginSummary.generatedManifest(loaded).serialized(pretty: true), as: UTF8.self) + "\n")
+            guard loaded.count == 1 else {
+                Terminal.error(
+                    "error: \(plugin) holds \(loaded.count) plugins (\(loaded.map(\.descriptor.name).joined(separator: ", "))); a manifest describes one\n"
+                        + "  fix: add --plugin NAME")
+                throw ExitCode(1)
+            }
+            Terminal.output(String(decoding: PluginSummary.generatedManifest(loaded[0]).serialized(pretty: true), as: UTF8.self) + "\n")
         } else if json {
-            Terminal.output(String(decoding: PluginSummary.json(loaded).serialized(pretty: true), as: UTF8.self) + "\n")
+            let value = plugin.hasSuffix(".json") ? PluginSummary.json(loaded[0]) : PluginSummary.json(library: loaded)
+            Terminal.output(String(decoding: value.serialized(pretty: true), as: UTF8.self) + "\n")
         } else {
-            Terminal.output(PluginSummary.text(loaded))
+            Terminal.output(loaded.map(PluginSummary.text).joined(separator: "\n"))
         }
+    }
+
+    private func choose(_ loaded: [LoadedPlugin]) throws -> [LoadedPlugin] {
+        guard let pluginName else { return loaded }
+        let chosen = loaded.filter { $0.descriptor.name == pluginName }
+        guard !chosen.isEmpty else {
+            throw ValidationError("\(plugin) holds no plugin named '\(pluginName)'; it holds: \(loaded.map(\.descriptor.name).joined(separator: ", "))")
+        }
+        return chosen
     }
 }
 
@@ -64,6 +88,7 @@ enum PluginSummary {
             "inputs": .array(descriptor.inputs.types.map { .string($0.description) }),
             "outputs": .array(descriptor.outputs.types.map { .string($0.description) }),
             "concurrent": .bool(descriptor.allowsConcurrentProcessing),
+            "extensions": .array(descriptor.extensions.map { .string($0) }),
             "file": .string(plugin.libraryPath),
             "sha256": .string(plugin.sha256),
             "manifest": plugin.manifest.map { .string($0.file) } ?? .null,
@@ -71,6 +96,18 @@ enum PluginSummary {
         ]
         if let summary = descriptor.summary { object["description"] = .string(summary) }
         return .object(object)
+    }
+
+    /// A library and every plugin its factory lists.
+    static func json(library plugins: [LoadedPlugin]) -> JSONValue {
+        guard let first = plugins.first else { return .null }
+        return .object([
+            "file": .string(first.libraryPath),
+            "sha256": .string(first.sha256),
+            "abi": .string(first.library.abi.description),
+            "hostAbi": .string(ABIVersion.host.description),
+            "plugins": .array(plugins.map(json)),
+        ])
     }
 
     static func text(_ plugin: LoadedPlugin) -> String {
@@ -81,6 +118,7 @@ enum PluginSummary {
         lines.append("  inputs:     \(descriptor.inputs.types.map(\.description).joined(separator: ", "))")
         lines.append("  outputs:    \(descriptor.outputs.types.map(\.description).joined(separator: ", "))")
         lines.append("  concurrent: \(descriptor.allowsConcurrentProcessing ? "yes" : "no (one input at a time per instance)")")
+        lines.append("  extensions: \(descriptor.extensions.isEmpty ? "none" : descriptor.extensions.joined(separator: ", "))")
         lines.append("  file:       \(plugin.libraryPath)")
         lines.append("  sha256:     \(plugin.sha256)")
         lines.append("  manifest:   \(plugin.manifest?.file ?? "none beside the library (manifold inspect --manifest makes one)")")

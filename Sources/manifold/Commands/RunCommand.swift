@@ -103,6 +103,8 @@ struct RunCommand: AsyncParsableCommand {
         defer {
             timer?.cancel()
             signals.uninstall()
+            // Every node was shut down by the run: the libraries may release what they hold.
+            LoadedLibrary.finishAll()
         }
         let report: GraphRunReport
         do {

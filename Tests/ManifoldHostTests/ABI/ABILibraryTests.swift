@@ -110,12 +110,16 @@ struct ABILibraryTests {
             initBody: "FILE *f = fopen(\"\(folder)/init\", \"w\"); fputs(path, f); fclose(f); return true;",
             deinitBody: "FILE *f = fopen(\"\(folder)/deinit\", \"a\"); fputs(\"x\", f); fclose(f);")
         let library = try HostTestSupport.compileC(source, named: "lifecycle", in: folder)
-        let lifecycle = PluginLoader(options: PluginLoaderOptions(libraryPaths: []))
-        _ = try lifecycle.load(libraryAt: library)
+        let first = try PluginLoader(options: PluginLoaderOptions(libraryPaths: [])).load(libraryAt: library)
         #expect(try String(contentsOfFile: folder + "/init", encoding: .utf8) == library)
+        // A second loader gets the same library: glibc maps the file once, so init runs once.
+        try FileManager.default.removeItem(atPath: folder + "/init")
+        let second = try PluginLoader(options: PluginLoaderOptions(libraryPaths: [])).load(libraryAt: library)
+        #expect(first.library === second.library)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/init"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/deinit"))
-        lifecycle.finish()
-        lifecycle.finish()
+        first.library.finish()
+        second.library.finish()
         #expect(try String(contentsOfFile: folder + "/deinit", encoding: .utf8) == "x")
     }
 

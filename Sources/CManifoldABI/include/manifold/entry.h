@@ -5,11 +5,13 @@
  *   1. The host checks the file (owner, mode, pin) and opens it.
  *   2. It calls `manifold_library_entry()` and reads `abi_version` and `struct_size` before
  *      anything else; an incompatible version is refused with the reason.
- *   3. It calls `init(library_path)` once. Return false to refuse (the host then calls
- *      nothing else, not even `deinit`).
+ *   3. It calls `init(library_path)`, once per process however many graphs or loaders use
+ *      the library. Return false to refuse (the host then calls nothing else, not even
+ *      `deinit`).
  *   4. It asks `get_factory(MANIFOLD_PLUGIN_FACTORY_ID)` for the plugin list.
  *   5. When it no longer needs the library (at the latest when it exits normally) it calls
- *      `deinit` once, after every instance was destroyed. It never unloads the library.
+ *      `deinit`, after every instance was destroyed. `init` and `deinit` come in pairs: after
+ *      `deinit` the host may `init` the library again. It never unloads the library.
  */
 #ifndef MANIFOLD_ENTRY_H
 #define MANIFOLD_ENTRY_H
@@ -27,9 +29,9 @@ extern "C" {
 typedef struct manifold_library {
     manifold_version abi_version;  /* MANIFOLD_ABI_VERSION_INIT of the headers built against */
     uint32_t struct_size;          /* sizeof(manifold_library) of the plugin */
-    /* Called once, before anything else, with the library's path. May be NULL. */
+    /* Called before anything else, with the library's path. May be NULL. */
     bool (*init)(const char *library_path);
-    /* Called once, last. May be NULL. */
+    /* Called last, after every instance was destroyed. May be NULL. */
     void (*deinit)(void);
     /* A factory by id (MANIFOLD_PLUGIN_FACTORY_ID), or NULL. */
     const void *(*get_factory)(const char *factory_id);
