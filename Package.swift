@@ -17,7 +17,10 @@ let package = Package(
         .library(name: "ManifoldPluginKit", targets: ["ManifoldPluginKit"]),
         // Bundled plugins: each a shared library the host loads at run time.
         .library(name: "ManifoldEcho", type: .dynamic, targets: ["ManifoldEchoPlugin"]),
+        .library(name: "ManifoldLines", type: .dynamic, targets: ["ManifoldLinesPlugin"]),
         .library(name: "ManifoldUppercase", type: .dynamic, targets: ["ManifoldUppercasePlugin"]),
+        // forward (zero-copy relay) and ticker (a source): one C library, two plugins.
+        .library(name: "ManifoldCExamples", type: .dynamic, targets: ["ManifoldCExamplesPlugin"]),
         .library(name: "ManifoldLog", type: .dynamic, targets: ["ManifoldLogPlugin"]),
         .library(name: "ManifoldFilter", type: .dynamic, targets: ["ManifoldFilterPlugin"]),
         .library(name: "ManifoldAgent", type: .dynamic, targets: ["ManifoldAgentPlugin"]),
@@ -99,7 +102,9 @@ let package = Package(
         // MARK: Bundled plugins and libraries
         .target(name: "ManifoldExampleTools", path: "Plugins/ExampleTools"),
         .target(name: "ManifoldUppercasePlugin", dependencies: ["CManifoldABI"], path: "Plugins/Uppercase"),
+        .target(name: "ManifoldCExamplesPlugin", dependencies: ["CManifoldABI"], path: "Plugins/CExamples"),
         .target(name: "ManifoldEchoPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Echo", swiftSettings: strictSettings),
+        .target(name: "ManifoldLinesPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Lines", swiftSettings: strictSettings),
         .target(name: "ManifoldLogPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Log", swiftSettings: strictSettings),
         .target(name: "ManifoldFilterPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Filter", swiftSettings: strictSettings),
 

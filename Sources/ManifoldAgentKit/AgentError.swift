@@ -15,6 +15,8 @@ public enum AgentError: Error, Sendable, Hashable, CustomStringConvertible {
     case answerMissing(conversation: String, provider: String)
     /// The model still wanted tools after `limit` rounds; the agent answered with a notice instead.
     case toolRoundLimit(conversation: String, limit: Int, requested: [String])
+    /// A saved conversation could not be loaded (`manifold.state`).
+    case stateNotLoaded(conversation: String, reason: String)
 
     /// A complete message, naming the conversation and what to fix.
     public var description: String {
@@ -33,6 +35,8 @@ public enum AgentError: Error, Sendable, Hashable, CustomStringConvertible {
         case .toolRoundLimit(let conversation, let limit, let requested):
             return "agent: conversation '\(conversation)' reached maxToolRounds (\(limit)) and the model still asked for "
                 + "\(requested.joined(separator: ", ")); raise config.maxToolRounds if the task needs more rounds"
+        case .stateNotLoaded(let conversation, let reason):
+            return "agent: the saved state of conversation '\(conversation)' was not loaded: \(reason)"
         }
     }
 }

@@ -11,7 +11,7 @@ import ManifoldPluginKit
 /// Conversations are keyed by correlation id (an artifact without one starts its own, keyed
 /// by its id) and kept, bounded, in memory. Inputs of different conversations may be
 /// processed concurrently. See `AgentArtifacts` for every payload shape.
-public struct AgentPlugin: GeneratorPlugin {
+public struct AgentPlugin: GeneratorPlugin, StatefulPlugin {
     /// The config type.
     public typealias Configuration = AgentConfiguration
 
@@ -139,5 +139,22 @@ public struct AgentPlugin: GeneratorPlugin {
             statistics.update { $0.rejectedInputs += 1 }
             throw error
         }
+    }
+}
+
+extension AgentPlugin {
+    /// Conversations with a history, by correlation id.
+    public func stateKeys() -> [String] {
+        store.keysWithHistory
+    }
+
+    /// The history of one conversation (finished turns only), as versioned JSON.
+    public func saveState(key: String) throws -> Data {
+        try store.snapshot(of: key)
+    }
+
+    /// Carries a conversation on from a saved history; refused while one of its turns runs.
+    public func loadState(_ bytes: Data, key: String) throws {
+        try store.restore(bytes, key: key)
     }
 }

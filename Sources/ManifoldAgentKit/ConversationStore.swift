@@ -43,9 +43,9 @@ final class ConversationStore: Sendable {
         var waitingForCatalog = false
     }
 
-    fileprivate enum CatalogState { case notUsed, notRequested, requested, received }
+    enum CatalogState { case notUsed, notRequested, requested, received }
 
-    fileprivate struct State {
+    struct State {
         var conversations: [String: Conversation] = [:]
         var clock: UInt64 = 0
         var nextTurnID: UInt64 = 1
@@ -54,8 +54,8 @@ final class ConversationStore: Sendable {
         var evicted = 0
     }
 
-    private let state: Mutex<State>
-    private let maxConversations: Int
+    let state: Mutex<State>
+    let maxConversations: Int
     private let maxToolRounds: Int
 
     /// A store offering `inlineTools`; with `requestsCatalog`, turns wait for `installCatalog`.
@@ -215,7 +215,7 @@ final class ConversationStore: Sendable {
 extension ConversationStore.State {
     /// Marks `key` used, creating it (and evicting the least recently used idle conversation
     /// when over the bound) if it is new.
-    fileprivate mutating func touch(_ key: String, maxConversations: Int) {
+    mutating func touch(_ key: String, maxConversations: Int) {
         clock += 1
         if conversations[key] != nil {
             conversations[key]!.lastUsed = clock

@@ -148,12 +148,9 @@ enum GraphManifestParser {
         references += EnvironmentSubstitution.references(in: config, at: reader.path("config"), context: context)
         let middleware = parseMiddleware(reader, references: &references, context: context)
         var subscriptions: [TopicPattern] = []
-        if let items = reader.strings("subscribe", required: true, example: "[\"input\"]") {
-            if reader.members["subscribe"]?.arrayValue?.isEmpty == true {
-                context.error(
-                    reader.path("subscribe"), "the node subscribes to nothing, so it would never receive an input",
-                    fix: "list at least one topic or pattern, e.g. [\"input\"]")
-            }
+        // No subscriptions is valid for a source plugin (manifold.source), which emits on its
+        // own; whether the node's plugin is one is checked where plugins are known.
+        if let items = reader.strings("subscribe", example: "[\"input\"]") {
             for (text, path) in items {
                 do {
                     subscriptions.append(try TopicPattern(text))

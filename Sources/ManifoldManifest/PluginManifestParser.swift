@@ -31,7 +31,9 @@ enum PluginManifestParser {
         let kind = reader.choice("kind", PluginManifest.Kind.self, what: "plugin kind", required: true)
         let library = reader.string("library", required: true, example: "\"libManifoldUppercase.so\"")
         let description = reader.string("description", nonEmpty: false)
-        let inputs = typeSet("inputs", reader, context: context)
+        let extensionsValue = reader.members["extensions"]?.arrayValue ?? []
+        let isSource = extensionsValue.contains { $0.stringValue == "manifold.source" }
+        let inputs = typeSet("inputs", reader, allowEmpty: isSource, context: context)
         let outputs = typeSet("outputs", reader, context: context)
         let (configSchema, parsedSchema) = parseSchema(reader, context: context)
         var sha256 = reader.string("sha256", example: "\"<64 hex digits>\"")
@@ -84,11 +86,16 @@ enum PluginManifestParser {
         return PluginManifest.ABI(major: major, minor: minor)
     }
 
-    /// Reads `inputs` or `outputs`: a non-empty array of artifact types.
-    private static func typeSet(_ key: String, _ reader: JSONObjectReader, context: ManifestContext) -> ArtifactTypeSet? {
+    /// Reads `inputs` or `outputs`: a non-empty array of artifact types (a source's inputs may
+    /// be empty: it takes none).
+    private static func typeSet(
+        _ key: String, _ reader: JSONObjectReader, allowEmpty: Bool = false, context: ManifestContext
+    ) -> ArtifactTypeSet? {
         guard let items = reader.strings(key, required: true, example: "[\"text/plain\"]") else { return nil }
-        guard reader.members[key]?.arrayValue?.isEmpty == false else {
-            context.error(reader.path(key), "declares no types", fix: "list at least one type; \"*/*\" stands for any")
+        guard allowEmpty || reader.members[key]?.arrayValue?.isEmpty == false else {
+            context.error(
+                reader.path(key), "declares no types",
+                fix: "list at least one type (\"*/*\" stands for any); only a source (\"extensions\": [\"manifold.source\"]) may take none")
             return nil
         }
         return parseTypes(items, context: context)

@@ -37,11 +37,11 @@ struct SchemaFileTests {
         #expect(schema.validate(json).lines == [
             "$: missing required property 'outputs'",
             #"$.abi: string "1" does not match the pattern ^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$"#,
-            "$.inputs: array has 0 items, needs at least 1",
             "$.kind: expected one of \"generator\", \"middleware\", got string \"generater\"",
             "$.manifestVersion: expected 1, got integer 2",
             "$.ouputs: unknown property 'ouputs' (allowed: $schema, abi, configSchema, description, extensions, inputs, kind, library, manifestVersion, name, outputs, runtime, …); did you mean 'outputs'?",
             "$.sha256: string \"abc\" does not match the pattern ^[0-9A-Fa-f]{64}$",
+            "$.inputs: array has 0 items, needs at least 1",
         ])
     }
 
@@ -63,6 +63,8 @@ struct SchemaFileTests {
             ("unknown key", Support.pluginJSON(["extra": 1]), false),
             ("native runtime and extensions", Support.pluginJSON(["runtime": "native", "extensions": ["manifold.source", "manifold.state"]]), true),
             ("unknown runtime", Support.pluginJSON(["runtime": "wasm"]), false),
+            ("source without inputs", Support.pluginJSON(["extensions": ["manifold.source"], "inputs": []]), true),
+            ("no inputs, no source", Support.pluginJSON(["extensions": ["manifold.state"], "inputs": []]), false),
             ("unknown extension", Support.pluginJSON(["extensions": ["manifold.telepathy"]]), false),
             ("extension twice", Support.pluginJSON(["extensions": ["manifold.state", "manifold.state"]]), false),
         ]
@@ -118,7 +120,9 @@ struct SchemaFileTests {
                 "inputs": ["in": ["topic": "t", "types": ["text/plain"]]], "outputs": ["out": ["topic": "$errors", "description": "e"]],
                 "plugins": ["a", "/b"], "hub": ["capacity": 1], "allowCycles": true, "$schema": "x",
             ]), true),
-            ("no subscriptions", graph(["plugin": "p", "subscribe": []]), false),
+            // A source plugin subscribes to nothing; whether the plugin is one is `validate`'s check.
+            ("no subscriptions", graph(["plugin": "p", "subscribe": []]), true),
+            ("subscribe left out", graph(["plugin": "p", "output": "ticks"]), true),
             ("bad plugin name", graph(["plugin": "P", "subscribe": ["t"]]), false),
             ("zero concurrency", graph(["plugin": "p", "subscribe": ["t"], "concurrency": 0]), false),
             ("fractional capacity", graph(["plugin": "p", "subscribe": ["t"], "capacity": 1.5]), false),

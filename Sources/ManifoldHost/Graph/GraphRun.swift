@@ -60,6 +60,8 @@ public final class GraphRun: Sendable {
     public let hub: Hub
     /// The nodes, in manifest order.
     public let streamers: [Streamer]
+    /// The nodes whose plugin emits on its own (`manifold.source`), with where they publish.
+    private let sources: [(node: String, output: Topic, source: NativeSource, errorPolicy: ErrorPolicy)]
     private let stopped = Atomic<Bool>(false)
     private let feeding = Mutex<Task<Void, any Error>?>(nil)
     private let logger: Logger
@@ -77,6 +79,7 @@ public final class GraphRun: Sendable {
         let hub = Hub(options: HubOptions(capacity: manifest.hub.capacity, policy: manifest.hub.policy))
         self.hub = hub
         var streamers: [Streamer] = []
+        var sources: [(node: String, output: Topic, source: NativeSource, errorPolicy: ErrorPolicy)] = []
         do {
             for node in manifest.nodes {
                 guard let plugin = validation.plugins[node.plugin] else {
@@ -84,6 +87,9 @@ public final class GraphRun: Sendable {
                         .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
                 }
                 let generator = try plugin.makeGenerator(node: node.id, config: node.config, logger: logger)
+                if let source = generator.source, let output = node.output {
+                    sources.append((node.id, output, source, node.errorPolicy))
+                }
                 var middleware: [any Middleware] = []
                 do {
                     for layer in node.middleware {
@@ -112,12 +118,14 @@ public final class GraphRun: Sendable {
             throw error
         }
         self.streamers = streamers
+        self.sources = sources
     }
 
     /// Stops gracefully: no new input is accepted, queued inputs are processed, then `run` returns.
     public func stop() {
         stopped.store(true, ordering: .relaxed)
         feeding.withLock { $0 }?.cancel()
+        for source in sources { source.source.stop() }
         hub.close()
     }
 
@@ -158,7 +166,15 @@ public final class GraphRun: Sendable {
                     for try await error in errors { await onError(error) }
                 }
                 group.addTask {
-                    try await self.feedAll(feeds)
+                    // The graph's inputs are the feeds and the sources: once all have ended
+                    // and nothing is in flight, the run is done.
+                    try await withThrowingTaskGroup(of: Void.self) { inputs in
+                        inputs.addTask { try await self.feedAll(feeds) }
+                        for source in self.sources {
+                            inputs.addTask { try await self.run(source) }
+                        }
+                        try await inputs.waitForAll()
+                    }
                     await self.hub.waitUntilIdle()
                     self.hub.close()
                 }
@@ -174,6 +190,21 @@ public final class GraphRun: Sendable {
             nodes: streamers.map(\.report), hub: hub.statistics, deadLetters: hub.recentDeadLetters,
             duration: ContinuousClock.now - started, wasStopped: stopped.load(ordering: .relaxed),
             outputs: counts.state.withLock { $0 })
+    }
+
+    /// Runs one source node until it finishes or the run stops. Its failure is the node's:
+    /// reported on `$errors`, and ending the run under the `stop` error policy.
+    private func run(_ source: (node: String, output: Topic, source: NativeSource, errorPolicy: ErrorPolicy)) async throws {
+        if stopped.load(ordering: .relaxed) { return }
+        do {
+            try await source.source.run { [hub] artifact in try await hub.publish(artifact, to: source.output) }
+        } catch let failure as NativePluginError {
+            if source.errorPolicy == .stop { throw failure }
+            let payload = ["node": source.node, "message": failure.description]
+            var error = try Artifact.json(payload, type: .error, origin: source.node)
+            error.metadata[MetadataKey.errorNode] = source.node
+            if hub.hasSubscribers(.errors) { try await hub.publish(error, to: .errors) }
+        }
     }
 
     /// Publishes every feed, in a task `stop()` can cancel (a feed may wait on standard input).

@@ -82,6 +82,7 @@ public enum GraphValidator {
                 checkConfig(
                     node.config, of: generator, secrets: manifest.configSecretPaths(forNode: node.id), file: path,
                     at: "\(nodePath).config", into: &diagnostics)
+                checkSubscriptions(node, generator, file: path, into: &diagnostics)
                 if node.concurrency > 1 && !generator.descriptor.allowsConcurrentProcessing {
                     diagnostics.insert(GraphDiagnostic(
                         .error, file: path, path: "\(nodePath).concurrency",
@@ -126,6 +127,26 @@ public enum GraphValidator {
             fix: expected == .middleware
                 ? "list generators as a node's \"plugin\", not in its \"middleware\""
                 : "list middleware in a node's \"middleware\", not as its \"plugin\""))
+    }
+
+    /// A node must subscribe to something unless its plugin is a source, and a source needs
+    /// an output topic for what it emits.
+    private static func checkSubscriptions(
+        _ node: GraphNode, _ plugin: LoadedPlugin, file: String, into diagnostics: inout Set<GraphDiagnostic>
+    ) {
+        let isSource = plugin.descriptor.extensions.contains(PluginExtension.source.rawValue)
+        if node.subscribe.isEmpty && !isSource {
+            diagnostics.insert(GraphDiagnostic(
+                .error, file: file, path: "\(node.path).subscribe",
+                message: "the node subscribes to nothing, and plugin '\(plugin.descriptor.name)' is no source (manifold.source), so it would never receive an input",
+                fix: "list at least one topic or pattern, e.g. \"subscribe\": [\"input\"]"))
+        }
+        if isSource && node.output == nil {
+            diagnostics.insert(GraphDiagnostic(
+                .error, file: file, path: "\(node.path).output",
+                message: "plugin '\(plugin.descriptor.name)' is a source: what it emits needs a topic, and the node has no output",
+                fix: "add \"output\": \"<topic>\" to the node"))
+        }
     }
 
     private static func checkConfig(

@@ -115,7 +115,7 @@ enum PluginSummary {
         var lines = ["\(descriptor.name) \(descriptor.version) (\(descriptor.kind))"]
         if let summary = descriptor.summary, !summary.isEmpty { lines.append("  \(summary)") }
         lines.append("  abi:        \(descriptor.abi) (host supports \(ABIVersion.host.major).0–\(ABIVersion.host))")
-        lines.append("  inputs:     \(descriptor.inputs.types.map(\.description).joined(separator: ", "))")
+        lines.append("  inputs:     \(descriptor.inputs.types.isEmpty ? "none (it emits on its own)" : descriptor.inputs.types.map(\.description).joined(separator: ", "))")
         lines.append("  outputs:    \(descriptor.outputs.types.map(\.description).joined(separator: ", "))")
         lines.append("  concurrent: \(descriptor.allowsConcurrentProcessing ? "yes" : "no (one input at a time per instance)")")
         lines.append("  extensions: \(descriptor.extensions.isEmpty ? "none" : descriptor.extensions.joined(separator: ", "))")

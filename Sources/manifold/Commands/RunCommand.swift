@@ -85,7 +85,7 @@ struct RunCommand: AsyncParsableCommand {
             onSecond: { runTaskSlot.withLock { $0 }?.cancel() })
         let runTask = Task {
             try await graphRun.run(
-                feeds: [feed], onOutput: { name, artifact in printer.print(artifact, output: name) },
+                feeds: feed.map { [$0] } ?? [], onOutput: { name, artifact in printer.print(artifact, output: name) },
                 onError: { error in
                     let node = error.metadata[MetadataKey.errorNode] ?? error.origin ?? "?"
                     let message = (try? JSONValue(parsing: error.payload))?["message"]?.stringValue ?? error.text
@@ -128,8 +128,10 @@ struct RunCommand: AsyncParsableCommand {
         if report.failures > 0 { throw ExitCode(1) }
     }
 
-    /// The artifacts to feed, from the options or standard input.
-    private func makeFeed(_ manifest: GraphManifest) throws -> GraphInputFeed {
+    /// The artifacts to feed, from the options or standard input; none for a graph without
+    /// inputs (its source nodes drive it) when no input was given.
+    private func makeFeed(_ manifest: GraphManifest) throws -> GraphInputFeed? {
+        if manifest.inputs.isEmpty && inputs.isEmpty && inputFiles.isEmpty && !lines && target == nil { return nil }
         guard let input = manifest.inputs.first(where: { target == nil || $0.name == target }) else {
             let known = manifest.inputs.map(\.name).joined(separator: ", ")
             throw ValidationError(
