@@ -9,27 +9,27 @@ struct ManifestCheckTests {
     let loader = PluginLoader(options: PluginLoaderOptions(libraryPaths: []))
 
     /// A folder holding the test plugin, built as `libtest.so`, and its manifest.
-    private func pluginFolder(manifest fields: [String: Any] = [:]) throws -> (manifest: String, library: String) {
+    private func pluginFolder(manifest fields: [String: Any] = [:]) async throws -> (manifest: String, library: String) {
         let folder = try HostTestSupport.temporaryFolder()
-        let library = try HostTestSupport.compileC(TestPluginSource.generator(), named: "test", in: folder)
+        let library = try await HostTestSupport.compileC(TestPluginSource.generator(), named: "test", in: folder)
         let manifest = try HostTestSupport.writeManifest(in: folder, fields)
         return (manifest, library)
     }
 
-    private func sha256(of path: String) throws -> String {
-        let result = try HostTestSupport.run("/usr/bin/sha256sum", [path])
+    private func sha256(of path: String) async throws -> String {
+        let result = try await HostTestSupport.run("/usr/bin/sha256sum", [path])
         try #require(result.status == 0, "sha256sum failed: \(result.output)")
         return String(result.output.prefix(64))
     }
 
-    @Test func aMatchingManifestLoads() throws {
-        let (manifest, _) = try pluginFolder()
+    @Test func aMatchingManifestLoads() async throws {
+        let (manifest, _) = try await pluginFolder()
         let plugin = try loader.load(manifestAt: manifest)
         #expect(plugin.descriptor.name == "test")
     }
 
-    @Test func everyDisagreementIsListedInOneError() throws {
-        let (manifest, library) = try pluginFolder(manifest: [
+    @Test func everyDisagreementIsListedInOneError() async throws {
+        let (manifest, library) = try await pluginFolder(manifest: [
             "name": "other", "version": "2.0.0", "kind": "middleware", "inputs": ["application/json"],
             "outputs": ["text/plain", "text/markdown"],
         ])
@@ -49,8 +49,8 @@ struct ManifestCheckTests {
         }
     }
 
-    @Test func aLibraryLoadedDirectlyIsCheckedAgainstTheManifestBesideIt() throws {
-        let (_, library) = try pluginFolder(manifest: ["version": "9.9.9"])
+    @Test func aLibraryLoadedDirectlyIsCheckedAgainstTheManifestBesideIt() async throws {
+        let (_, library) = try await pluginFolder(manifest: ["version": "9.9.9"])
         do {
             _ = try loader.load(libraryAt: library)
             Issue.record("the manifest beside the library was not checked")
@@ -60,17 +60,17 @@ struct ManifestCheckTests {
         }
     }
 
-    @Test func theRightChecksumLoads() throws {
+    @Test func theRightChecksumLoads() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let library = try HostTestSupport.compileC(TestPluginSource.generator(), named: "test", in: folder)
-        let manifest = try HostTestSupport.writeManifest(in: folder, ["sha256": try sha256(of: library).uppercased()])
-        #expect(try loader.load(manifestAt: manifest).sha256 == (try sha256(of: library)))
+        let library = try await HostTestSupport.compileC(TestPluginSource.generator(), named: "test", in: folder)
+        let manifest = try HostTestSupport.writeManifest(in: folder, ["sha256": try await sha256(of: library).uppercased()])
+        #expect(try loader.load(manifestAt: manifest).sha256 == (try await sha256(of: library)))
     }
 
-    @Test func aWrongChecksumIsRefusedWithBothValues() throws {
+    @Test func aWrongChecksumIsRefusedWithBothValues() async throws {
         let wrong = String(repeating: "0", count: 64)
-        let (manifest, library) = try pluginFolder(manifest: ["sha256": wrong])
-        let actual = try sha256(of: library)
+        let (manifest, library) = try await pluginFolder(manifest: ["sha256": wrong])
+        let actual = try await sha256(of: library)
         do {
             _ = try loader.load(manifestAt: manifest)
             Issue.record("a library with the wrong checksum was loaded")

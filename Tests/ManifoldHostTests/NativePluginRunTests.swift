@@ -66,7 +66,7 @@ struct NativePluginRunTests {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.asyncOutputs = 25
-        let path = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "threaded", in: folder)
+        let path = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "threaded", in: folder)
         let plugin = try loader.load(libraryAt: path)
         let generator = try plugin.makeGenerator(node: "node", config: [:], logger: logger)
         let (outputs, report) = try await runNode(generator: generator, inputs: [.text("a"), .text("b")])

@@ -19,7 +19,7 @@ struct PluginLoadErrorTests {
         }
     }
 
-    @Test func missingFile() throws {
+    @Test func missingFile() async throws {
         let error = try #require(loadError { try loader.load(libraryAt: "/nonexistent/libnothing.so") })
         #expect(error.kind == .fileMissing)
         #expect(error.file == "/nonexistent/libnothing.so")
@@ -27,7 +27,7 @@ struct PluginLoadErrorTests {
         #expect(error.description.contains("fix:"))
     }
 
-    @Test func notAnELFFile() throws {
+    @Test func notAnELFFile() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let path = folder + "/libtext.so"
         try "just text, not a library".write(toFile: path, atomically: true, encoding: .utf8)
@@ -36,7 +36,7 @@ struct PluginLoadErrorTests {
         #expect(error.description.contains("not an ELF shared library"))
     }
 
-    @Test func wrongArchitecture() throws {
+    @Test func wrongArchitecture() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let path = folder + "/libarm.so"
         // A 64-bit ELF header for AArch64 (e_machine 183): the host must refuse before dlopen.
@@ -53,12 +53,12 @@ struct PluginLoadErrorTests {
         #expect(error.description.contains("rebuild the plugin for this machine"))
     }
 
-    @Test func missingDependency() throws {
+    @Test func missingDependency() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let dependency = try HostTestSupport.compileC("int helper_value(void) { return 42; }", named: "helperdep", in: folder)
+        let dependency = try await HostTestSupport.compileC("int helper_value(void) { return 42; }", named: "helperdep", in: folder)
         var options = TestPluginSource.Options()
         options.name = "needsdep"
-        let plugin = try HostTestSupport.compileC(
+        let plugin = try await HostTestSupport.compileC(
             TestPluginSource.generator(options) + "\nint helper_value(void);\nint use_helper(void) { return helper_value(); }\n",
             named: "needsdep", in: folder, flags: ["-L", folder, "-lhelperdep", "-Wl,-rpath,\(folder)"])
         try FileManager.default.removeItem(atPath: dependency)
@@ -68,43 +68,43 @@ struct PluginLoadErrorTests {
         #expect(error.description.contains("ldd"))
     }
 
-    @Test func missingEntrySymbol() throws {
+    @Test func missingEntrySymbol() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.entryName = "some_other_entry"
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "noentry", in: folder)
+        let plugin = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "noentry", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .missingEntrySymbol)
         #expect(error.description.contains("does not export manifold_library_entry"))
         #expect(error.description.contains("public"))
     }
 
-    @Test func entryReturnsNull() throws {
+    @Test func entryReturnsNull() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.entryReturnsNull = true
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "refuses", in: folder)
+        let plugin = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "refuses", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .entryRefused)
         #expect(error.description.contains("returned NULL"))
     }
 
-    @Test func abiMinorTooNew() throws {
+    @Test func abiMinorTooNew() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.abi = "{2, 9}"
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "toonew", in: folder)
+        let plugin = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "toonew", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .abiTooNew)
         #expect(error.description.contains("built against ABI 2.9, this host supports up to 2.0"))
         #expect(error.description.contains("rebuild the plugin against this host's header or upgrade the host"))
     }
 
-    @Test func abiMajorMismatch() throws {
+    @Test func abiMajorMismatch() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.abi = "{3, 0}"
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "major3", in: folder)
+        let plugin = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "major3", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .abiMajorMismatch)
         #expect(error.description.contains("ABI 3.0"))
@@ -112,9 +112,9 @@ struct PluginLoadErrorTests {
     }
 
     /// A library built against ABI 1 exports the old entry symbol: the host names the ABI and the fix.
-    @Test func abiOnePluginIsExplained() throws {
+    @Test func abiOnePluginIsExplained() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let plugin = try HostTestSupport.compileC(
+        let plugin = try await HostTestSupport.compileC(
             """
             #include <stdint.h>
             __attribute__((visibility("default"))) const void *manifold_plugin_entry(uint32_t host) { (void)host; return 0; }
@@ -125,29 +125,29 @@ struct PluginLoadErrorTests {
         #expect(error.description.contains("manifold_library_entry"))
     }
 
-    @Test func structSizeTooSmall() throws {
+    @Test func structSizeTooSmall() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.structSize = "16"
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "small", in: folder)
+        let plugin = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "small", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .structTooSmall)
         #expect(error.description.contains("struct_size 16 bytes"))
     }
 
-    @Test func malformedDescriptorType() throws {
+    @Test func malformedDescriptorType() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.outputs = "\"text\""
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "badtype", in: folder)
+        let plugin = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "badtype", in: folder)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .malformedDescriptor)
         #expect(error.description.contains("malformed output type"))
     }
 
-    @Test func worldWritableLibraryIsRefusedUnlessAllowed() throws {
+    @Test func worldWritableLibraryIsRefusedUnlessAllowed() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let plugin = try HostTestSupport.compileC(TestPluginSource.generator(), named: "open", in: folder)
+        let plugin = try await HostTestSupport.compileC(TestPluginSource.generator(), named: "open", in: folder)
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: plugin)
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .insecurePermissions)
@@ -157,11 +157,11 @@ struct PluginLoadErrorTests {
         #expect(try permissive.load(libraryAt: plugin).descriptor.name == "test")
     }
 
-    @Test func createFailureCarriesThePluginsReason() throws {
+    @Test func createFailureCarriesThePluginsReason() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var options = TestPluginSource.Options()
         options.createFails = true
-        let path = try HostTestSupport.compileC(TestPluginSource.generator(options), named: "nocreate", in: folder)
+        let path = try await HostTestSupport.compileC(TestPluginSource.generator(options), named: "nocreate", in: folder)
         let plugin = try loader.load(libraryAt: path)
         do {
             _ = try plugin.makeGenerator(node: "worker", config: ["answer": 42], logger: .init(label: "test"))
@@ -173,7 +173,7 @@ struct PluginLoadErrorTests {
         }
     }
 
-    @Test func unknownPluginNameListsKnownOnes() throws {
+    @Test func unknownPluginNameListsKnownOnes() async throws {
         let named = PluginLoader(options: PluginLoaderOptions(searchPaths: [HostTestSupport.bundledManifests]))
         let error = try #require(loadError { try named.load(named: "uppercsae") })
         #expect(error.kind == .notFound)

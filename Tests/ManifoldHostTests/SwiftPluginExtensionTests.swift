@@ -62,7 +62,7 @@ struct SwiftPluginExtensionTests {
         }
     }
 
-    @Test func pluginsWithoutStateOfferNone() throws {
+    @Test func pluginsWithoutStateOfferNone() async throws {
         let echo = try loader.load(named: "echo").makeGenerator(node: "echo", config: [:], logger: logger)
         #expect(echo.plugin.descriptor.extensions.isEmpty)
         #expect(echo.state == nil)

@@ -43,11 +43,11 @@ enum HostTestSupport {
 
     /// Compiles C source into a shared library with the system C compiler.
     @discardableResult
-    static func compileC(_ source: String, named name: String, in folder: String, flags: [String] = []) throws -> String {
+    static func compileC(_ source: String, named name: String, in folder: String, flags: [String] = []) async throws -> String {
         let sourcePath = folder + "/\(name).c"
         let output = folder + "/lib\(name).so"
         try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
-        let result = try run("/usr/bin/cc", ["-std=c11", "-shared", "-fPIC", "-I", abiIncludeFolder, sourcePath, "-o", output] + flags)
+        let result = try await run("/usr/bin/cc", ["-std=c11", "-shared", "-fPIC", "-I", abiIncludeFolder, sourcePath, "-o", output] + flags)
         guard result.status == 0 else { throw CompileError(output: result.output) }
         return output
     }
@@ -57,8 +57,10 @@ enum HostTestSupport {
         var description: String { "C compilation failed:\n\(output)" }
     }
 
-    /// Runs a program and returns its exit status and merged output.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a program and returns its exit status and merged output. The wait happens on a
+    /// thread of its own: a test blocking a thread of the concurrency pool on a compiler (two
+    /// threads on two cores) would starve every other test's tasks.
+    static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
@@ -66,9 +68,14 @@ enum HostTestSupport {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return await withCheckedContinuation { continuation in
+            let waiter = Thread {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            }
+            waiter.start()
+        }
     }
 
     /// Writes a plugin manifest for `library` into `folder`, overriding fields as given.

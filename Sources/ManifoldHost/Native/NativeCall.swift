@@ -90,30 +90,30 @@ final class NativeCall: @unchecked Sendable {
 
     func emit(_ view: UnsafePointer<manifold_artifact>?) -> manifold_status {
         guard let view else { return MANIFOLD_INVALID_ARGUMENT }
-        let output: Artifact
+        var output: Artifact
         do {
             output = try Artifact(adopting: view)
         } catch {
-            guard push(.output(Self.refusedOutput(error, node: node))) else {
+            if !push(.output(Self.refusedOutput(error, node: node))) {
                 onLateCallback("emitted a malformed artifact after completing its call")
-                return MANIFOLD_INVALID_ARGUMENT
             }
             return MANIFOLD_INVALID_ARGUMENT
         }
-        let (cancelled, completed) = state.withLock { ($0.cancelled, $0.completed) }
-        if completed {
-            onLateCallback("emitted an artifact of type \(output.type) after completing its call; it was dropped")
-            return MANIFOLD_INVALID_ARGUMENT
+        output.origin = node
+        if output.correlationID == nil { output.correlationID = input.correlationID }
+        // One lock: whether the call still takes outputs, and the output queued if it does.
+        let (status, waiter): (manifold_status, UnsafeContinuation<Void, Never>?) = state.withLock { state in
+            if state.completed { return (MANIFOLD_INVALID_ARGUMENT, nil) }
+            if state.cancelled { return (MANIFOLD_CANCELLED, nil) }
+            state.events.append(.output(output))
+            defer { state.waiter = nil }
+            return (MANIFOLD_OK, state.waiter)
         }
-        if cancelled { return MANIFOLD_CANCELLED }
-        var stamped = output
-        stamped.origin = node
-        if stamped.correlationID == nil { stamped.correlationID = input.correlationID }
-        guard push(.output(stamped)) else {
+        waiter?.resume()
+        if status == MANIFOLD_INVALID_ARGUMENT {
             onLateCallback("emitted an artifact of type \(output.type) after completing its call; it was dropped")
-            return MANIFOLD_INVALID_ARGUMENT
         }
-        return MANIFOLD_OK
+        return status
     }
 
     func complete(status: manifold_status, message: String) {

@@ -10,7 +10,7 @@ struct ABICancellationTests {
     /// The handler emits (refused: cancelled), asks `is_cancelled` and completes the call,
     /// all from inside the host's `cancel`.
     @Test func handlerMayEmitAskAndComplete() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "reentrant",
             process: """
                 call->on_cancel(call->context, finish_from_handler, (void *)call);
@@ -40,7 +40,7 @@ struct ABICancellationTests {
     /// A handler registered after the call was cancelled runs at once, on the registering
     /// thread, and may complete the call there.
     @Test func registrationAfterCancellationRunsAtOnce() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "late-register",
             process: """
                 pthread_t thread;
@@ -71,7 +71,7 @@ struct ABICancellationTests {
     /// `complete` from another thread while the handler runs returns only once the handler
     /// has returned, so the handler's data may be freed right after `complete`.
     @Test func completeWaitsForAHandlerRunningElsewhere() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "waits-for-handler",
             process: """
                 call->on_cancel(call->context, slow_handler, NULL);
@@ -106,7 +106,7 @@ struct ABICancellationTests {
     /// An `emit` or a second `complete` after `complete`, on the same thread, is refused,
     /// counted and logged; the output never appears.
     @Test func callbacksAfterCompleteAreRefusedAndCounted() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "after-complete",
             process: """
                 call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));

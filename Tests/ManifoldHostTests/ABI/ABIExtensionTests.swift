@@ -46,7 +46,7 @@ struct ABIExtensionTests {
         """
 
     @Test func stateIsSavedAndLoadedPerKey() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "counter",
             process: """
                 int *value = slot(instance, input->correlation_id);
@@ -73,8 +73,8 @@ struct ABIExtensionTests {
         }
     }
 
-    @Test func aPluginWithoutTheExtensionHasNone() throws {
-        let kit = try CPluginKit("plain", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));")
+    @Test func aPluginWithoutTheExtensionHasNone() async throws {
+        let kit = try await CPluginKit("plain", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));")
         #expect(kit.plugin.descriptor.extensions.isEmpty)
         #expect(kit.generator.state == nil)
         #expect(kit.generator.source == nil)
@@ -118,7 +118,7 @@ struct ABIExtensionTests {
     }
 
     @Test func aSourceEmitsWithoutInputUntilItFinishes() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "ticker", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));",
             prelude: Self.ticker(count: 5),
             extensions: "strcmp(id, MANIFOLD_EXT_SOURCE) == 0 ? (const void *)&ticker_source : NULL")
@@ -132,7 +132,7 @@ struct ABIExtensionTests {
     }
 
     @Test func cancellingARunningSourceStopsIt() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "endless", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));",
             prelude: Self.ticker(count: 0),
             extensions: "strcmp(id, MANIFOLD_EXT_SOURCE) == 0 ? (const void *)&ticker_source : NULL")

@@ -40,9 +40,9 @@ struct ABILibraryTests {
             + TestPluginSource.library(plugins: ["test_plugin", "other_plugin"])
     }
 
-    @Test func oneLibraryHoldsSeveralPlugins() throws {
+    @Test func oneLibraryHoldsSeveralPlugins() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let library = try HostTestSupport.compileC(Self.twoPluginSource(), named: "pair", in: folder)
+        let library = try await HostTestSupport.compileC(Self.twoPluginSource(), named: "pair", in: folder)
         let plugins = try loader.load(allInLibraryAt: library)
         #expect(plugins.map(\.descriptor.name) == ["test", "other"])
         #expect(plugins.map(\.descriptor.kind) == [.generator, .middleware])
@@ -55,53 +55,53 @@ struct ABILibraryTests {
         #expect(try named.load(named: "other").descriptor.version == "2.0.0")
     }
 
-    @Test func aManifestNamingAPluginTheLibraryLacksIsRefused() throws {
+    @Test func aManifestNamingAPluginTheLibraryLacksIsRefused() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        _ = try HostTestSupport.compileC(Self.twoPluginSource(), named: "pair", in: folder)
+        _ = try await HostTestSupport.compileC(Self.twoPluginSource(), named: "pair", in: folder)
         let manifest = try HostTestSupport.writeManifest(in: folder, named: "ghost.json", ["name": "ghost", "library": "libpair.so"])
         let error = try #require(loadError { _ = try loader.load(manifestAt: manifest) })
         #expect(error.kind == .pluginNotInLibrary)
         #expect(error.description.contains("holds no plugin named 'ghost'; it holds: test, other"))
     }
 
-    @Test func twoPluginsOfOneNameAreRefused() throws {
+    @Test func twoPluginsOfOneNameAreRefused() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let library = try HostTestSupport.compileC(Self.twoPluginSource(otherName: "test"), named: "twins", in: folder)
+        let library = try await HostTestSupport.compileC(Self.twoPluginSource(otherName: "test"), named: "twins", in: folder)
         let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
         #expect(error.kind == .malformedDescriptor)
         #expect(error.description.contains("two plugins named 'test'"))
     }
 
-    @Test func absurdTypeCountIsRefusedWithTheField() throws {
+    @Test func absurdTypeCountIsRefusedWithTheField() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let source = TestPluginSource.generator().replacingOccurrences(
             of: ".input_type_count = sizeof test_inputs / sizeof *test_inputs", with: ".input_type_count = (size_t)-1")
-        let library = try HostTestSupport.compileC(source, named: "huge", in: folder)
+        let library = try await HostTestSupport.compileC(source, named: "huge", in: folder)
         let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
         #expect(error.kind == .malformedDescriptor)
         #expect(error.description.contains("input types; at most 256 are allowed"))
     }
 
-    @Test func configSchemaThatIsNotJSONIsRefused() throws {
+    @Test func configSchemaThatIsNotJSONIsRefused() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let source = TestPluginSource.generator().replacingOccurrences(of: ".config_schema = NULL", with: ".config_schema = \"{not json\"")
-        let library = try HostTestSupport.compileC(source, named: "badschema", in: folder)
+        let library = try await HostTestSupport.compileC(source, named: "badschema", in: folder)
         let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
         #expect(error.kind == .malformedDescriptor)
         #expect(error.description.contains("config_schema that is not JSON"))
     }
 
-    @Test func initRefusalStopsTheLoad() throws {
+    @Test func initRefusalStopsTheLoad() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let single = TestPluginSource.generator()
         let cut = single.range(of: "static const manifold_plugin *const library_plugins")!.lowerBound
         let source = String(single[..<cut]) + TestPluginSource.library(plugins: ["test_plugin"], initBody: "return false;")
-        let library = try HostTestSupport.compileC(source, named: "noinit", in: folder)
+        let library = try await HostTestSupport.compileC(source, named: "noinit", in: folder)
         let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
         #expect(error.kind == .libraryInitFailed)
     }
 
-    @Test func initGetsThePathAndDeinitRunsOnceAtFinish() throws {
+    @Test func initGetsThePathAndDeinitRunsOnceAtFinish() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let single = TestPluginSource.generator()
         let cut = single.range(of: "static const manifold_plugin *const library_plugins")!.lowerBound
@@ -109,7 +109,7 @@ struct ABILibraryTests {
             plugins: ["test_plugin"],
             initBody: "FILE *f = fopen(\"\(folder)/init\", \"w\"); fputs(path, f); fclose(f); return true;",
             deinitBody: "FILE *f = fopen(\"\(folder)/deinit\", \"a\"); fputs(\"x\", f); fclose(f);")
-        let library = try HostTestSupport.compileC(source, named: "lifecycle", in: folder)
+        let library = try await HostTestSupport.compileC(source, named: "lifecycle", in: folder)
         let first = try PluginLoader(options: PluginLoaderOptions(libraryPaths: [])).load(libraryAt: library)
         #expect(try String(contentsOfFile: folder + "/init", encoding: .utf8) == library)
         // A second loader gets the same library: glibc maps the file once, so init runs once.
@@ -125,12 +125,12 @@ struct ABILibraryTests {
 
     /// The pin is compared with the hash of the very file descriptor that is then loaded,
     /// before `dlopen`: a library that fails it never runs its constructors.
-    @Test func aWrongPinRunsNoCodeOfTheLibrary() throws {
+    @Test func aWrongPinRunsNoCodeOfTheLibrary() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let marker = folder + "/constructor-ran"
         let source = TestPluginSource.generator()
             + "\n__attribute__((constructor)) static void leave_marker(void) { FILE *f = fopen(\"\(marker)\", \"w\"); if (f) fclose(f); }\n"
-        _ = try HostTestSupport.compileC(source, named: "test", in: folder)
+        _ = try await HostTestSupport.compileC(source, named: "test", in: folder)
         let pinned = try HostTestSupport.writeManifest(in: folder, ["sha256": String(repeating: "ab", count: 32)])
         let error = try #require(loadError { _ = try loader.load(manifestAt: pinned) })
         #expect(error.kind == .checksumMismatch)

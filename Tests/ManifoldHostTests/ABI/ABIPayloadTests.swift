@@ -10,7 +10,7 @@ struct ABIPayloadTests {
     static let large = Data((0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 31) })
 
     @Test func forwardedInputPayloadIsTheSameBytes() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "forward",
             process: """
                 manifold_artifact out = *input;
@@ -31,7 +31,7 @@ struct ABIPayloadTests {
     }
 
     @Test func retainedInputOutlivesTheCall() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "keeps-input",
             process: """
                 kept = input->payload;
@@ -64,7 +64,7 @@ struct ABIPayloadTests {
     }
 
     @Test func givenPayloadsAreReleasedExactlyOnce() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "gives-payloads",
             process: """
                 for (int i = 0; i < 4; i++) {

@@ -8,7 +8,7 @@ import Testing
 @Suite("ABI: struct sizes")
 struct ABIStructSizeTests {
     @Test func shorterArtifactReadsMissingFieldsAsZero() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "short-artifact",
             process: """
                 manifold_artifact out; memset(&out, 0xAB, sizeof out);
@@ -30,7 +30,7 @@ struct ABIStructSizeTests {
     }
 
     @Test func longerArtifactHasItsTailIgnored() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "long-artifact",
             process: """
                 struct { manifold_artifact base; unsigned char future[64]; } out;
@@ -49,7 +49,7 @@ struct ABIStructSizeTests {
     }
 
     @Test func artifactTooShortForItsTypeIsRefused() async throws {
-        let kit = try CPluginKit(
+        let kit = try await CPluginKit(
             "tiny-artifact",
             process: """
                 manifold_artifact out; memset(&out, 0, sizeof out);
@@ -67,7 +67,7 @@ struct ABIStructSizeTests {
 
     /// A descriptor written by a newer writer (appended fields) loads, read within what this
     /// host knows; a library of a newer minor is refused (see PluginLoadErrorTests).
-    @Test func longerDescriptorLoads() throws {
+    @Test func longerDescriptorLoads() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         var source = TestPluginSource.generator()
         source = source.replacingOccurrences(
@@ -77,7 +77,7 @@ struct ABIStructSizeTests {
             of: ".create = test_create, .process = test_process, .shutdown = test_shutdown, .destroy = test_destroy,\n};",
             with: ".create = test_create, .process = test_process, .shutdown = test_shutdown, .destroy = test_destroy,\n}, .future = {0} };\n#define test_plugin test_wide.base")
         source = source.replacingOccurrences(of: ".struct_size = sizeof(manifold_plugin)", with: ".struct_size = sizeof(manifold_plugin) + 4 * sizeof(void *)")
-        let library = try HostTestSupport.compileC(source, named: "wide", in: folder)
+        let library = try await HostTestSupport.compileC(source, named: "wide", in: folder)
         let plugin = try PluginLoader(options: PluginLoaderOptions(libraryPaths: [])).load(libraryAt: library)
         #expect(plugin.descriptor.name == "test")
         #expect(plugin.descriptor.structSize > 120)

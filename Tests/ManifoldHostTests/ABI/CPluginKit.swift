@@ -18,7 +18,7 @@ struct CPluginKit {
     init(
         _ name: String, process: String, prelude: String = "", extensions: String = "NULL",
         flags: String = "MANIFOLD_PLUGIN_FLAG_CONCURRENT", inputs: String = "\"*/*\"", outputs: String = "\"*/*\""
-    ) throws {
+    ) async throws {
         folder = try HostTestSupport.temporaryFolder()
         let source = """
             #include <pthread.h>
@@ -62,7 +62,7 @@ struct CPluginKit {
                 return \(extensions);
             }
             """ + TestPluginSource.library(plugins: ["probe_plugin"])
-        library = try HostTestSupport.compileC(source, named: name, in: folder)
+        library = try await HostTestSupport.compileC(source, named: name, in: folder)
         plugin = try PluginLoader(options: PluginLoaderOptions(libraryPaths: [])).load(libraryAt: library)
         generator = try plugin.makeGenerator(node: "probe", config: [:], logger: Logger(label: "test"))
     }
