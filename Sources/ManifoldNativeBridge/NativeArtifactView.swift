@@ -30,8 +30,7 @@ public final class NativeArtifactView {
         var type = artifact.type.description
         var origin = artifact.origin ?? ""
         var correlation = artifact.correlationID ?? ""
-        // Sorted keys, so a plugin sees the same order on every run.
-        var metadata = artifact.metadata.sorted { $0.key < $1.key }
+        let metadata = artifact.metadata
         payload = artifact.payload
         let inlinePayload = payload.count <= Self.inlinePayloadLimit
 
@@ -53,10 +52,18 @@ public final class NativeArtifactView {
             return manifold_str(data: start.assumingMemoryBound(to: CChar.self), length: count)
         }
         let entries = (block + headerSize).bindMemory(to: manifold_metadata_entry.self, capacity: metadata.count)
-        for index in metadata.indices {
-            let key = place(&metadata[index].key)
-            let value = place(&metadata[index].value)
-            (entries + index).initialize(to: manifold_metadata_entry(key: key, value: value))
+        var placed = 0
+        func placeEntry(_ key: String, _ value: String) {
+            var key = key, value = value
+            let entry = manifold_metadata_entry(key: place(&key), value: place(&value))
+            (entries + placed).initialize(to: entry)
+            placed += 1
+        }
+        // Sorted keys, so a plugin sees the same order on every run (no sorted copy for one entry).
+        if metadata.count > 1 {
+            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { placeEntry(key, value) }
+        } else {
+            for (key, value) in metadata { placeEntry(key, value) }
         }
         var view = manifold_artifact()
         view.struct_size = UInt32(MemoryLayout<manifold_artifact>.size)

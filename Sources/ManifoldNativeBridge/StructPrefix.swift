@@ -9,13 +9,14 @@ import CManifoldABI
 public enum StructPrefix {
     /// The struct at `pointer`, copied from its first `min(declaredSize, MemoryLayout<T>.size)`
     /// bytes, the rest zero.
-    @inline(__always)
+    @inlinable
     public static func read<T>(_ pointer: UnsafePointer<T>, declaredSize: Int) -> T {
         if declaredSize >= MemoryLayout<T>.size { return pointer.pointee }
         return readShort(UnsafeRawPointer(pointer), declaredSize: max(declaredSize, 0), as: T.self)
     }
 
-    private static func readShort<T>(_ source: UnsafeRawPointer, declaredSize: Int, as _: T.Type) -> T {
+    @usableFromInline
+    static func readShort<T>(_ source: UnsafeRawPointer, declaredSize: Int, as _: T.Type) -> T {
         let storage = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
         defer { storage.deallocate() }
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<T>.size)

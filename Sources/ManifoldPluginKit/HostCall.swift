@@ -38,11 +38,10 @@ struct HostCall: @unchecked Sendable {
 
     /// Ends the call with the outcome of the plugin's Swift code.
     func complete(with error: (any Error)?) {
-        switch error {
-        case nil: complete(MANIFOLD_OK, "")
-        case is CancellationError?: complete(MANIFOLD_CANCELLED, "cancelled")
-        case let error?: complete(MANIFOLD_ERROR, "\(error)")
-        }
+        // The success path first, without a dynamic cast: it runs once per input.
+        guard let error else { return complete(MANIFOLD_OK, "") }
+        if error is CancellationError { return complete(MANIFOLD_CANCELLED, "cancelled") }
+        complete(MANIFOLD_ERROR, "\(error)")
     }
 
     /// Registers the host-side cancellation handler.

@@ -104,7 +104,10 @@ public struct ArtifactType: Sendable, Hashable, CustomStringConvertible, Compara
 
     /// The canonical text: lowercased type/subtype, parameters sorted by name.
     public var description: String {
-        var text = "\(type)/\(subtype)"
+        // The common case without interpolation or a sorted key array: it runs per artifact
+        // that crosses a plugin boundary or a wire.
+        var text = type + "/" + subtype
+        if parameters.isEmpty { return text }
         for name in parameters.keys.sorted() {
             text += ";\(name)=\(Self.quoteIfNeeded(parameters[name]!))"
         }
