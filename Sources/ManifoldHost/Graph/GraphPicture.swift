@@ -7,10 +7,10 @@ public struct GraphPicture: Sendable {
     /// The graph.
     public let manifest: GraphManifest
     /// The loaded plugins by name, for node types; nodes whose plugin is missing show none.
-    public let plugins: [String: LoadedPlugin]
+    public let plugins: [String: any PluginProvider]
 
     /// Describes a graph.
-    public init(manifest: GraphManifest, plugins: [String: LoadedPlugin]) {
+    public init(manifest: GraphManifest, plugins: [String: any PluginProvider]) {
         self.manifest = manifest
         self.plugins = plugins
     }

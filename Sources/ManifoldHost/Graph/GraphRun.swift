@@ -61,7 +61,7 @@ public final class GraphRun: Sendable {
     /// The nodes, in manifest order.
     public let streamers: [Streamer]
     /// The nodes whose plugin emits on its own (`manifold.source`), with where they publish.
-    private let sources: [(node: String, output: Topic, source: NativeSource, errorPolicy: ErrorPolicy)]
+    private let sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)]
     private let stopped = Atomic<Bool>(false)
     private let feeding = Mutex<Task<Void, any Error>?>(nil)
     private let logger: Logger
@@ -79,22 +79,22 @@ public final class GraphRun: Sendable {
         let hub = Hub(options: HubOptions(capacity: manifest.hub.capacity, policy: manifest.hub.policy))
         self.hub = hub
         var streamers: [Streamer] = []
-        var sources: [(node: String, output: Topic, source: NativeSource, errorPolicy: ErrorPolicy)] = []
+        var sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)] = []
         do {
             for node in manifest.nodes {
                 guard let plugin = validation.plugins[node.plugin] else {
                     throw GraphBuildError(diagnostics: [GraphDiagnostic(
                         .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
                 }
-                let generator = try plugin.makeGenerator(node: node.id, config: node.config, logger: logger)
-                if let source = generator.source, let output = node.output {
+                let generator = try plugin.generator(for: node.id, config: node.config, logger: logger)
+                if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
                     sources.append((node.id, output, source, node.errorPolicy))
                 }
                 var middleware: [any Middleware] = []
                 do {
                     for layer in node.middleware {
                         guard let layerPlugin = validation.plugins[layer.plugin] else { continue }
-                        middleware.append(try layerPlugin.makeMiddleware(node: node.id, config: layer.config, logger: logger))
+                        middleware.append(try layerPlugin.middleware(for: node.id, config: layer.config, logger: logger))
                     }
                 } catch {
                     for layer in middleware.reversed() { await layer.shutdown() }
@@ -194,7 +194,7 @@ public final class GraphRun: Sendable {
 
     /// Runs one source node until it finishes or the run stops. Its failure is the node's:
     /// reported on `$errors`, and ending the run under the `stop` error policy.
-    private func run(_ source: (node: String, output: Topic, source: NativeSource, errorPolicy: ErrorPolicy)) async throws {
+    private func run(_ source: (node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)) async throws {
         if stopped.load(ordering: .relaxed) { return }
         do {
             try await source.source.run { [hub] artifact in try await hub.publish(artifact, to: source.output) }

@@ -12,7 +12,7 @@ public struct GraphValidation: Sendable {
     /// The manifest, with `${VAR}` references resolved, when it parsed.
     public let manifest: GraphManifest?
     /// The plugin of each node and middleware that loaded, by plugin name.
-    public let plugins: [String: LoadedPlugin]
+    public let plugins: [String: any PluginProvider]
     /// Everything found, errors first, sorted and without duplicates.
     public let diagnostics: [GraphDiagnostic]
 
@@ -34,9 +34,12 @@ public enum GraphValidator {
     ///   - environment: values for `${NAME}` references; a missing one is an error when
     ///     `requireEnvironment` is true (running) and a warning otherwise (validating).
     ///   - loaderOptions: how plugins are found; the manifest's `plugins` paths come first.
+    ///   - providers: plugins the embedding program offers by name (e.g. `InProcessPlugin`s);
+    ///     they come before anything in the search paths.
     public static func validate(
         manifestAt path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        requireEnvironment: Bool = true, loaderOptions: PluginLoaderOptions = PluginLoaderOptions()
+        requireEnvironment: Bool = true, loaderOptions: PluginLoaderOptions = PluginLoaderOptions(),
+        providers: [String: any PluginProvider] = [:]
     ) -> GraphValidation {
         var diagnostics = Set<GraphDiagnostic>()
         let raw: GraphManifest
@@ -60,11 +63,11 @@ public enum GraphValidator {
         var options = loaderOptions
         options.searchPaths = manifest.pluginPaths + loaderOptions.searchPaths
         let loader = PluginLoader(options: options)
-        var plugins: [String: LoadedPlugin] = [:]
-        func plugin(_ name: String, at jsonPath: String) -> LoadedPlugin? {
+        var plugins: [String: any PluginProvider] = providers
+        func plugin(_ name: String, at jsonPath: String) -> (any PluginProvider)? {
             if let loaded = plugins[name] { return loaded }
             do {
-                let loaded = try loader.load(named: name)
+                let loaded = try loader.provider(named: name)
                 plugins[name] = loaded
                 return loaded
             } catch let error as PluginLoadError {
@@ -118,7 +121,7 @@ public enum GraphValidator {
     }
 
     private static func checkKind(
-        _ plugin: LoadedPlugin, expected: PluginKind, file: String, at path: String, into diagnostics: inout Set<GraphDiagnostic>
+        _ plugin: any PluginProvider, expected: PluginKind, file: String, at path: String, into diagnostics: inout Set<GraphDiagnostic>
     ) {
         guard plugin.descriptor.kind != expected else { return }
         diagnostics.insert(GraphDiagnostic(
@@ -132,7 +135,7 @@ public enum GraphValidator {
     /// A node must subscribe to something unless its plugin is a source, and a source needs
     /// an output topic for what it emits.
     private static func checkSubscriptions(
-        _ node: GraphNode, _ plugin: LoadedPlugin, file: String, into diagnostics: inout Set<GraphDiagnostic>
+        _ node: GraphNode, _ plugin: any PluginProvider, file: String, into diagnostics: inout Set<GraphDiagnostic>
     ) {
         let isSource = plugin.descriptor.extensions.contains(PluginExtension.source.rawValue)
         if node.subscribe.isEmpty && !isSource {
@@ -150,19 +153,19 @@ public enum GraphValidator {
     }
 
     private static func checkConfig(
-        _ config: JSONValue, of plugin: LoadedPlugin, secrets: Set<String>, file: String, at path: String,
+        _ config: JSONValue, of plugin: any PluginProvider, secrets: Set<String>, file: String, at path: String,
         into diagnostics: inout Set<GraphDiagnostic>
     ) {
         for violation in plugin.validate(config: config, redacting: secrets) {
             diagnostics.insert(GraphDiagnostic(
                 .error, file: file, path: path + violation.path.dropFirst(), message: violation.message,
-                fix: "see the config schema with `manifold inspect \(plugin.manifest?.file ?? plugin.libraryPath)`"))
+                fix: "see the config schema with `manifold inspect \(plugin.manifest?.file ?? plugin.location)`"))
         }
     }
 
     /// What producers emit on each topic must meet what its consumers accept.
     private static func checkEdgeTypes(
-        _ manifest: GraphManifest, plugins: [String: LoadedPlugin], file: String, into diagnostics: inout Set<GraphDiagnostic>
+        _ manifest: GraphManifest, plugins: [String: any PluginProvider], file: String, into diagnostics: inout Set<GraphDiagnostic>
     ) {
         func types(of end: GraphEdge.End, producing: Bool) -> (name: String, types: ArtifactTypeSet)? {
             switch end {

@@ -74,15 +74,34 @@ public final class PluginLoader: Sendable {
         return found
     }
 
+    /// The provider of the plugin whose manifest has this name, chosen by the manifest's
+    /// `runtime` (`native`: the library loaded into this process).
+    ///
+    /// - Throws: as `load(named:)`.
+    public func provider(named name: String) throws -> any PluginProvider {
+        let file = try manifestFile(named: name)
+        let manifest = try readManifest(at: file)
+        // The runtime is read before any library is opened: a provider that runs plugins
+        // elsewhere must not load their code here.
+        switch manifest.runtime {
+        case .native: return try load(manifestAt: file)
+        }
+    }
+
     /// Loads the plugin whose manifest has this name.
     ///
     /// - Throws: `PluginLoadError.Kind.notFound` listing the plugins that do exist, or any
     ///   error of `load(manifestAt:)`.
     public func load(named name: String) throws -> LoadedPlugin {
+        try load(manifestAt: try manifestFile(named: name))
+    }
+
+    /// The manifest in the search paths whose "name" is `name`.
+    private func manifestFile(named name: String) throws -> String {
         var known: [String] = []
         for file in manifestFiles() {
             guard let manifestName = Self.peekName(file) else { continue }
-            if manifestName == name { return try load(manifestAt: file) }
+            if manifestName == name { return file }
             known.append(manifestName)
         }
         let searched = options.searchPaths.isEmpty ? "(no search paths)" : options.searchPaths.joined(separator: ", ")
@@ -95,16 +114,19 @@ public final class PluginLoader: Sendable {
 
     /// Loads the plugin a manifest describes and checks the library against it.
     public func load(manifestAt path: String) throws -> LoadedPlugin {
-        let manifest: PluginManifest
+        let manifest = try readManifest(at: path)
+        let library = try resolveLibrary(manifest.library, manifestPath: path)
+        return try load(library: library, manifest: manifest)
+    }
+
+    private func readManifest(at path: String) throws -> PluginManifest {
         do {
-            manifest = try PluginManifest.load(from: path)
+            return try PluginManifest.load(from: path)
         } catch {
             throw PluginLoadError(
                 file: path, kind: .manifestInvalid, problem: "the plugin manifest is invalid:\n    \(error)",
                 fix: "correct the manifest; manifests/schema/plugin.schema.json describes the format")
         }
-        let library = try resolveLibrary(manifest.library, manifestPath: path)
-        return try load(library: library, manifest: manifest)
     }
 
     /// Loads a library directly: its one plugin, or, when it holds several, the first one a
