@@ -6,9 +6,10 @@ import PackageDescription
 /// warning never breaks a user's build of a released version.
 let strictSettings: [SwiftSetting] = []
 
+// Manifold runs on Linux: the plugin loader reads ELF headers and loads a verified library
+// through /proc/self/fd. There is no `platforms` list because no Apple platform is supported.
 let package = Package(
     name: "Manifold",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "manifold", targets: ["manifold"]),
         .library(name: "Manifold", targets: ["Manifold"]),
@@ -49,7 +50,7 @@ let package = Package(
         // The versioned binary codec for artifacts, shared by transports, isolated nodes and the journal.
         .target(name: "ManifoldWire", dependencies: ["Manifold"], swiftSettings: strictSettings),
 
-        // MARK: The C ABI and system shims
+        // MARK: The C ABI and system shims (dlopen flags, signal handling)
         .target(name: "CManifoldABI"),
         .target(name: "CManifoldSystem"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
@@ -78,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "manifold",
             dependencies: [
-                "ManifoldHost", "Manifold", "CManifoldSystem",
+                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldManifest", "CManifoldSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,7 +87,7 @@ let package = Package(
         ),
 
         // MARK: Agent building blocks
-        .target(name: "ManifoldFFI", dependencies: ["CFFI", "CManifoldSystem", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldFFI", dependencies: ["CFFI", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(
             name: "ManifoldLLM",
             dependencies: [
@@ -94,7 +95,6 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -103,16 +103,16 @@ let package = Package(
         .target(name: "ManifoldExampleTools", path: "Plugins/ExampleTools"),
         .target(name: "ManifoldUppercasePlugin", dependencies: ["CManifoldABI"], path: "Plugins/Uppercase"),
         .target(name: "ManifoldCExamplesPlugin", dependencies: ["CManifoldABI"], path: "Plugins/CExamples"),
-        .target(name: "ManifoldEchoPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Echo", swiftSettings: strictSettings),
-        .target(name: "ManifoldLinesPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Lines", swiftSettings: strictSettings),
-        .target(name: "ManifoldLogPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Log", swiftSettings: strictSettings),
-        .target(name: "ManifoldFilterPlugin", dependencies: ["ManifoldPluginKit"], path: "Plugins/Filter", swiftSettings: strictSettings),
+        .target(name: "ManifoldEchoPlugin", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/Echo", swiftSettings: strictSettings),
+        .target(name: "ManifoldLinesPlugin", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/Lines", swiftSettings: strictSettings),
+        .target(name: "ManifoldLogPlugin", dependencies: ["ManifoldPluginKit", "Manifold"], path: "Plugins/Log", swiftSettings: strictSettings),
+        .target(name: "ManifoldFilterPlugin", dependencies: ["ManifoldPluginKit", "Manifold"], path: "Plugins/Filter", swiftSettings: strictSettings),
 
         // The logic of the agent-graph plugins lives in libraries, so tests can use the types
         // in-process; each plugin target only exports one of them (one entry symbol per .so).
-        .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM"], swiftSettings: strictSettings),
-        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI"], swiftSettings: strictSettings),
-        .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
         .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit"], path: "Plugins/Tools", swiftSettings: strictSettings),
         .target(name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Middleware", swiftSettings: strictSettings),
@@ -129,18 +129,19 @@ let package = Package(
         ),
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
         .testTarget(name: "ManifoldCLITests", swiftSettings: strictSettings),
-        .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldStandardPluginsTests",
             dependencies: [
-                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit",
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldPluginKit", "ManifoldLLM", "Manifold",
+                "ManifoldJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ManifoldFFITests", dependencies: ["ManifoldFFI"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldFFITests", dependencies: ["ManifoldFFI", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldLLMTests",
             dependencies: [

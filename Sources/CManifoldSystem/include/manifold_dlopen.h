@@ -1,5 +1,5 @@
 #pragma once
-/* Small C helpers the host needs that Swift's Glibc module does not expose cleanly. */
+/* The flags plugin libraries are opened with: a macro combination Swift cannot import. */
 #include <dlfcn.h>
 #include <stdint.h>
 
@@ -10,4 +10,3 @@ static inline int manifold_plugin_dlopen_flags(void) {
     return RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
 }
 
-#include "manifold_signals.h"
