@@ -34,8 +34,11 @@ struct LinesPlugin: SourcePlugin, SynchronousGeneratorPlugin {
     init(configuration: Configuration, host: PluginHost) throws {
         path = configuration.path
         skipEmpty = configuration.skipEmpty ?? false
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw ConfigurationError(message: "config.path: cannot read \(path)")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), FileManager.default.isReadableFile(atPath: path)
+        else { throw ConfigurationError(message: "config.path: cannot read \(path): it does not exist or is not readable") }
+        guard !isFolder.boolValue else {
+            throw ConfigurationError(message: "config.path: \(path) is a folder; name a text file or a named pipe")
         }
     }
 
@@ -55,7 +58,13 @@ struct LinesPlugin: SourcePlugin, SynchronousGeneratorPlugin {
         var number = 0
         while !sink.isStopped {
             let count = getline(&buffer, &capacity, file)
-            guard count >= 0, let buffer else { break }
+            guard count >= 0, let buffer else {
+                // The end of the file, or a read error, which must not pass for the end.
+                if ferror(file) != 0 {
+                    throw ConfigurationError(message: "reading \(path) failed after line \(number): \(String(cString: strerror(errno)))")
+                }
+                break
+            }
             number += 1
             var length = count
             if length > 0 && buffer[length - 1] == 10 { length -= 1 }

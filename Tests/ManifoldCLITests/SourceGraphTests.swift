@@ -70,6 +70,14 @@ struct SourceGraphTests {
         let result = try await CLI.run(["run", graph])
         #expect(result.status == 1)
         #expect(result.stderr.contains("config.path: cannot read /nonexistent/input.txt"))
+        let folder = try CLI.writeGraph("""
+            { "manifold": 1, "name": "file", "plugins": ["$PLUGINS"],
+              "outputs": { "out": { "topic": "lines", "types": ["text/plain"] } },
+              "nodes": { "read": { "plugin": "lines", "config": { "path": "/tmp" }, "output": "lines" } } }
+            """)
+        let refused = try await CLI.run(["run", folder])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("config.path: /tmp is a folder"))
     }
 
     @Test func aNodeWithoutSubscriptionsMustBeASource() async throws {

@@ -229,13 +229,6 @@ public final class Streamer: Sendable {
 
     private func publishError(_ failure: ProcessingFailure, for input: Artifact) async throws {
         guard hub.hasSubscribers(.errors) else { return }
-        let payload: [String: String] = [
-            "node": failure.node, "input": failure.input.rawValue, "inputType": failure.inputType.description,
-            "message": failure.message,
-        ]
-        var error = try Artifact.json(payload, type: .error, origin: name, correlationID: input.correlationID ?? input.id.rawValue)
-        error.metadata[MetadataKey.errorNode] = name
-        error.metadata[MetadataKey.errorInput] = input.id.rawValue
-        try await hub.publish(error, to: .errors)
+        try await hub.publish(.errorReport(node: failure.node, message: failure.message, input: input), to: .errors)
     }
 }

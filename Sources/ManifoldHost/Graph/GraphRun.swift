@@ -43,9 +43,11 @@ public struct GraphRunReport: Sendable {
     public var wasStopped: Bool
     /// Outputs delivered per graph output.
     public var outputs: [String: Int]
+    /// Source nodes whose source ended with an error, and the error, by node.
+    public var failedSources: [String: String] = [:]
 
-    /// Inputs that failed, across all nodes.
-    public var failures: Int { nodes.reduce(0) { $0 + $1.failed } }
+    /// Inputs that failed across all nodes, plus the sources that failed.
+    public var failures: Int { nodes.reduce(0) { $0 + $1.failed } + failedSources.count }
 }
 
 /// A graph built from a valid manifest: plugin instances created, Streamers wired on one hub.
@@ -63,6 +65,7 @@ public final class GraphRun: Sendable {
     /// The nodes whose plugin emits on its own (`manifold.source`), with where they publish.
     private let sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)]
     private let stopped = Atomic<Bool>(false)
+    private let failedSources = Mutex<[String: String]>([:])
     private let feeding = Mutex<Task<Void, any Error>?>(nil)
     private let logger: Logger
 
@@ -189,21 +192,23 @@ public final class GraphRun: Sendable {
         return GraphRunReport(
             nodes: streamers.map(\.report), hub: hub.statistics, deadLetters: hub.recentDeadLetters,
             duration: ContinuousClock.now - started, wasStopped: stopped.load(ordering: .relaxed),
-            outputs: counts.state.withLock { $0 })
+            outputs: counts.state.withLock { $0 }, failedSources: failedSources.withLock { $0 })
     }
 
-    /// Runs one source node until it finishes or the run stops. Its failure is the node's:
-    /// reported on `$errors`, and ending the run under the `stop` error policy.
+    /// Runs one source node until it finishes or the run stops (a source stopped before it
+    /// started never starts). Its failure is the node's: counted in the report, published on
+    /// `$errors`, and ending the run under the `stop` error policy.
     private func run(_ source: (node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)) async throws {
-        if stopped.load(ordering: .relaxed) { return }
         do {
             try await source.source.run { [hub] artifact in try await hub.publish(artifact, to: source.output) }
-        } catch let failure as NativePluginError {
-            if source.errorPolicy == .stop { throw failure }
-            let payload = ["node": source.node, "message": failure.description]
-            var error = try Artifact.json(payload, type: .error, origin: source.node)
-            error.metadata[MetadataKey.errorNode] = source.node
-            if hub.hasSubscribers(.errors) { try await hub.publish(error, to: .errors) }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            failedSources.withLock { $0[source.node] = "\(error)" }
+            if source.errorPolicy == .stop { throw error }
+            if hub.hasSubscribers(.errors) {
+                try await hub.publish(.errorReport(node: source.node, message: "\(error)", input: nil), to: .errors)
+            }
         }
     }
 

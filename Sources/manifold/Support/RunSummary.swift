@@ -21,6 +21,9 @@ enum RunSummary {
             Terminal.error("node '\(node.node)': \(node.failed) input(s) failed")
             for failure in node.failures.prefix(3) { Terminal.error("  \(failure.message)") }
         }
+        for (node, error) in report.failedSources.sorted(by: { $0.key < $1.key }) {
+            Terminal.error("node '\(node)': its source failed: \(error)")
+        }
         guard stats else { return }
         var lines = ["", "run finished in \(format(report.duration))", "", "nodes:"]
         lines.append(row("node", "processed", "failed", "emitted", "rejected", "mean", "max"))

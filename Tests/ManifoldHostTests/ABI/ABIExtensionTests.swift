@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ManifoldJSON
 import Manifold
 import ManifoldHost
 import Testing
@@ -104,6 +106,7 @@ struct ABIExtensionTests {
         }
         static manifold_status source_start(void *instance, const manifold_source_sink *sink) {
             (void)instance;
+            report[2] += 1;
             running_sink = sink;
             pthread_t thread;
             pthread_create(&thread, NULL, tick, NULL);
@@ -144,5 +147,96 @@ struct ABIExtensionTests {
         try await run.value
         #expect(kit.report(0) == 1, "stop was called once")
         #expect(kit.report(1) == 1, "the next emit after stop returned MANIFOLD_CANCELLED")
+    }
+
+    /// A stop that comes before the run (Ctrl-C while the graph was being built) means the
+    /// source never starts; and a source runs once.
+    @Test func aSourceStoppedBeforeItsRunNeverStarts() async throws {
+        let kit = try await CPluginKit(
+            "stopped-early", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));",
+            prelude: Self.ticker(count: 0),
+            extensions: "strcmp(id, MANIFOLD_EXT_SOURCE) == 0 ? (const void *)&ticker_source : NULL")
+        let source = try #require(kit.generator.source)
+        source.stop()
+        try await source.run { _ in Issue.record("a stopped source emitted") }
+        #expect(kit.report(2) == 0, "start was never called")
+        #expect(kit.report(0) == 0, "nor stop: the plugin never ran")
+        await #expect(throws: NativePluginError.self) { try await source.run { _ in } }
+    }
+
+    /// A source whose start fails, one that finishes with an error, and one that emits a
+    /// malformed artifact: each is reported, none silently.
+    @Test func sourceFailuresAreReported() async throws {
+        let refusing = try await CPluginKit(
+            "refuses-start", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));",
+            prelude: """
+                static manifold_status start(void *instance, const manifold_source_sink *sink) { (void)instance; (void)sink; return MANIFOLD_ERROR; }
+                static void stop(void *instance) { (void)instance; }
+                static const manifold_plugin_source source = { .struct_size = sizeof source, .start = start, .stop = stop };
+                """,
+            extensions: "strcmp(id, MANIFOLD_EXT_SOURCE) == 0 ? (const void *)&source : NULL")
+        do {
+            try await #require(refusing.generator.source).run { _ in }
+            Issue.record("a source whose start failed ran")
+        } catch {
+            #expect("\(error)".contains("its source did not start"))
+        }
+
+        let broken = try await CPluginKit(
+            "broken-source", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));",
+            prelude: """
+                static manifold_status start(void *instance, const manifold_source_sink *sink) {
+                    (void)instance;
+                    manifold_artifact out; memset(&out, 0, sizeof out);
+                    out.struct_size = sizeof out;
+                    out.type = manifold_str_from_cstr("not a type");
+                    report[3] = sink->emit(sink->context, &out);
+                    sink->finished(sink->context, MANIFOLD_ERROR, manifold_str_from_cstr("sensor unplugged"));
+                    return MANIFOLD_OK;
+                }
+                static void stop(void *instance) { (void)instance; }
+                static const manifold_plugin_source source = { .struct_size = sizeof source, .start = start, .stop = stop };
+                """,
+            extensions: "strcmp(id, MANIFOLD_EXT_SOURCE) == 0 ? (const void *)&source : NULL")
+        do {
+            try await #require(broken.generator.source).run { _ in Issue.record("a malformed artifact was published") }
+            Issue.record("a source that finished with an error succeeded")
+        } catch {
+            #expect("\(error)".contains("sensor unplugged"))
+        }
+        #expect(broken.report(3) == 3)  // MANIFOLD_INVALID_ARGUMENT
+        #expect(broken.generator.pluginBugs == 1)
+    }
+
+    /// Through a graph: the run completes, the failure is counted (so `manifold run` exits
+    /// non-zero) and published on `$errors` with the node's name.
+    @Test func aFailingSourceIsTheNodesFailureInAGraph() async throws {
+        let kit = try await CPluginKit(
+            "fails-in-graph", process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));",
+            prelude: """
+                static manifold_status start(void *instance, const manifold_source_sink *sink) {
+                    (void)instance;
+                    sink->finished(sink->context, MANIFOLD_ERROR, manifold_str_from_cstr("sensor unplugged"));
+                    return MANIFOLD_OK;
+                }
+                static void stop(void *instance) { (void)instance; }
+                static const manifold_plugin_source source = { .struct_size = sizeof source, .start = start, .stop = stop };
+                """,
+            extensions: "strcmp(id, MANIFOLD_EXT_SOURCE) == 0 ? (const void *)&source : NULL")
+        let path = kit.folder + "/graph.json"
+        try """
+            { "manifold": 1, "name": "failing", "outputs": { "out": { "topic": "ticks", "types": ["*/*"] } },
+              "nodes": { "clock": { "plugin": "probe", "output": "ticks" } } }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let validation = GraphValidator.validate(manifestAt: path, providers: ["probe": kit.plugin])
+        #expect(validation.errors.isEmpty, "\(validation.diagnostics)")
+        let run = try await GraphRun(validation: validation, logger: Logger(label: "test"))
+        let errors = Collected()
+        let report = try await run.run(feeds: [], onOutput: { _, _ in }, onError: { errors.append($0) })
+        #expect(report.failures == 1)
+        #expect(report.failedSources["clock"]?.contains("sensor unplugged") == true)
+        let error = try #require(errors.items.first)
+        #expect(error.metadata[MetadataKey.errorNode] == "clock")
+        #expect(try JSONValue(parsing: error.payload)["message"]?.stringValue?.contains("sensor unplugged") == true)
     }
 }
