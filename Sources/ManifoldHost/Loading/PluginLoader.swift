@@ -84,7 +84,7 @@ public final class PluginLoader: Sendable {
         // The runtime is read before any library is opened: a provider that runs plugins
         // elsewhere must not load their code here.
         switch manifest.runtime {
-        case .native: return try load(manifestAt: file)
+        case .native: return try load(manifest, at: file)
         }
     }
 
@@ -114,7 +114,10 @@ public final class PluginLoader: Sendable {
 
     /// Loads the plugin a manifest describes and checks the library against it.
     public func load(manifestAt path: String) throws -> LoadedPlugin {
-        let manifest = try readManifest(at: path)
+        try load(try readManifest(at: path), at: path)
+    }
+
+    private func load(_ manifest: PluginManifest, at path: String) throws -> LoadedPlugin {
         let library = try resolveLibrary(manifest.library, manifestPath: path)
         return try load(library: library, manifest: manifest)
     }

@@ -44,18 +44,19 @@ final class NativeCall: @unchecked Sendable {
         var handlersDone: DispatchSemaphore?
     }
 
-    let node: String
+    /// The instance the call belongs to; it outlives every call it makes (`process` awaits
+    /// the call's completion), and is told of callbacks that arrive after `complete`.
+    unowned let owner: NativeInstance
     let input: Artifact
     let call: UnsafeMutablePointer<manifold_call>
     let inputView: NativeArtifactView
-    /// Told of callbacks that arrive after `complete` (a plugin bug): the output is dropped.
-    private let onLateCallback: @Sendable (String) -> Void
     private let state = Mutex(State())
 
-    init(node: String, input: Artifact, allowsNext: Bool, onLateCallback: @escaping @Sendable (String) -> Void) {
-        self.node = node
+    var node: String { owner.node }
+
+    init(owner: NativeInstance, input: Artifact, allowsNext: Bool) {
+        self.owner = owner
         self.input = input
-        self.onLateCallback = onLateCallback
         self.inputView = NativeArtifactView(input)
         call = .allocate(capacity: 1)
         call.initialize(to: manifold_call())
@@ -95,7 +96,7 @@ final class NativeCall: @unchecked Sendable {
             output = try Artifact(adopting: view)
         } catch {
             if !push(.output(Self.refusedOutput(error, node: node))) {
-                onLateCallback("emitted a malformed artifact after completing its call")
+                owner.reportPluginBug("emitted a malformed artifact after completing its call")
             }
             return MANIFOLD_INVALID_ARGUMENT
         }
@@ -111,7 +112,7 @@ final class NativeCall: @unchecked Sendable {
         }
         waiter?.resume()
         if status == MANIFOLD_INVALID_ARGUMENT {
-            onLateCallback("emitted an artifact of type \(output.type) after completing its call; it was dropped")
+            owner.reportPluginBug("emitted an artifact of type \(output.type) after completing its call; it was dropped")
         }
         return status
     }
@@ -131,7 +132,7 @@ final class NativeCall: @unchecked Sendable {
             return (true, semaphore)
         }
         guard first else {
-            onLateCallback("completed its call a second time; the second completion was ignored")
+            owner.reportPluginBug("completed its call a second time; the second completion was ignored")
             return
         }
         wait?.wait()

@@ -21,12 +21,13 @@ public final class NativeGenerator: Generator {
     /// The plugin's `manifold.state` extension for this instance, when it offers one.
     public var state: NativeState? { instance.state }
 
-    /// The plugin's `manifold.source` extension for this instance, when it offers one.
+    /// The plugin's `manifold.source` extension for this instance, when it offers one. Each
+    /// access gives a new handle; start the source through one of them, once.
     public var source: NativeSource? { instance.source }
 
-    /// Callbacks the plugin made after completing their call (emits dropped, second
-    /// completions ignored): plugin bugs, each also logged.
-    public var lateCallbacks: Int { instance.lateCallbacks.load(ordering: .relaxed) }
+    /// Callbacks the host refused because the plugin broke the contract (an emit or a second
+    /// complete after `complete`, a malformed artifact from its source), each also logged.
+    public var pluginBugs: Int { instance.pluginBugs.load(ordering: .relaxed) }
 
     public func shutdown() async {
         await instance.end()

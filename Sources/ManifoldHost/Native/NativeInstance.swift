@@ -14,8 +14,9 @@ final class NativeInstance: @unchecked Sendable {
     let instance: UnsafeMutableRawPointer?
     let host: HostServices
     private let ended = Mutex(false)
-    /// Callbacks that arrived after their call completed (plugin bugs), counted.
-    let lateCallbacks = Atomic<Int>(0)
+    /// Callbacks the plugin got wrong (after their call completed, malformed source output),
+    /// counted; each is also logged.
+    let pluginBugs = Atomic<Int>(0)
 
     /// Calls the plugin's `create` with the node's config.
     ///
@@ -48,13 +49,16 @@ final class NativeInstance: @unchecked Sendable {
         self.instance = created
     }
 
+    /// Counts and logs a callback the host refused because the plugin broke the contract.
+    func reportPluginBug(_ problem: String) {
+        pluginBugs.add(1, ordering: .relaxed)
+        host.log(level: MANIFOLD_LOG_ERROR, message: "plugin '\(plugin.descriptor.name)' \(problem) (a plugin bug)")
+    }
+
     /// Runs one input through the plugin and publishes what it emits; for a middleware,
     /// runs the downstream chain whenever the plugin calls `next`.
     func process(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext?) async throws {
-        let call = NativeCall(node: node, input: input, allowsNext: next != nil) { [self] problem in
-            self.lateCallbacks.add(1, ordering: .relaxed)
-            self.host.log(level: MANIFOLD_LOG_ERROR, message: "plugin '\(self.plugin.descriptor.name)' \(problem) (a plugin bug)")
-        }
+        let call = NativeCall(owner: self, input: input, allowsNext: next != nil)
         let descriptor = plugin.vtable
         let instance = self.instance
         try await withTaskCancellationHandler {

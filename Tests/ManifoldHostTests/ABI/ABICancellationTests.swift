@@ -119,6 +119,6 @@ struct ABICancellationTests {
         let outputs = try await kit.run(.text("x"))
         #expect(outputs.isEmpty)
         #expect(kit.report(8) == 3)  // MANIFOLD_INVALID_ARGUMENT
-        #expect(kit.generator.lateCallbacks == 2)
+        #expect(kit.generator.pluginBugs == 2)
     }
 }
