@@ -49,6 +49,19 @@ struct ManifestCheckTests {
         }
     }
 
+    /// A manifest that claims an extension the library does not offer (a `validate` would
+    /// accept a subscription-less node on the manifest's word) is refused.
+    @Test func claimedExtensionsAreChecked() async throws {
+        let (manifest, _) = try await pluginFolder(manifest: ["extensions": ["manifold.source"], "inputs": []])
+        do {
+            _ = try loader.load(manifestAt: manifest)
+            Issue.record("a manifest claiming an extension the library lacks was accepted")
+        } catch let error as PluginLoadError {
+            #expect(error.kind == .manifestMismatch)
+            #expect(error.description.contains("extensions: manifest says [manifold.source], library says []"))
+        }
+    }
+
     @Test func aLibraryLoadedDirectlyIsCheckedAgainstTheManifestBesideIt() async throws {
         let (_, library) = try await pluginFolder(manifest: ["version": "9.9.9"])
         do {

@@ -7,18 +7,6 @@ import Testing
 struct PluginLoadErrorTests {
     let loader = PluginLoader(options: PluginLoaderOptions(libraryPaths: []))
 
-    private func loadError(_ body: () throws -> LoadedPlugin) -> PluginLoadError? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as PluginLoadError {
-            return error
-        } catch {
-            Issue.record("unexpected error type: \(error)")
-            return nil
-        }
-    }
-
     @Test func missingFile() async throws {
         let error = try #require(loadError { try loader.load(libraryAt: "/nonexistent/libnothing.so") })
         #expect(error.kind == .fileMissing)

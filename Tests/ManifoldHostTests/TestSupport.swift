@@ -1,4 +1,5 @@
 import Foundation
+import ManifoldHost
 import Testing
 
 /// Paths and helpers shared by the host tests.
@@ -92,6 +93,20 @@ enum HostTestSupport {
     }
 }
 
+/// The `PluginLoadError` `body` throws; nil (and a recorded issue for any other error) when
+/// it throws none of that kind.
+func loadError<T>(_ body: () throws -> T) -> PluginLoadError? {
+    do {
+        _ = try body()
+        return nil
+    } catch let error as PluginLoadError {
+        return error
+    } catch {
+        Issue.record("unexpected error type: \(error)")
+        return nil
+    }
+}
+
 /// C source of test plugins, parameterised so each bad plugin differs from a good one in one place.
 enum TestPluginSource {
     struct Options {
@@ -110,7 +125,15 @@ enum TestPluginSource {
         var asyncOutputs = 0
     }
 
+    /// A whole library: the test plugin and a factory listing it.
     static func generator(_ options: Options = Options()) -> String {
+        plugin(options)
+            + library(plugins: ["test_plugin"], abi: options.abi, entryName: options.entryName, returnsNull: options.entryReturnsNull)
+    }
+
+    /// The test plugin's descriptor `test_plugin` and its functions, without a library entry:
+    /// for libraries that list it with others or differ in their entry.
+    static func plugin(_ options: Options = Options()) -> String {
         """
         #include <pthread.h>
         #include <stdlib.h>
@@ -183,7 +206,8 @@ enum TestPluginSource {
             .create = test_create, .process = test_process, .shutdown = test_shutdown, .destroy = test_destroy,
         };
 
-        """ + library(plugins: ["test_plugin"], abi: options.abi, entryName: options.entryName, returnsNull: options.entryReturnsNull)
+
+        """
     }
 
     /// The factory and library entry of a C test library holding the named static descriptors.

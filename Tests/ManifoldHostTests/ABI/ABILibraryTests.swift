@@ -10,18 +10,6 @@ import Testing
 struct ABILibraryTests {
     private let loader = PluginLoader(options: PluginLoaderOptions(libraryPaths: []))
 
-    private func loadError(_ body: () throws -> Void) -> PluginLoadError? {
-        do {
-            try body()
-            return nil
-        } catch let error as PluginLoadError {
-            return error
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
-    }
-
     /// A second descriptor, `other`, of the given kind, using the test plugin's functions.
     private static func otherPlugin(name: String = "other", kind: String = "MANIFOLD_KIND_MIDDLEWARE") -> String {
         """
@@ -34,9 +22,7 @@ struct ABILibraryTests {
     }
 
     private static func twoPluginSource(otherName: String = "other") -> String {
-        let single = TestPluginSource.generator()
-        let cut = single.range(of: "static const manifold_plugin *const library_plugins")!.lowerBound
-        return String(single[..<cut]) + otherPlugin(name: otherName)
+        TestPluginSource.plugin() + otherPlugin(name: otherName)
             + TestPluginSource.library(plugins: ["test_plugin", "other_plugin"])
     }
 
@@ -93,9 +79,7 @@ struct ABILibraryTests {
 
     @Test func initRefusalStopsTheLoad() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let single = TestPluginSource.generator()
-        let cut = single.range(of: "static const manifold_plugin *const library_plugins")!.lowerBound
-        let source = String(single[..<cut]) + TestPluginSource.library(plugins: ["test_plugin"], initBody: "return false;")
+        let source = TestPluginSource.plugin() + TestPluginSource.library(plugins: ["test_plugin"], initBody: "return false;")
         let library = try await HostTestSupport.compileC(source, named: "noinit", in: folder)
         let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
         #expect(error.kind == .libraryInitFailed)
@@ -103,9 +87,7 @@ struct ABILibraryTests {
 
     @Test func initGetsThePathAndDeinitRunsOnceAtFinish() async throws {
         let folder = try HostTestSupport.temporaryFolder()
-        let single = TestPluginSource.generator()
-        let cut = single.range(of: "static const manifold_plugin *const library_plugins")!.lowerBound
-        let source = String(single[..<cut]) + TestPluginSource.library(
+        let source = TestPluginSource.plugin() + TestPluginSource.library(
             plugins: ["test_plugin"],
             initBody: "FILE *f = fopen(\"\(folder)/init\", \"w\"); fputs(path, f); fclose(f); return true;",
             deinitBody: "FILE *f = fopen(\"\(folder)/deinit\", \"a\"); fputs(\"x\", f); fclose(f);")

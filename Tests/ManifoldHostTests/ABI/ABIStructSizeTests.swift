@@ -83,8 +83,28 @@ struct ABIStructSizeTests {
         #expect(plugin.descriptor.structSize > 120)
     }
 
-    @Test func headerVersionValuesAgree() {
-        // The C initialiser macro and the static constants Swift reads must describe one version.
+    /// The C initialiser macro, the static constants Swift reads and the static struct must
+    /// describe one version, and the compatibility rule must accept it: a C program checks.
+    @Test func headerVersionValuesAgree() async throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        try """
+            #include "manifold_plugin.h"
+            int main(void) {
+                manifold_version init = MANIFOLD_ABI_VERSION_INIT;
+                manifold_version newer = {MANIFOLD_ABI_VERSION_MAJOR, MANIFOLD_ABI_VERSION_MINOR + 1};
+                manifold_version older_major = {MANIFOLD_ABI_VERSION_MAJOR - 1, 0};
+                if (init.major != MANIFOLD_ABI_VERSION_MAJOR || init.minor != MANIFOLD_ABI_VERSION_MINOR) return 1;
+                if (MANIFOLD_ABI_VERSION.major != init.major || MANIFOLD_ABI_VERSION.minor != init.minor) return 2;
+                if (!manifold_version_is_compatible(init)) return 3;
+                if (manifold_version_is_compatible(newer) || manifold_version_is_compatible(older_major)) return 4;
+                return 0;
+            }
+            """.write(toFile: folder + "/version.c", atomically: true, encoding: .utf8)
+        let built = try await HostTestSupport.run(
+            "/usr/bin/cc", ["-std=c11", "-I", HostTestSupport.abiIncludeFolder, folder + "/version.c", "-o", folder + "/version"])
+        try #require(built.status == 0, "\(built.output)")
+        let checked = try await HostTestSupport.run(folder + "/version", [])
+        #expect(checked.status == 0, "version check \(checked.status) failed")
         #expect(ABIVersion.host == ABIVersion(major: 2, minor: 0))
     }
 }
