@@ -23,6 +23,10 @@ let package = Package(
             name: "manifold-bench-probe",
             dependencies: ["ManifoldBenchKit", .product(name: "Manifold", package: rootPackage)]
         ),
+        .executableTarget(
+            name: "manifold-wire-probe",
+            dependencies: [.product(name: "Manifold", package: rootPackage), .product(name: "ManifoldWire", package: rootPackage)]
+        ),
         // Needs the host (plugin loading), kept apart so the hub benchmarks build without it.
         .target(
             name: "ManifoldPluginBenchKit",

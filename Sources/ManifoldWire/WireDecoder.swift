@@ -9,10 +9,11 @@ import Manifold
 /// payload whose indices start at 18 + header length, which breaks every `payload[0]`, and
 /// would keep the whole input alive as long as the artifact.
 ///
-/// Measured by hand (release build, this repo's 2-core AMD EPYC VM, best of 5 runs of a
-/// `ContinuousClock` loop, as for `WireEncoder`, same artifact): **~1.1 µs** to decode one
-/// with a 16-byte payload (its strings, the metadata dictionary and the type parse are most of
-/// it), **~2.8 µs** with a 64 KiB payload. Caveat from the same loop: on this CPU a 64 KiB
+/// Measured with `Benchmarks/Sources/manifold-wire-probe` (release, 2-core VM, medians of 7
+/// rounds, same artifact as `WireEncoder`'s figures): **1.5 µs** to decode one with a 16-byte
+/// payload (its strings, the metadata dictionary and the type parse are most of it; 0.09× of
+/// JSONDecoder on the same envelope), **4.4 µs** with a 64 KiB payload (2.0× copying the
+/// payload alone). Caveat found while measuring: on this CPU a 64 KiB
 /// copy whose destination lies 16 bytes past a 4 KiB multiple from its source runs at ~25 µs
 /// instead of ~2 µs (4K aliasing in `memmove`), which the allocator's address reuse made
 /// happen for a `Data` input and inside `WireFrameReader`; any 64 KiB copy can hit it.
