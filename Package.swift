@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "manifold", targets: ["manifold"]),
         .library(name: "Manifold", targets: ["Manifold"]),
         .library(name: "ManifoldWire", targets: ["ManifoldWire"]),
+        .library(name: "ManifoldLink", targets: ["ManifoldLink"]),
         .library(name: "ManifoldHost", targets: ["ManifoldHost"]),
         .library(name: "ManifoldPluginKit", targets: ["ManifoldPluginKit"]),
         // Bundled plugins: each a shared library the host loads at run time.
@@ -49,6 +50,8 @@ let package = Package(
         ),
         // The versioned binary codec for artifacts, shared by transports, isolated nodes and the journal.
         .target(name: "ManifoldWire", dependencies: ["Manifold"], swiftSettings: strictSettings),
+        // A hub transport over a byte stream: two hubs linked by a socket, every artifact as wire frames.
+        .target(name: "ManifoldLink", dependencies: ["Manifold", "ManifoldWire"], swiftSettings: strictSettings),
 
         // MARK: The C ABI and system shims (dlopen flags, signal handling)
         .target(name: "CManifoldABI"),
@@ -120,7 +123,9 @@ let package = Package(
         // MARK: Tests
         // Linked into the one test process: ends a test run that hangs, with a message.
         .target(name: "ManifoldTestWatchdog", path: "Tests/ManifoldTestWatchdog"),
-        .testTarget(name: "ManifoldTests", dependencies: ["Manifold", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
+        // The hub suites run over the in-process transport and over a ManifoldLink socket pair.
+        .testTarget(name: "ManifoldTests", dependencies: ["Manifold", "ManifoldLink", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldLinkTests", dependencies: ["ManifoldLink", "ManifoldWire", "Manifold", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldWireTests", dependencies: ["ManifoldWire", "Manifold"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldHostTests",

@@ -33,7 +33,7 @@ public struct GraphPort: Sendable, Hashable {
 public struct HubSettings: Sendable, Hashable {
     /// How artifacts travel between nodes.
     public enum Transport: String, Sendable, Hashable, CaseIterable {
-        /// Within this process (the only transport so far).
+        /// Within this process (the only transport so far; `ManifoldLink` links hubs from code).
         case inProcess = "in-process"
     }
 

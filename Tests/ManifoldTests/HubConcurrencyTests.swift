@@ -23,9 +23,11 @@ struct HubConcurrencyTests {
         return (count, outOfOrder)
     }
 
-    @Test("8 publishers × 500 while subscriptions come and go: no crash, exact totals for the stayers")
-    func publishSubscribeUnsubscribe() async throws {
-        let hub = Hub(options: HubOptions(capacity: 16, policy: .block))
+    @Test("8 publishers × 500 while subscriptions come and go: no crash, exact totals for the stayers",
+        arguments: HubLayout.allCases)
+    func publishSubscribeUnsubscribe(layout: HubLayout) async throws {
+        let rig = try HubRig(layout, capacity: 16, policy: .block)
+        let hub = rig.subscriber
         let publishers = 8
         let perPublisher = 500
         let stayers = [
@@ -33,6 +35,7 @@ struct HubConcurrencyTests {
             try hub.subscribe("load.*", name: "stayer-single"),
             try hub.subscribe("load.p3", "load.*", name: "stayer-overlapping"),
         ]
+        try await rig.ready()
         let churned = Counter()
         let publishingDone = Gate()
 
@@ -76,7 +79,7 @@ struct HubConcurrencyTests {
                             let topic = parseTopic("load.p\(publisher)")
                             for sequence in 0..<perPublisher {
                                 let artifact = Artifact.text("x", metadata: ["p": "\(publisher)", "n": "\(sequence)"])
-                                try await hub.publish(artifact, to: topic)
+                                try await rig.publisher.publish(artifact, to: topic)
                             }
                         }
                     }
@@ -102,13 +105,12 @@ struct HubConcurrencyTests {
             #expect(statistics.dropped == 0 && statistics.rejected == 0 && statistics.pending == 0, "\(stayer.name)")
         }
         #expect(churned.current > 0)
-        let statistics = hub.statistics
         for publisher in 0..<publishers {
-            #expect(statistics.topics["load.p\(publisher)"]?.published == perPublisher)
+            #expect(rig.publisher.statistics.topics["load.p\(publisher)"]?.published == perPublisher)
         }
-        #expect(statistics.subscriptions.isEmpty)
-        #expect(statistics.inFlight == 0)
-        try await withDeadline { await hub.waitUntilIdle() }
+        #expect(hub.statistics.subscriptions.isEmpty)
+        try await withDeadline { await rig.waitUntilIdle() }
+        #expect(rig.inFlight == 0)
     }
 
     @Test("concurrent subscribe and unsubscribe keep the subscription list consistent")
@@ -135,16 +137,17 @@ struct HubConcurrencyTests {
         #expect(!hub.hasSubscribers(parseTopic("t.3.9")))
     }
 
-    @Test("many concurrent waitUntilIdle() callers are all woken when the last artifact settles")
-    func manyIdleWaiters() async throws {
-        let hub = Hub()
-        let subscription = try hub.subscribe("jobs", name: "worker")
-        for index in 0..<10 { try await hub.publish(.text("\(index)"), to: parseTopic("jobs")) }
+    @Test("many concurrent waitUntilIdle() callers are all woken when the last artifact settles",
+        arguments: HubLayout.allCases)
+    func manyIdleWaiters(layout: HubLayout) async throws {
+        let rig = try HubRig(layout)
+        let subscription = try rig.subscribe("jobs", name: "worker")
+        for index in 0..<10 { try await rig.publish(.text("\(index)"), to: "jobs") }
         let woken = Counter()
         let allWoken = Latch(count: 20)
         for _ in 0..<20 {
             Task {
-                await hub.waitUntilIdle()
+                await rig.waitUntilIdle()
                 woken.increment()
                 allWoken.arrive()
             }

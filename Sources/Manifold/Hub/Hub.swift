@@ -5,10 +5,10 @@ public struct HubOptions: Sendable {
     public var capacity: Int
     /// What a full subscription does with a new artifact.
     public var policy: BackpressurePolicy
-    /// How published artifacts travel; in-process unless given.
+    /// How published artifacts travel; in-process unless given. A transport serves one hub.
     public var transport: any HubTransport
 
-    /// Options with the defaults: capacity 1024, policy `block`, in-process transport.
+    /// Options with the defaults: capacity 1024, policy `block`, a new in-process transport.
     public init(capacity: Int = 1024, policy: BackpressurePolicy = .block, transport: any HubTransport = InProcessTransport()) {
         self.capacity = capacity
         self.policy = policy
@@ -36,10 +36,11 @@ public final class Hub: Sendable {
     /// publish skips the transport's existential async hop and the one-element array it takes.
     private let isInProcess: Bool
 
-    /// Makes a hub.
+    /// Makes a hub and attaches its transport.
     public init(options: HubOptions = HubOptions()) {
         self.options = options
         self.isInProcess = options.transport is InProcessTransport
+        options.transport.attach(TransportEndpoint(router: router))
     }
 
     // MARK: Subscribing
@@ -57,16 +58,21 @@ public final class Hub: Sendable {
         capacity: Int? = nil, policy: BackpressurePolicy? = nil, buffer: Buffer<Artifact>? = nil
     ) -> Subscription {
         let router = self.router
+        let transport = options.transport
         let subscription = Subscription(
             id: router.makeSubscriptionID(), name: name, patterns: patterns, accepts: accepts,
             buffer: buffer ?? Buffer(capacity: capacity ?? options.capacity, policy: policy ?? options.policy),
             tracker: router.tracker,
-            detach: { [weak router] subscription in router?.remove(subscription) },
+            detach: { [weak router] subscription in
+                guard router?.remove(subscription) == true else { return }
+                transport.interestRemoved(subscription.interest)
+            },
             reportDropped: { [weak router] subscription, dropped in
                 router?.deadLetter(dropped, reason: .subscriptionCancelled, topic: .deadLetter,
                     subscriberName: subscription.name, detail: "subscription '\(subscription.name)' was cancelled")
             })
         router.add(subscription)
+        transport.interestAdded(subscription.interest)
         return subscription
     }
 
@@ -80,9 +86,10 @@ public final class Hub: Sendable {
         subscribe(try patterns.map(TopicPattern.init), name: name, accepts: accepts, capacity: capacity, policy: policy)
     }
 
-    /// Whether any subscription listens to `topic` now.
+    /// Whether any subscription, here or (as far as the transport can tell) elsewhere,
+    /// listens to `topic` now.
     public func hasSubscribers(_ topic: Topic) -> Bool {
-        !router.route(for: topic).subscriptions.isEmpty
+        !router.route(for: topic).subscriptions.isEmpty || !options.transport.remoteAudience(for: topic).isEmpty
     }
 
     /// The live subscriptions, in the order they were made.
@@ -98,14 +105,14 @@ public final class Hub: Sendable {
     @discardableResult
     public func publish(_ artifact: Artifact, to topic: Topic) async throws -> DeliveryReport {
         if isInProcess { return try await router.deliver(artifact, to: topic) }
-        return try await options.transport.publish([artifact], to: topic, local: LocalDelivery(router: router))
+        return try await options.transport.publish([artifact], to: topic)
     }
 
     /// Publishes a batch to a topic: one routing decision and one queue lock per subscriber
     /// for the whole batch, which is much cheaper than publishing one at a time.
     @discardableResult
     public func publish(contentsOf artifacts: [Artifact], to topic: Topic) async throws -> DeliveryReport {
-        try await options.transport.publish(artifacts, to: topic, local: LocalDelivery(router: router))
+        try await options.transport.publish(artifacts, to: topic)
     }
 
     /// Delivers an artifact to one subscription only (direct addressing). Unknown ids and
@@ -148,9 +155,10 @@ public final class Hub: Sendable {
     // MARK: Lifecycle and statistics
 
     /// Returns once every delivered artifact has been settled by its reader (at once if none
-    /// is in flight): with the inputs closed, the graph has then done all its work.
+    /// is in flight): with the inputs closed, the graph has then done all its work. Over a
+    /// transport that links hubs, "every" includes the other hubs (`HubTransport.waitUntilIdle()`).
     public func waitUntilIdle() async {
-        await router.tracker.waitUntilIdle()
+        await options.transport.waitUntilIdle()
     }
 
     /// Closes every subscription: readers receive what is queued, then their sequences end.

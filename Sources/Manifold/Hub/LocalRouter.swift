@@ -50,10 +50,13 @@ final class LocalRouter: Sendable {
         }
     }
 
-    func remove(_ subscription: Subscription) {
+    /// Removes a subscription; `false` if it was already gone (closed and then cancelled).
+    @discardableResult
+    func remove(_ subscription: Subscription) -> Bool {
         table.withLock { table in
-            guard table.subscriptions.removeValue(forKey: subscription.id) != nil else { return }
+            guard table.subscriptions.removeValue(forKey: subscription.id) != nil else { return false }
             table.routes.removeAll(keepingCapacity: true)
+            return true
         }
     }
 
@@ -88,42 +91,55 @@ final class LocalRouter: Sendable {
 
     /// Delivers to every subscription that hears `topic`; for `$broadcast`, to every
     /// subscription that accepts the artifact's type.
-    func deliver(_ artifacts: [Artifact], to topic: Topic) async throws -> DeliveryReport {
+    ///
+    /// - Parameter audience: who hears the topic on other hubs; what they may accept is theirs
+    ///   to deliver or dead-letter, so it is not dead-lettered here.
+    func deliver(_ artifacts: [Artifact], to topic: Topic, audience: RemoteAudience = .nobody) async throws -> DeliveryReport {
         guard !artifacts.isEmpty else { return DeliveryReport() }
-        return try await deliver(artifacts, to: topic, route: route(for: topic))
+        return try await deliver(artifacts, to: topic, route: route(for: topic), audience: audience)
     }
 
-    private func deliver(_ artifacts: [Artifact], to topic: Topic, route: Route) async throws -> DeliveryReport {
+    private func deliver(
+        _ artifacts: [Artifact], to topic: Topic, route: Route, audience: RemoteAudience
+    ) async throws -> DeliveryReport {
         route.counters.published.add(artifacts.count, ordering: .relaxed)
         var report = DeliveryReport()
         if topic == .broadcast {
-            try await deliverBroadcast(artifacts, route: route, report: &report)
+            try await deliverBroadcast(artifacts, route: route, audience: audience, report: &report)
             return report
         }
-        if route.subscriptions.isEmpty {
-            if topic != .deadLetter {
-                deadLetter(artifacts, reason: .noSubscriber, topic: topic, counters: route.counters, report: &report,
-                    detail: "no subscription listens to topic '\(topic)'")
-            } else {
-                deadLettersUnread.add(artifacts.count, ordering: .relaxed)
-            }
+        if route.subscriptions.isEmpty && topic == .deadLetter {
+            deadLettersUnread.add(artifacts.count, ordering: .relaxed)
+            return report
+        }
+        if route.subscriptions.isEmpty && audience.isEmpty {
+            deadLetter(artifacts, reason: .noSubscriber, topic: topic, counters: route.counters, report: &report,
+                detail: "no subscription listens to topic '\(topic)'")
             return report
         }
         // A subscriber refusing a type is routing by type: counted as rejected for that
         // subscription; only what no subscriber of the topic accepts is dead-lettered.
         var acceptedBySomeone = [Bool](repeating: false, count: artifacts.count)
-        var refusers: [Subscription] = []
+        var refusers: [(name: String, accepts: ArtifactTypeSet)] = []
         for subscription in route.subscriptions {
             let accepted = filterAccepted(
                 artifacts, by: subscription, route: route, report: &report, marking: &acceptedBySomeone)
-            if accepted.count < artifacts.count { refusers.append(subscription) }
+            if accepted.count < artifacts.count { refusers.append((subscription.name, subscription.accepts)) }
             try await write(accepted, into: subscription, topic: topic, route: route, report: &report)
         }
-        let unaccepted = zip(artifacts, acceptedBySomeone).filter { !$0.1 }.map(\.0)
+        let remote = audience.knownListeners
+        if !remote.isEmpty {
+            // What no remote subscription accepts never leaves this hub: their refusals are counted here.
+            let notForwarded = artifacts.count { !audience.mayAccept($0.type) }
+            route.counters.rejected.add(notForwarded * remote.count, ordering: .relaxed)
+            report.rejected += notForwarded * remote.count
+            refusers += remote.map { ($0.name, $0.accepts) }
+        }
+        let unaccepted = zip(artifacts, acceptedBySomeone).filter { !$0.1 && !audience.mayAccept($0.0.type) }.map(\.0)
         if !unaccepted.isEmpty {
             let who = refusers.map { "'\($0.name)' accepts \($0.accepts)" }.joined(separator: "; ")
             deadLetter(
-                unaccepted, reason: .rejectedType, topic: topic, subscriber: refusers.count == 1 ? refusers[0] : nil,
+                unaccepted, reason: .rejectedType, topic: topic, subscriberName: refusers.count == 1 ? refusers[0].name : nil,
                 counters: route.counters, report: &report,
                 detail: "no subscription of '\(topic)' accepts \(unaccepted[0].type): \(who)")
         }
@@ -136,7 +152,7 @@ final class LocalRouter: Sendable {
     func deliver(_ artifact: Artifact, to topic: Topic) async throws -> DeliveryReport {
         let route = route(for: topic)
         if topic == .broadcast || route.subscriptions.isEmpty {
-            return try await deliver([artifact], to: topic, route: route)
+            return try await deliver([artifact], to: topic, route: route, audience: .nobody)
         }
         route.counters.published.add(1, ordering: .relaxed)
         var report = DeliveryReport()
@@ -183,16 +199,18 @@ final class LocalRouter: Sendable {
         return report
     }
 
-    private func deliverBroadcast(_ artifacts: [Artifact], route: Route, report: inout DeliveryReport) async throws {
+    private func deliverBroadcast(
+        _ artifacts: [Artifact], route: Route, audience: RemoteAudience, report: inout DeliveryReport
+    ) async throws {
         var heardBySomeone = Set<ArtifactID>()
         for subscription in route.subscriptions {
             let accepted = artifacts.filter { subscription.accepts.accepts($0.type) }
             for artifact in accepted { heardBySomeone.insert(artifact.id) }
             try await write(accepted, into: subscription, topic: .broadcast, route: route, report: &report)
         }
-        let unheard = artifacts.filter { !heardBySomeone.contains($0.id) }
+        let unheard = artifacts.filter { !heardBySomeone.contains($0.id) && !audience.mayAccept($0.type) }
         if !unheard.isEmpty {
-            deadLetter(unheard, reason: route.subscriptions.isEmpty ? .noSubscriber : .rejectedType, topic: .broadcast,
+            deadLetter(unheard, reason: route.subscriptions.isEmpty && audience.isEmpty ? .noSubscriber : .rejectedType, topic: .broadcast,
                 counters: route.counters, report: &report, detail: "no subscription accepts this broadcast")
         }
     }
@@ -330,10 +348,18 @@ final class LocalRouter: Sendable {
         _ artifacts: [Artifact], reason: DeadLetterReason, topic: Topic, subscriber: Subscription? = nil,
         counters: TopicCounters, report: inout DeliveryReport, detail: String
     ) {
+        deadLetter(artifacts, reason: reason, topic: topic, subscriberName: subscriber?.name, counters: counters,
+            report: &report, detail: detail)
+    }
+
+    func deadLetter(
+        _ artifacts: [Artifact], reason: DeadLetterReason, topic: Topic, subscriberName: String?,
+        counters: TopicCounters, report: inout DeliveryReport, detail: String
+    ) {
         guard !artifacts.isEmpty else { return }
         counters.deadLettered.add(artifacts.count, ordering: .relaxed)
         report.deadLettered += artifacts.count
-        deadLetter(artifacts, reason: reason, topic: topic, subscriberName: subscriber?.name, detail: detail)
+        deadLetter(artifacts, reason: reason, topic: topic, subscriberName: subscriberName, detail: detail)
     }
 
     /// Sends artifacts to `$dead-letter` on behalf of a component outside the router (a Streamer).

@@ -6,6 +6,11 @@ public struct SubscriptionID: Sendable, Hashable, Comparable, CustomStringConver
     /// The id's number, unique per hub.
     public let rawValue: UInt64
 
+    /// An id with the given number (a transport names a peer's subscriptions this way).
+    public init(rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+
     public var description: String { "#\(rawValue)" }
 
     public static func < (lhs: SubscriptionID, rhs: SubscriptionID) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -53,6 +58,11 @@ public final class Subscription: Sendable, AsyncSequence {
         self.tracker = tracker
         self.detach = detach
         self.reportDropped = reportDropped
+    }
+
+    /// What a transport is told about this subscription.
+    public var interest: TopicInterest {
+        TopicInterest(subscription: id, name: name, patterns: patterns, accepts: accepts)
     }
 
     /// Whether the subscription hears artifacts published to `topic`.

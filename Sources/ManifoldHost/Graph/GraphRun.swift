@@ -79,7 +79,7 @@ public final class GraphRun: Sendable {
         }
         self.manifest = manifest
         self.logger = logger
-        let hub = Hub(options: HubOptions(capacity: manifest.hub.capacity, policy: manifest.hub.policy))
+        let hub = Hub(options: HubOptions(manifest.hub))
         self.hub = hub
         var streamers: [Streamer] = []
         var sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)] = []

@@ -1,0 +1,42 @@
+/// A hub, as its transport sees it: the way into its local subscriptions.
+///
+/// Given to `HubTransport.attach(_:)`. A transport delivers what it receives from elsewhere
+/// with `deliverInbound(_:to:)`, publishes locally what this hub's publishers sent with
+/// `deliverPublished(_:to:audience:)`, and reads the local in-flight count to decide when the
+/// graph is idle.
+public struct TransportEndpoint: Sendable {
+    let router: LocalRouter
+
+    /// Delivers artifacts published on this hub to its local subscriptions.
+    ///
+    /// - Parameter audience: who else hears the topic; what they may accept is not
+    ///   dead-lettered here (they receive it, and any loss is counted where it happens).
+    public func deliverPublished(_ artifacts: [Artifact], to topic: Topic, audience: RemoteAudience) async throws -> DeliveryReport {
+        try await router.deliver(artifacts, to: topic, audience: audience)
+    }
+
+    /// Delivers artifacts that arrived from elsewhere to the local subscriptions that hear
+    /// `topic`. The sender forwards only what someone here accepts; what nobody here takes
+    /// any more (a subscription closed while the artifact travelled) is dead-lettered here.
+    public func deliverInbound(_ artifacts: [Artifact], to topic: Topic) async throws -> DeliveryReport {
+        try await router.deliver(artifacts, to: topic, audience: .nobody)
+    }
+
+    /// The interest of every live local subscription (to announce to a peer that joins late).
+    public var localInterest: [TopicInterest] {
+        router.subscriptions.map(\.interest)
+    }
+
+    /// Artifacts delivered to local subscriptions and not yet settled by their readers.
+    public var localInFlight: Int { router.tracker.current }
+
+    /// Returns once no artifact is in flight locally (at once if none is).
+    public func waitUntilLocallyIdle() async {
+        await router.tracker.waitUntilIdle()
+    }
+
+    /// Sends artifacts the transport could not deliver to this hub's `$dead-letter`.
+    public func deadLetter(_ artifacts: [Artifact], reason: DeadLetterReason, topic: Topic, detail: String) {
+        router.deadLetter(artifacts, reason: reason, topic: topic, subscriberName: nil, detail: detail)
+    }
+}
