@@ -47,6 +47,12 @@ public final class LinkTransport: HubTransport {
         self.socket = socket
     }
 
+    deinit {
+        // A hub dropped without `shutdown()` still ends its link: the peer reads an end of
+        // stream and this side's reading thread exits and closes the descriptor.
+        socket.shutDown()
+    }
+
     /// Two transports linked by a Unix socket pair, for two hubs in one process.
     public static func pair() throws -> (LinkTransport, LinkTransport) {
         let (left, right) = try LinkSocket.pair()
