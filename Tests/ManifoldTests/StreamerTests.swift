@@ -190,8 +190,11 @@ struct StreamerTests {
         #expect(errorArtifact.correlationID == "req-9")
         #expect(errorArtifact.metadata[MetadataKey.errorNode] == "fragile")
         #expect(errorArtifact.metadata[MetadataKey.errorInput] == bad.id.rawValue)
-        let payload = try errorArtifact.decode([String: String].self, expecting: [.error])
-        #expect(payload == ["node": "fragile", "input": bad.id.rawValue, "inputType": "text/plain", "message": "cannot handle 'bad'"])
+        #expect(try ErrorReport(decoding: errorArtifact) == ErrorReport(failure))
+        #expect(try ErrorReport(decoding: errorArtifact) == ErrorReport(
+            node: "fragile", message: "cannot handle 'bad'", input: bad.id.rawValue, inputType: "text/plain"))
+        #expect(throws: ArtifactPayloadError.self) { try ErrorReport(decoding: .text("not a report")) }
+        #expect(throws: ArtifactPayloadError.self) { try ErrorReport(decoding: Artifact(type: .error, payload: Data("{}".utf8))) }
         #expect(try await outputs.drain().isEmpty)
     }
 

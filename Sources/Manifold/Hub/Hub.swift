@@ -62,7 +62,7 @@ public final class Hub: Sendable {
         let subscription = Subscription(
             id: router.makeSubscriptionID(), name: name, patterns: patterns, accepts: accepts,
             buffer: buffer ?? Buffer(capacity: capacity ?? options.capacity, policy: policy ?? options.policy),
-            tracker: router.tracker,
+            tracker: router.tracker, observers: router.observers,
             detach: { [weak router] subscription in
                 guard router?.remove(subscription) == true else { return }
                 transport.interestRemoved(subscription.interest)

@@ -11,16 +11,19 @@ final class LocalRouter: Sendable {
     static let routeCacheLimit = 4096
 
     let tracker = InFlightTracker()
+    let observers = RunObservers()
     private let table = Mutex(Table())
     private let deadLettered = Atomic<Int>(0)
     private let deadLettersUnread = Atomic<Int>(0)
 
     /// The subscriptions that hear one topic, and the topic's counters.
     final class Route: Sendable {
+        let topic: Topic
         let subscriptions: [Subscription]
         let counters: TopicCounters
 
-        init(subscriptions: [Subscription], counters: TopicCounters) {
+        init(topic: Topic, subscriptions: [Subscription], counters: TopicCounters) {
+            self.topic = topic
             self.subscriptions = subscriptions
             self.counters = counters
         }
@@ -73,7 +76,7 @@ final class LocalRouter: Sendable {
             if let route = table.routes[topic.name] { return route }
             let listeners = table.subscriptions.values.filter { $0.listens(to: topic) }.sorted { $0.id < $1.id }
             let counters = Self.counters(for: topic.name, in: &table)
-            let route = Route(subscriptions: listeners, counters: counters)
+            let route = Route(topic: topic, subscriptions: listeners, counters: counters)
             if table.routes.count >= Self.routeCacheLimit { table.routes.removeAll(keepingCapacity: true) }
             table.routes[topic.name] = route
             return route
@@ -103,6 +106,7 @@ final class LocalRouter: Sendable {
         _ artifacts: [Artifact], to topic: Topic, route: Route, audience: RemoteAudience
     ) async throws -> DeliveryReport {
         route.counters.published.add(artifacts.count, ordering: .relaxed)
+        if observers.isActive { for artifact in artifacts { observers.emit(.published(artifact, topic: topic)) } }
         var report = DeliveryReport()
         if topic == .broadcast {
             try await deliverBroadcast(artifacts, route: route, audience: audience, report: &report)
@@ -133,6 +137,11 @@ final class LocalRouter: Sendable {
             let notForwarded = artifacts.count { !audience.mayAccept($0.type) }
             route.counters.rejected.add(notForwarded * remote.count, ordering: .relaxed)
             report.rejected += notForwarded * remote.count
+            if observers.isActive {
+                for artifact in artifacts where !audience.mayAccept(artifact.type) {
+                    for listener in remote { observers.emit(.rejected(artifact, topic: topic, subscription: listener.name)) }
+                }
+            }
             refusers += remote.map { ($0.name, $0.accepts) }
         }
         let unaccepted = zip(artifacts, acceptedBySomeone).filter { !$0.1 && !audience.mayAccept($0.0.type) }.map(\.0)
@@ -155,6 +164,7 @@ final class LocalRouter: Sendable {
             return try await deliver([artifact], to: topic, route: route, audience: .nobody)
         }
         route.counters.published.add(1, ordering: .relaxed)
+        observers.emit(.published(artifact, topic: topic))
         var report = DeliveryReport()
         var accepted = [false]
         var refusers: [Subscription] = []
@@ -181,6 +191,7 @@ final class LocalRouter: Sendable {
     func deliver(_ artifact: Artifact, directlyTo id: SubscriptionID, topic: Topic) async throws -> DeliveryReport {
         let route = route(for: topic)
         route.counters.published.add(1, ordering: .relaxed)
+        observers.emit(.published(artifact, topic: topic))
         var report = DeliveryReport()
         guard let subscription = subscription(id) else {
             deadLetter([artifact], reason: .unknownSubscriber, topic: topic, counters: route.counters, report: &report,
@@ -233,6 +244,7 @@ final class LocalRouter: Sendable {
                 acceptedBySomeone[index] = true
             } else {
                 refused += 1
+                observers.emit(.rejected(artifact, topic: route.topic, subscription: subscription.name))
             }
         }
         if refused > 0 {
@@ -253,6 +265,15 @@ final class LocalRouter: Sendable {
         do throws(BufferBatchError<Artifact>) {
             let outcome = try await subscription.buffer.write(contentsOf: artifacts)
             let lost = outcome.droppedOldest.count + outcome.droppedNewest.count + outcome.refused.count
+            if observers.isActive {
+                let notQueued = Set((outcome.droppedNewest + outcome.refused).map(\.id))
+                for artifact in artifacts where !notQueued.contains(artifact.id) {
+                    observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name))
+                }
+                noteDropped(outcome.droppedOldest, topic: topic, subscription: subscription, reason: .droppedOldest)
+                noteDropped(outcome.droppedNewest, topic: topic, subscription: subscription, reason: .droppedNewest)
+                noteDropped(outcome.refused, topic: topic, subscription: subscription, reason: .refusedFull)
+            }
             route.counters.delivered.add(artifacts.count - outcome.droppedNewest.count - outcome.refused.count, ordering: .relaxed)
             report.delivered += artifacts.count - outcome.droppedNewest.count - outcome.refused.count
             guard lost > 0 else { return }
@@ -274,6 +295,12 @@ final class LocalRouter: Sendable {
             report.delivered += written
             tracker.settle(unwritten.count)
             let cancelled = error.reason is CancellationError
+            if observers.isActive {
+                for artifact in artifacts.prefix(written) {
+                    observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name))
+                }
+                noteDropped(unwritten, topic: topic, subscription: subscription, reason: cancelled ? .publishCancelled : .subscriptionClosed)
+            }
             if !cancelled { subscription.droppedCount.add(unwritten.count, ordering: .relaxed) }
             route.counters.dropped.add(unwritten.count, ordering: .relaxed)
             report.dropped += unwritten.count
@@ -305,10 +332,12 @@ final class LocalRouter: Sendable {
             case .enqueued:
                 route.counters.delivered.add(1, ordering: .relaxed)
                 report.delivered += 1
+                observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name))
                 return
             case .droppedOldest(let oldest):
                 route.counters.delivered.add(1, ordering: .relaxed)
                 report.delivered += 1
+                observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name))
                 lost = (oldest, .droppedOldest, fullDetail(subscription))
             case .droppedNewest(let newest):
                 lost = (newest, .droppedNewest, fullDetail(subscription))
@@ -318,6 +347,8 @@ final class LocalRouter: Sendable {
         } catch {
             tracker.settle(1)
             let cancelled = error is CancellationError
+            observers.emit(.dropped(artifact, topic: topic, subscription: subscription.name,
+                reason: cancelled ? .publishCancelled : .subscriptionClosed))
             if !cancelled { subscription.droppedCount.add(1, ordering: .relaxed) }
             route.counters.dropped.add(1, ordering: .relaxed)
             report.dropped += 1
@@ -329,11 +360,18 @@ final class LocalRouter: Sendable {
             return
         }
         tracker.settle(1)
+        observers.emit(.dropped(lost.artifact, topic: topic, subscription: subscription.name, reason: lost.reason))
         subscription.droppedCount.add(1, ordering: .relaxed)
         route.counters.dropped.add(1, ordering: .relaxed)
         report.dropped += 1
         deadLetter([lost.artifact], reason: lost.reason, topic: topic, subscriber: subscription,
             counters: route.counters, report: &report, detail: lost.detail)
+    }
+
+    private func noteDropped(_ artifacts: [Artifact], topic: Topic, subscription: Subscription, reason: DeadLetterReason) {
+        for artifact in artifacts {
+            observers.emit(.dropped(artifact, topic: topic, subscription: subscription.name, reason: reason))
+        }
     }
 
     private func fullDetail(_ subscription: Subscription) -> String {
@@ -372,6 +410,7 @@ final class LocalRouter: Sendable {
             letter.metadata[MetadataKey.deadLetterTopic] = topic.name
             letter.metadata[MetadataKey.deadLetterDetail] = detail
             if let subscriberName { letter.metadata[MetadataKey.deadLetterSubscriber] = subscriberName }
+            observers.emit(.deadLettered(letter, reason: reason, topic: topic, by: subscriberName, detail: detail))
             return letter
         }
         let route = route(for: .deadLetter)

@@ -39,6 +39,7 @@ public final class Subscription: Sendable, AsyncSequence {
     public let buffer: Buffer<Artifact>
 
     let tracker: InFlightTracker
+    let observers: RunObservers
     let rejectedCount = Atomic<Int>(0)
     let droppedCount = Atomic<Int>(0)
     private let detach: @Sendable (Subscription) -> Void
@@ -46,7 +47,7 @@ public final class Subscription: Sendable, AsyncSequence {
 
     init(
         id: SubscriptionID, name: String, patterns: [TopicPattern], accepts: ArtifactTypeSet,
-        buffer: Buffer<Artifact>, tracker: InFlightTracker,
+        buffer: Buffer<Artifact>, tracker: InFlightTracker, observers: RunObservers,
         detach: @escaping @Sendable (Subscription) -> Void,
         reportDropped: @escaping @Sendable (Subscription, [Artifact]) -> Void
     ) {
@@ -56,6 +57,7 @@ public final class Subscription: Sendable, AsyncSequence {
         self.accepts = accepts
         self.buffer = buffer
         self.tracker = tracker
+        self.observers = observers
         self.detach = detach
         self.reportDropped = reportDropped
     }
@@ -81,6 +83,11 @@ public final class Subscription: Sendable, AsyncSequence {
         detach(self)
         let dropped = buffer.cancel()
         if !dropped.isEmpty {
+            if observers.isActive {
+                for artifact in dropped {
+                    observers.emit(.dropped(artifact, topic: nil, subscription: name, reason: .subscriptionCancelled))
+                }
+            }
             droppedCount.add(dropped.count, ordering: .relaxed)
             tracker.settle(dropped.count)
             reportDropped(self, dropped)
@@ -90,6 +97,7 @@ public final class Subscription: Sendable, AsyncSequence {
     /// Marks `count` artifacts read with a manual-settling iterator as fully handled.
     public func settle(_ count: Int = 1) {
         tracker.settle(count)
+        observers.emit(.settled(subscription: name, count: count))
     }
 
     /// The subscription's counters now.
@@ -116,7 +124,7 @@ public final class Subscription: Sendable, AsyncSequence {
                 }
             }
             let artifact = batch.popFirst()
-            if settlesAutomatically { subscription.tracker.settle(1) }
+            if settlesAutomatically { subscription.settle(1) }
             return artifact
         }
 

@@ -87,9 +87,10 @@ struct RunCommand: AsyncParsableCommand {
             try await graphRun.run(
                 feeds: feed.map { [$0] } ?? [], onOutput: { name, artifact in printer.print(artifact, output: name) },
                 onError: { error in
-                    let node = error.metadata[MetadataKey.errorNode] ?? error.origin ?? "?"
-                    let message = (try? JSONValue(parsing: error.payload))?["message"]?.stringValue ?? error.text
-                    Terminal.error("error: node '\(node)': \(message)")
+                    // Anything on $errors that is not a report (a node may publish there) is shown as text.
+                    let report = (try? ErrorReport(decoding: error))
+                        ?? ErrorReport(node: error.metadata[MetadataKey.errorNode] ?? error.origin ?? "?", message: error.text)
+                    Terminal.error("error: node '\(report.node)': \(report.message)")
                 })
         }
         runTaskSlot.withLock { $0 = runTask }
