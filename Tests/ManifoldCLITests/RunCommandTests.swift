@@ -84,6 +84,41 @@ struct RunCommandTests {
         #expect(result.stderr.contains("shout"))
         #expect(result.stderr.contains("topics:"))
         #expect(result.stderr.contains("outputs: words=2"))
+        let header = try #require(result.stderr.split(separator: "\n").first { $0.contains("processed") })
+        #expect(header.contains("p50") && header.contains("p99"))
+        let shout = try #require(result.stderr.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("shout ") })
+        #expect(shout.split(separator: " ", omittingEmptySubsequences: true).count >= 13, "every column filled: \(shout)")
+    }
+
+    @Test func eventsAreWrittenAsJSONLinesWithoutPayloads() async throws {
+        let path = NSTemporaryDirectory() + "manifold-events-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let secret = "sk-live-do-not-print-0123"
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "hi \(secret)", "--events", path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.lowercased().contains(secret.lowercased()), "payloads never reach the event log")
+        let records = try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        func count(_ event: String, _ key: String? = nil, _ value: String? = nil) -> Int {
+            records.filter { $0["event"] as? String == event && (key == nil || $0[key!] as? String == value) }.count
+        }
+        #expect(count("node-started") == 2 && count("node-stopped") == 2)
+        #expect(count("published", "topic", "input") == 1)
+        #expect(count("published", "topic", "words") == 2)
+        #expect(count("input-done", "node", "shout") == 1 && count("input-done", "node", "split") == 1)
+        #expect(count("output", "node", "split") == 2)
+        #expect(records.allSatisfy { $0["time"] is String })
+        let done = try #require(records.first { $0["event"] as? String == "input-done" })
+        #expect((done["durationMicroseconds"] as? Double ?? -1) >= 0 && done["succeeded"] as? Bool == true)
+    }
+
+    @Test func eventsToAnUnwritablePathIsRefused() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--events", "/nonexistent-dir/events.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("--events /nonexistent-dir/events.jsonl: cannot create the file"))
     }
 
     @Test func invalidGraphIsNotRun() async throws {

@@ -109,14 +109,14 @@ struct RunObserverTests {
     @Test("events() hands events to a reader off the publishing path, and counts what a slow reader missed")
     func eventStream() async throws {
         let hub = Hub()
-        let stream = hub.events(bufferingNewest: 8)
+        let feed = hub.events(bufferingNewest: 8)
         _ = try hub.subscribe("t", name: "s")
         let publishes = 50
         for index in 0..<publishes { try await hub.publish(.text("\(index)"), to: parseTopic("t")) }
         // Each publish makes two events (published, delivered): 100, of which the stream kept
         // the newest few. The reader drains those, then one more publish brings the count of
         // what was let go of since, ahead of its own events.
-        var elements = stream.makeAsyncIterator()
+        var elements = feed.stream.makeAsyncIterator()
         var events: [String] = []
         var dropped = 0
         func take() async -> Bool {
@@ -136,5 +136,8 @@ struct RunObserverTests {
         while events.last != "delivered t s after" { guard await take() else { return } }
         #expect(events.count + dropped == 2 * publishes + 2, "every event is read or counted as missed")
         #expect(Array(events.suffix(2)) == ["published t after", "delivered t s after"])
+        feed.finish()
+        #expect(await elements.next() == nil, "finish() ends the stream")
+        try await hub.publish(.text("unheard"), to: parseTopic("t"))
     }
 }

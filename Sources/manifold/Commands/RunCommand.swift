@@ -48,8 +48,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (exit 124).")
     var timeout: Double?
 
-    @Flag(help: "Print per-node and per-topic counts and timings at the end (stderr).")
+    @Flag(help: "Print per-node and per-topic counts and timings (p50/p99 per input) at the end (stderr).")
     var stats = false
+
+    @Option(help: ArgumentHelp(
+        "Write every run event as a JSON line to this file: publishes, deliveries, losses, node inputs and outputs.",
+        discussion: "Ids, types, topics, names and timings only: payloads and metadata values are never written."))
+    var events: String?
 
     @OptionGroup var plugins: PluginOptions
 
@@ -69,6 +74,15 @@ struct RunCommand: AsyncParsableCommand {
         let graphRun: GraphRun
         do {
             graphRun = try await GraphRun(validation: validation, logger: logger)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        let latencies = NodeLatencyObserver()
+        if stats { graphRun.hub.addObserver(latencies) }
+        let eventLog: EventLogWriter?
+        do {
+            eventLog = try events.map { try EventLogWriter(path: $0, hub: graphRun.hub) }
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
@@ -110,7 +124,9 @@ struct RunCommand: AsyncParsableCommand {
         let report: GraphRunReport
         do {
             report = try await runTask.value
+            await eventLog?.finish()
         } catch {
+            await eventLog?.finish()
             printer.finish()
             if interruption.timedOut.load(ordering: .relaxed) {
                 Terminal.error("error: timed out after \(timeout ?? 0) s; nodes were shut down")
@@ -124,7 +140,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         printer.finish()
-        RunSummary.report(report, stats: stats)
+        RunSummary.report(report, stats: stats, latencies: latencies.latencies)
         if report.wasStopped { throw ExitCode(130) }
         if report.failures > 0 { throw ExitCode(1) }
     }

@@ -4,7 +4,7 @@ import ManifoldHost
 
 /// What `manifold run` says at the end: always what was lost, and with --stats the counters.
 enum RunSummary {
-    static func report(_ report: GraphRunReport, stats: Bool) {
+    static func report(_ report: GraphRunReport, stats: Bool, latencies: [String: LatencyHistogram] = [:]) {
         let lost = report.hub.deadLettered
         if lost > 0 {
             var reasons: [String: Int] = [:]
@@ -26,11 +26,13 @@ enum RunSummary {
         }
         guard stats else { return }
         var lines = ["", "run finished in \(format(report.duration))", "", "nodes:"]
-        lines.append(row("node", "processed", "failed", "emitted", "rejected", "mean", "max"))
+        lines.append(row("node", "processed", "failed", "emitted", "rejected", "mean", "p50", "p99", "max"))
         for node in report.nodes {
+            let histogram = latencies[node.node] ?? LatencyHistogram()
             lines.append(row(
                 node.node, "\(node.processed)", "\(node.failed)", "\(node.emitted)", "\(node.rejectedOutputs)",
-                format(node.meanInputTime), format(node.longestInput)))
+                format(node.meanInputTime), format(histogram.percentile(50)), format(histogram.percentile(99)),
+                format(node.longestInput)))
         }
         lines += ["", "topics:", row("topic", "published", "delivered", "dropped", "rejected", "dead", "")]
         for (topic, counters) in report.hub.topics.sorted(by: { $0.key < $1.key }) where counters.published > 0 {
@@ -44,7 +46,7 @@ enum RunSummary {
     }
 
     private static func row(_ columns: String...) -> String {
-        let widths = [18, 10, 10, 10, 10, 10, 10]
+        let widths = [18, 10, 10, 10, 10, 10, 10, 10, 10]
         return "  " + zip(columns, widths).map { column, width in
             column.count >= width ? column + " " : column + String(repeating: " ", count: width - column.count)
         }.joined()
