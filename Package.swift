@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "ManifoldJSON", swiftSettings: strictSettings),
         .target(
             name: "Manifold",
-            dependencies: ["ManifoldJSON", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strictSettings
         ),
         // The versioned binary codec for artifacts, shared by transports, isolated nodes and the journal.
@@ -55,7 +55,9 @@ let package = Package(
 
         // MARK: The C ABI and system shims (dlopen flags, signal handling)
         .target(name: "CManifoldABI"),
-        .target(name: "CManifoldSystem"),
+        // Small C shims, one job each: the flags plugins are opened with, and forwarding signals to a pipe.
+        .target(name: "CManifoldLoading"),
+        .target(name: "CManifoldSignals"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
 
         // MARK: Manifests (pure parsing and validation: no dlopen, no files beyond reading)
@@ -72,7 +74,7 @@ let package = Package(
         .target(
             name: "ManifoldHost",
             dependencies: [
-                "Manifold", "ManifoldManifest", "ManifoldJSON", "CManifoldABI", "CManifoldSystem", "ManifoldNativeBridge",
+                "Manifold", "ManifoldManifest", "ManifoldJSON", "CManifoldABI", "CManifoldLoading", "ManifoldNativeBridge",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "manifold",
             dependencies: [
-                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldManifest", "CManifoldSystem",
+                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldManifest", "CManifoldSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -116,9 +118,9 @@ let package = Package(
         .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
-        .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
-        .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit"], path: "Plugins/Tools", swiftSettings: strictSettings),
-        .target(name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit"], path: "Plugins/Middleware", swiftSettings: strictSettings),
+        .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", "ManifoldPluginKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", "ManifoldPluginKit"], path: "Plugins/Tools", swiftSettings: strictSettings),
+        .target(name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginKit"], path: "Plugins/Middleware", swiftSettings: strictSettings),
 
         // MARK: Tests
         // Linked into the one test process: ends a test run that hangs, with a message.

@@ -1,5 +1,5 @@
 import CManifoldABI
-import CManifoldSystem
+import CManifoldLoading
 import Foundation
 import ManifoldNativeBridge
 import Synchronization

@@ -1,5 +1,4 @@
 import CManifoldABI
-import CManifoldSystem
 import Foundation
 import Logging
 import Manifold

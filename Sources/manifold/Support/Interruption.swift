@@ -1,4 +1,4 @@
-import CManifoldSystem
+import CManifoldSignals
 import Foundation
 import Synchronization
 

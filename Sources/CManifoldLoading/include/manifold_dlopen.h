@@ -1,12 +1,7 @@
 #pragma once
 /* The flags plugin libraries are opened with: a macro combination Swift cannot import. */
-#include <dlfcn.h>
-#include <stdint.h>
 
 /* The flags the host opens plugin libraries with: resolve everything now (so a missing
    dependency fails at load, not mid-run), keep symbols private to the plugin, and never
    unload (Swift runtimes keep pointers into loaded images). */
-static inline int manifold_plugin_dlopen_flags(void) {
-    return RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
-}
-
+int manifold_plugin_dlopen_flags(void);
