@@ -136,6 +136,7 @@ let package = Package(
         ),
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
         .testTarget(name: "ManifoldCLITests", swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldJSONTests", dependencies: ["ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldStandardPluginsTests",

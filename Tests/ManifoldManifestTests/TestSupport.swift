@@ -12,21 +12,6 @@ enum Support {
         return URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    /// Violations of `value` against `schema`.
-    static func violations(_ schema: JSONValue, _ value: JSONValue) throws -> [SchemaViolation] {
-        try JSONSchema(schema).validate(value)
-    }
-
-    /// The problems `JSONSchema(schema)` reports, or none.
-    static func schemaProblems(_ schema: JSONValue) -> [SchemaError.Problem] {
-        do {
-            _ = try JSONSchema(schema)
-            return []
-        } catch {
-            return error.problems
-        }
-    }
-
     /// The errors a manifest operation throws, or none.
     static func errors<T>(_ body: () throws(ManifestErrors) -> T) -> [ManifestError] {
         do {
