@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "manifold",
             dependencies: [
-                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldManifest", "CManifoldSignals",
+                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldManifest", "ManifoldContracts", "CManifoldSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,8 +115,10 @@ let package = Package(
 
         // The logic of the agent-graph plugins lives in libraries, so tests can use the types
         // in-process; each plugin target only exports one of them (one entry symbol per .so).
-        .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
-        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        // The payloads of chat/* and tool/* artifacts, defined once for the plugins and the CLI that speak them.
+        .target(name: "ManifoldContracts", dependencies: ["Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON", "ManifoldContracts"], swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI", "Manifold", "ManifoldJSON", "ManifoldContracts"], swiftSettings: strictSettings),
         .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", "ManifoldPluginKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
         .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", "ManifoldPluginKit"], path: "Plugins/Tools", swiftSettings: strictSettings),
@@ -137,11 +139,12 @@ let package = Package(
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
         .testTarget(name: "ManifoldCLITests", swiftSettings: strictSettings),
         .testTarget(name: "ManifoldJSONTests", dependencies: ["ManifoldJSON"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldContractsTests", dependencies: ["ManifoldContracts", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldStandardPluginsTests",
             dependencies: [
-                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldPluginKit", "ManifoldLLM", "Manifold",
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldContracts", "ManifoldPluginKit", "ManifoldLLM", "Manifold",
                 "ManifoldJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

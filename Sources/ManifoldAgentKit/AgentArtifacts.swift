@@ -1,5 +1,7 @@
 import Foundation
 import Manifold
+import ManifoldContracts
+import ManifoldJSON
 import ManifoldLLM
 
 /// The artifact types and payload shapes the agent speaks.
@@ -22,11 +24,6 @@ import ManifoldLLM
 /// Every output carries the conversation key (the input's correlation id, else its id) as
 /// its correlation id, so tool results and later turns find their conversation.
 public enum AgentArtifacts {
-    /// `tool/list`: a request for tool catalogs.
-    public static let toolList: ArtifactType = "tool/list"
-    /// `tool/catalog`: a JSON array of tool definitions.
-    public static let toolCatalog: ArtifactType = "tool/catalog"
-
     /// The conversation an artifact belongs to: its correlation id, else its own id.
     public static func conversationKey(of artifact: Artifact) -> String {
         artifact.correlationID ?? artifact.id.rawValue
@@ -109,28 +106,25 @@ public enum AgentArtifacts {
     // MARK: Making outputs
 
     static func delta(_ text: String, key: String, metadata: [String: String]) -> Artifact {
-        artifact(.chatDelta, ["text": .string(text)], key: key, metadata: metadata)
+        .contract(ChatDelta(text: text), type: .chatDelta, metadata: metadata, correlationID: key)
     }
 
     static func toolCall(_ call: ToolCall, key: String, metadata: [String: String]) -> Artifact {
         let arguments: JSONValue = call.hasValidArguments ? call.arguments : .string(call.argumentsText)
         var metadata = metadata
-        metadata[AgentMetadataKey.toolName] = call.name
-        metadata[AgentMetadataKey.toolCallID] = call.id
-        return artifact(
-            .toolCall, ["id": .string(call.id), "name": .string(call.name), "arguments": arguments], key: key, metadata: metadata)
+        metadata[ToolMetadataKey.toolName] = call.name
+        metadata[ToolMetadataKey.toolCallID] = call.id
+        return .contract(
+            ToolCallPayload(id: call.id, name: call.name, arguments: arguments), type: .toolCall, metadata: metadata,
+            correlationID: key)
     }
 
     static func answer(_ content: String, key: String, metadata: [String: String]) -> Artifact {
-        artifact(.chatMessage, ["role": "assistant", "content": .string(content)], key: key, metadata: metadata)
+        .contract(ChatMessagePayload(role: "assistant", content: content), type: .chatMessage, metadata: metadata, correlationID: key)
     }
 
     static func listRequest(key: String) -> Artifact {
-        artifact(toolList, .object([:]), key: key, metadata: [:])
-    }
-
-    private static func artifact(_ type: ArtifactType, _ payload: JSONValue, key: String, metadata: [String: String]) -> Artifact {
-        Artifact(type: type, payload: payload.serialized(), metadata: metadata, correlationID: key)
+        Artifact(type: .toolList, payload: Data("{}".utf8), correlationID: key)
     }
 }
 
@@ -166,8 +160,4 @@ public enum AgentMetadataKey {
     public static let round = "agent.round"
     /// On `chat/delta`: its position among the deltas of one model call, from 0.
     public static let deltaIndex = "agent.delta.index"
-    /// On `tool/call`: the tool's name.
-    public static let toolName = "tool.name"
-    /// On `tool/call`: the call's id.
-    public static let toolCallID = "tool.call_id"
 }

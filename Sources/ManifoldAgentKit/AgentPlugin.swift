@@ -20,8 +20,8 @@ public struct AgentPlugin: GeneratorPlugin, StatefulPlugin {
         name: "agent", version: "1.0.0",
         summary: "An LLM agent: streams answers, calls tools through tool/call and tool/result, keeps each conversation's history.",
         ports: PortTypes(
-            inputs: [.chatMessage, .plainText, .toolResult, AgentArtifacts.toolCatalog],
-            outputs: [.chatDelta, .chatMessage, .toolCall, AgentArtifacts.toolList]),
+            inputs: [.chatMessage, .plainText, .toolResult, ArtifactType.toolCatalog],
+            outputs: [.chatDelta, .chatMessage, .toolCall, ArtifactType.toolList]),
         configSchema: AgentConfigSchema.schema,
         allowsConcurrentProcessing: true)
 
@@ -95,7 +95,7 @@ public struct AgentPlugin: GeneratorPlugin, StatefulPlugin {
             }
             statistics.update { $0.toolResults += 1 }
             try await runner.run(step, context: context)
-        } else if AgentArtifacts.toolCatalog.accepts(input.type) {
+        } else if ArtifactType.toolCatalog.accepts(input.type) {
             let tools = try rejectingMalformed { try AgentArtifacts.catalog(in: input) }
             try await runner.runAll(store.installCatalog(tools), context: context)
         } else {

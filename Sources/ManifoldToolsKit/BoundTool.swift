@@ -1,3 +1,4 @@
+import ManifoldContracts
 import ManifoldFFI
 import ManifoldJSON
 import ManifoldPluginKit
@@ -14,8 +15,8 @@ struct BoundTool: Sendable {
     let function: ForeignFunction
 
     /// The tool's catalog entry: `{"name", "description", "parameters"}`.
-    var catalogEntry: JSONValue {
-        ["name": .string(name), "description": .string(description), "parameters": parameters]
+    var catalogEntry: ToolCatalogEntry {
+        ToolCatalogEntry(name: name, description: description, parameters: parameters)
     }
 
     /// Binds `spec`, the `index`th tool of the config.

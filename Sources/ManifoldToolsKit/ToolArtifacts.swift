@@ -1,5 +1,6 @@
 import Foundation
 import Manifold
+import ManifoldContracts
 import ManifoldJSON
 
 /// The artifact types and payload shapes the tools plugin speaks.
@@ -18,11 +19,6 @@ import ManifoldJSON
 ///
 /// Outputs keep the input's correlation id, so results find the agent's conversation.
 public enum ToolArtifacts {
-    /// `tool/list`: a request for the catalog.
-    public static let toolList: ArtifactType = "tool/list"
-    /// `tool/catalog`: the tools' definitions.
-    public static let toolCatalog: ArtifactType = "tool/catalog"
-
     /// The call in a `tool/call` input.
     static func call(in input: Artifact) throws -> ToolCallRequest {
         let value: JSONValue
@@ -46,30 +42,26 @@ public enum ToolArtifacts {
     static func success(_ value: JSONValue, for call: ToolCallRequest, correlationID: String?) -> Artifact {
         let content = value.stringValue ?? value.jsonText
         return result(
-            ["id": .string(call.id), "name": .string(call.name), "content": .string(content), "isError": false, "result": value],
-            for: call, isError: false, correlationID: correlationID)
+            ToolResultPayload(id: call.id, name: call.name, content: content, isError: false, result: value),
+            for: call, correlationID: correlationID)
     }
 
     static func failure(_ message: String, for call: ToolCallRequest, correlationID: String?) -> Artifact {
-        result(
-            ["id": .string(call.id), "name": .string(call.name), "content": .string(message), "isError": true],
-            for: call, isError: true, correlationID: correlationID)
+        result(ToolResultPayload(id: call.id, name: call.name, content: message, isError: true), for: call, correlationID: correlationID)
     }
 
     static func catalog(_ tools: [BoundTool], correlationID: String?) -> Artifact {
-        Artifact(
-            type: toolCatalog, payload: JSONValue.array(tools.map(\.catalogEntry)).serialized(),
-            metadata: [ToolsMetadataKey.toolCount: "\(tools.count)"], correlationID: correlationID)
+        .contract(
+            tools.map(\.catalogEntry), type: .toolCatalog,
+            metadata: [ToolMetadataKey.toolCount: "\(tools.count)"], correlationID: correlationID)
     }
 
-    private static func result(
-        _ payload: JSONValue, for call: ToolCallRequest, isError: Bool, correlationID: String?
-    ) -> Artifact {
-        Artifact(
-            type: .toolResult, payload: payload.serialized(),
+    private static func result(_ payload: ToolResultPayload, for call: ToolCallRequest, correlationID: String?) -> Artifact {
+        .contract(
+            payload, type: .toolResult,
             metadata: [
-                ToolsMetadataKey.toolName: call.name, ToolsMetadataKey.toolCallID: call.id,
-                ToolsMetadataKey.isError: isError ? "true" : "false",
+                ToolMetadataKey.toolName: call.name, ToolMetadataKey.toolCallID: call.id,
+                ToolMetadataKey.isError: payload.isError ? "true" : "false",
             ],
             correlationID: correlationID)
     }
@@ -83,14 +75,3 @@ struct ToolCallRequest: Sendable, Hashable {
     var arguments: JSONValue
 }
 
-/// Metadata keys the tools plugin writes.
-public enum ToolsMetadataKey {
-    /// On `tool/result`: the tool's name.
-    public static let toolName = "tool.name"
-    /// On `tool/result`: the id of the call it answers.
-    public static let toolCallID = "tool.call_id"
-    /// On `tool/result`: `true` when the call failed.
-    public static let isError = "tool.is_error"
-    /// On `tool/catalog`: how many tools it lists.
-    public static let toolCount = "tool.count"
-}

@@ -1,4 +1,5 @@
 import Manifold
+import ManifoldContracts
 import ManifoldFFI
 import ManifoldJSON
 import ManifoldPluginKit
@@ -20,7 +21,7 @@ public struct ToolsPlugin: GeneratorPlugin {
     public static let info = PluginInfo(
         name: "tools", version: "1.0.0",
         summary: "Runs C functions from shared libraries as tools (libffi); answers tool/call and tool/list.",
-        ports: PortTypes(inputs: [.toolCall, ToolArtifacts.toolList], outputs: [.toolResult, ToolArtifacts.toolCatalog]),
+        ports: PortTypes(inputs: [.toolCall, ArtifactType.toolList], outputs: [.toolResult, ArtifactType.toolCatalog]),
         configSchema: ToolsConfigSchema.schema,
         allowsConcurrentProcessing: true)
 
@@ -71,7 +72,7 @@ public struct ToolsPlugin: GeneratorPlugin {
     public var toolNames: [String] { tools.map(\.name) }
 
     /// The catalog entries, as a `tool/catalog` carries them.
-    public var catalog: [JSONValue] { tools.map(\.catalogEntry) }
+    public var catalog: [ToolCatalogEntry] { tools.map(\.catalogEntry) }
 
     /// Answers a `tool/call` with a `tool/result`, or a `tool/list` with a `tool/catalog`.
     ///
@@ -86,7 +87,7 @@ public struct ToolsPlugin: GeneratorPlugin {
                 throw error
             }
             try await context.emit(answer(call, correlationID: input.correlationID))
-        } else if ToolArtifacts.toolList.accepts(input.type) {
+        } else if ArtifactType.toolList.accepts(input.type) {
             counts.update { $0.catalogs += 1 }
             try await context.emit(ToolArtifacts.catalog(tools, correlationID: input.correlationID))
         } else {

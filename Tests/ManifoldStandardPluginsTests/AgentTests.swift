@@ -1,5 +1,6 @@
 import Foundation
 import Manifold
+import ManifoldContracts
 import ManifoldAgentKit
 import ManifoldLLM
 import ManifoldPluginKit
@@ -63,7 +64,7 @@ struct AgentTests {
         let call = try #require(first.first { $0.type == .toolCall })
         #expect(json(call) == ["id": "call_1", "name": "pow", "arguments": ["x": 2, "y": 10]])
         #expect(call.correlationID == "conv")
-        #expect(call.metadata[AgentMetadataKey.toolName] == "pow")
+        #expect(call.metadata[ToolMetadataKey.toolName] == "pow")
         #expect(first.contains { $0.type == .chatMessage } == false, "no answer before the tool result")
         #expect(provider.requests.first?.tools.map(\.name) == ["pow"])
 
@@ -185,12 +186,12 @@ struct AgentTests {
         let out = Recorder()
         let first = try await agent.feed(userTurn("x", conversation: "1"), into: out)
         let second = try await agent.feed(userTurn("y", conversation: "2"), into: out)
-        #expect(first.map(\.type) == [AgentArtifacts.toolList])
+        #expect(first.map(\.type) == [ArtifactType.toolList])
         #expect(second.isEmpty, "tool/list is sent once per agent")
         #expect(provider.requests.isEmpty)
 
         let catalog = Artifact(
-            type: AgentArtifacts.toolCatalog,
+            type: ArtifactType.toolCatalog,
             payload: Data(#"[{"name":"cos","description":"cosine","parameters":{"type":"object"}},{"name":"pow","description":"dup"}]"#.utf8),
             correlationID: "1")
         let answers = try await agent.feed(catalog, into: out).filter { $0.type == .chatMessage }

@@ -139,10 +139,10 @@ struct ToolsTests {
     @Test("tool/list is answered with a tool/catalog of names, descriptions and parameter schemas")
     func catalog() async throws {
         let tools = try ToolsPlugin(configuration: Self.mathTools)
-        let list = Artifact(type: ToolArtifacts.toolList, payload: Data("{}".utf8), correlationID: "conv")
+        let list = Artifact(type: ArtifactType.toolList, payload: Data("{}".utf8), correlationID: "conv")
         let out = Recorder()
         try await tools.process(list, context: out.context(for: list))
-        let catalog = try #require(out.of(ToolArtifacts.toolCatalog).first)
+        let catalog = try #require(out.of(ArtifactType.toolCatalog).first)
         let entries = try #require(json(catalog).arrayValue)
         #expect(entries.map { $0["name"] } == ["pow", "cos"])
         #expect(entries[0]["description"] == "x to the power y")

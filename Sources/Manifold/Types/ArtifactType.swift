@@ -175,4 +175,8 @@ extension ArtifactType {
     public static let toolResult = ArtifactType(validatedType: "tool", subtype: "result")
     /// `manifold/error`: a processing failure, published on the hub's error topic.
     public static let error = ArtifactType(validatedType: "manifold", subtype: "error")
+    /// `tool/list`: a request for tool catalogs (any payload).
+    public static let toolList = ArtifactType(validatedType: "tool", subtype: "list")
+    /// `tool/catalog`: a JSON array of the tools a node offers.
+    public static let toolCatalog = ArtifactType(validatedType: "tool", subtype: "catalog")
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Manifold
+import ManifoldContracts
 import ManifoldJSON
 import Synchronization
 
@@ -89,17 +90,11 @@ final class OutputPrinter: Sendable {
 
     /// A delta's text: the `text` member of a JSON delta, or the payload as text.
     private static func deltaText(_ artifact: Artifact) -> String {
-        if let json = try? JSONValue(parsing: artifact.payload), let text = json["text"]?.stringValue { return text }
-        return artifact.text
+        (try? ChatDelta(decoding: artifact))?.text ?? artifact.text
     }
 
     /// A chat message's content, or the payload as text.
     private static func displayText(_ artifact: Artifact) -> String {
-        if artifact.type == .chatMessage, let json = try? JSONValue(parsing: artifact.payload),
-            let content = json["content"]?.stringValue
-        {
-            return content
-        }
-        return artifact.text
+        (try? ChatMessagePayload(decoding: artifact))?.content ?? artifact.text
     }
 }

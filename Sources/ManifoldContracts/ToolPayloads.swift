@@ -1,0 +1,90 @@
+import Foundation
+import Manifold
+import ManifoldJSON
+
+/// `tool/call`: a model asks for a tool to run.
+///
+/// ```json
+/// {"id": "call_1", "name": "pow", "arguments": {"x": 2, "y": 10}}
+/// ```
+///
+/// `arguments` is the model's JSON object, or the model's raw text as a JSON string when it
+/// was not valid JSON (a tool may still make sense of it, or report the error to the model).
+public struct ToolCallPayload: Sendable, Hashable, Codable {
+    /// The call's id; the result refers to it.
+    public var id: String
+    /// The tool's name.
+    public var name: String
+    /// The arguments.
+    public var arguments: JSONValue
+
+    /// A call.
+    public init(id: String, name: String, arguments: JSONValue) {
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+    }
+}
+
+/// `tool/result`: what a tool call gave.
+///
+/// ```json
+/// {"id": "call_1", "name": "pow", "content": "1024", "isError": false, "result": 1024}
+/// ```
+///
+/// `content` is the text the model reads (the value as JSON text, a string as itself, or the
+/// error message); `result` is the value as JSON, absent on error.
+public struct ToolResultPayload: Sendable, Hashable, Codable {
+    /// The id of the call it answers.
+    public var id: String
+    /// The tool's name.
+    public var name: String?
+    /// The text the model reads.
+    public var content: String
+    /// Whether the call failed.
+    public var isError: Bool
+    /// The value, as JSON (absent on error).
+    public var result: JSONValue?
+
+    /// A result.
+    public init(id: String, name: String?, content: String, isError: Bool, result: JSONValue? = nil) {
+        self.id = id
+        self.name = name
+        self.content = content
+        self.isError = isError
+        self.result = result
+    }
+}
+
+/// One entry of a `tool/catalog` (a JSON array of them): a tool a model may call.
+///
+/// ```json
+/// {"name": "pow", "description": "x to the power y", "parameters": {"type": "object", …}}
+/// ```
+public struct ToolCatalogEntry: Sendable, Hashable, Codable {
+    /// The tool's name.
+    public var name: String
+    /// What it does, for the model.
+    public var description: String
+    /// A JSON Schema of its arguments, if it takes any.
+    public var parameters: JSONValue?
+
+    /// An entry.
+    public init(name: String, description: String, parameters: JSONValue? = nil) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
+}
+
+/// Metadata keys that travel with tool calls and results, whoever writes them.
+public enum ToolMetadataKey {
+    /// The tool's name (on `tool/call` and `tool/result`).
+    public static let toolName = "tool.name"
+    /// The call's id (on `tool/call`, and on the `tool/result` that answers it).
+    public static let toolCallID = "tool.call_id"
+    /// On `tool/result`: `true` when the call failed.
+    public static let isError = "tool.is_error"
+    /// On `tool/catalog`: how many tools it lists.
+    public static let toolCount = "tool.count"
+}
