@@ -36,8 +36,11 @@ extension Artifact {
     /// its payload has a `release`, the one reference it carries is now ours, and is released
     /// exactly once, also when the view is refused.
     ///
+    /// When the view's type has the same bytes as `knownType`'s text (a plugin's output
+    /// usually has its input's type), that type is taken instead of parsing the text again.
+    ///
     /// - Throws: `NativeArtifactError` for a short struct or a missing or malformed type.
-    public init(adopting pointer: UnsafePointer<manifold_artifact>) throws {
+    public init(adopting pointer: UnsafePointer<manifold_artifact>, knownType: KnownArtifactType? = nil) throws {
         let size = Int(pointer.pointee.struct_size)
         let payload = size >= StructPrefix.size(through: \manifold_artifact.payload)
             ? pointer.pointee.payload : manifold_payload()
@@ -55,7 +58,7 @@ extension Artifact {
         } else {
             data = Self.copying(payload)
         }
-        try self.init(view: try Self.readView(pointer), payload: data)
+        try self.init(view: try Self.readView(pointer), payload: data, knownType: knownType)
     }
 
     private static func readView(_ pointer: UnsafePointer<manifold_artifact>) throws -> manifold_artifact {
@@ -83,14 +86,18 @@ extension Artifact {
             deallocator: .custom { _, _ in release(UnsafeMutableRawPointer(bitPattern: ownerAddress)) })
     }
 
-    private init(view: manifold_artifact, payload: Data) throws {
-        let typeText = view.type.string
-        guard !typeText.isEmpty else { throw NativeArtifactError(reason: "emitted artifact has no type") }
+    private init(view: manifold_artifact, payload: Data, knownType: KnownArtifactType? = nil) throws {
         let type: ArtifactType
-        do {
-            type = try ArtifactType(parsing: typeText)
-        } catch {
-            throw NativeArtifactError(reason: "emitted artifact has a malformed type: \(error)")
+        if let knownType, knownType.matches(view.type) {
+            type = knownType.type
+        } else {
+            let typeText = view.type.string
+            guard !typeText.isEmpty else { throw NativeArtifactError(reason: "emitted artifact has no type") }
+            do {
+                type = try ArtifactType(parsing: typeText)
+            } catch {
+                throw NativeArtifactError(reason: "emitted artifact has a malformed type: \(error)")
+            }
         }
         var metadata: [String: String] = [:]
         if let entries = view.metadata, view.metadata_count > 0 {

@@ -17,13 +17,11 @@ struct HostCall: @unchecked Sendable {
         self.functions = StructPrefix.read(table, declaredSize: Int(table.pointee.struct_size))
     }
 
-    /// Sends an output to the host. Its payload is lent, not copied: the host holds a
+    /// Sends an output to the host. A large payload is lent, not copied: the host holds a
     /// reference to the bytes for as long as it needs them.
     func emit(_ artifact: Artifact) throws {
         guard let emit = functions.emit else { throw PluginCallError(message: "the host's call has no emit") }
-        let view = NativeArtifactView(artifact)
-        view.retainForTransfer()
-        let status = emit(functions.context, view.pointer)
+        let status = artifact.withOutputView { emit(functions.context, $0) }
         switch status {
         case MANIFOLD_OK: return
         case MANIFOLD_CANCELLED: throw CancellationError()
@@ -59,9 +57,10 @@ struct HostCall: @unchecked Sendable {
         handler.user_data = userData
         handler.on_emit = nextOnEmit
         handler.on_complete = nextOnComplete
-        let view = NativeArtifactView(input)
-        view.retainForTransfer()
-        nextFunction(functions.context, view.pointer, &handler)
+        _ = input.withOutputView { view in
+            nextFunction(functions.context, view, &handler)
+            return MANIFOLD_OK
+        }
         var failure: (any Error)?
         while true {
             for event in await state.takeEvents() {

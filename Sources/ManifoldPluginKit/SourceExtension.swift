@@ -21,9 +21,7 @@ private struct HostSink: @unchecked Sendable {
 
     func emit(_ artifact: Artifact) throws {
         guard let emit = functions.emit else { throw PluginCallError(message: "the host's source sink has no emit") }
-        let view = NativeArtifactView(artifact)
-        view.retainForTransfer()
-        switch emit(functions.context, view.pointer) {
+        switch artifact.withOutputView({ emit(functions.context, $0) }) {
         case MANIFOLD_OK: return
         case MANIFOLD_CANCELLED: throw CancellationError()
         case let status: throw PluginCallError(message: "the host refused output of type \(artifact.type) (status \(status))")

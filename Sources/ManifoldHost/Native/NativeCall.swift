@@ -47,13 +47,18 @@ final class NativeCall: @unchecked Sendable {
     /// The instance the call belongs to; it outlives every call it makes (`process` awaits
     /// the call's completion), and is told of callbacks that arrive after `complete`.
     unowned let owner: NativeInstance
-    let input: Artifact
+    /// The input being processed; set by `start`, before the plugin can see the call.
+    private(set) var input: Artifact
+    /// The call table handed to the plugin; the same for every input this object serves.
     let call: UnsafeMutablePointer<manifold_call>
-    let inputView: NativeArtifactView
+    /// The input's C view; rewritten in place for the next input when the plugin kept no
+    /// reference to it.
+    private(set) var inputView: NativeArtifactView
     private let state = Mutex(State())
 
     var node: String { owner.node }
 
+    /// Makes a call for `input`; `start` serves a later input with the same object.
     init(owner: NativeInstance, input: Artifact, allowsNext: Bool) {
         self.owner = owner
         self.input = input
@@ -72,6 +77,27 @@ final class NativeCall: @unchecked Sendable {
     deinit {
         call.deinitialize(count: 1)
         call.deallocate()
+    }
+
+    /// Readies a call that completed normally for the next input, keeping its table, its
+    /// event queue's storage and, when the plugin holds no reference to it, its input view:
+    /// a plugin that completes inside `process` then costs no allocation of the host's per
+    /// input beyond the outputs.
+    ///
+    /// Only for a call whose completion the host task has taken, never cancelled (so no
+    /// cancel handler can be running or start); see `NativeInstance.process`.
+    func start(input: Artifact, allowsNext: Bool) {
+        self.input = input
+        if isKnownUniquelyReferenced(&inputView) {
+            inputView.rewrite(input)
+        } else {
+            inputView = NativeArtifactView(input)
+        }
+        call.pointee.next = allowsNext ? nativeCallNext : nil
+        state.withLock { state in
+            state.completed = false
+            state.cancelled = false
+        }
     }
 
     // MARK: Callbacks from the plugin (any thread)
@@ -93,7 +119,7 @@ final class NativeCall: @unchecked Sendable {
         guard let view else { return MANIFOLD_INVALID_ARGUMENT }
         var output: Artifact
         do {
-            output = try Artifact(adopting: view)
+            output = try Artifact(adopting: view, knownType: KnownArtifactType(text: inputView.pointer.pointee.type, type: input.type))
         } catch {
             if !push(.output(Self.refusedOutput(error, node: node))) {
                 owner.reportPluginBug("emitted a malformed artifact after completing its call")
@@ -190,14 +216,11 @@ final class NativeCall: @unchecked Sendable {
         done?.signal()
     }
 
-    /// Waits for the next events the plugin reported.
-    func takeEvents() async -> Deque<Event> {
+    /// Waits for the next event the plugin reported. One at a time, so the queue keeps its
+    /// storage from one input to the next instead of handing it over.
+    func nextEvent() async -> Event {
         while true {
-            let events: Deque<Event> = state.withLock { state in
-                defer { state.events.removeAll() }
-                return state.events
-            }
-            if !events.isEmpty { return events }
+            if let event = state.withLock({ $0.events.popFirst() }) { return event }
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 let ready: Bool = state.withLock { state in
                     if !state.events.isEmpty { return true }

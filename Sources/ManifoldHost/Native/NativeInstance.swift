@@ -14,6 +14,9 @@ final class NativeInstance: @unchecked Sendable {
     let instance: UnsafeMutableRawPointer?
     let host: HostServices
     private let ended = Mutex(false)
+    /// A call that completed normally, kept for the next input: one per instance is enough
+    /// for a stream processed in order; concurrent inputs make their own.
+    private let spareCall = Mutex<NativeCall?>(nil)
     /// Callbacks the plugin got wrong (after their call completed, malformed source output),
     /// counted; each is also logged.
     let pluginBugs = Atomic<Int>(0)
@@ -58,36 +61,47 @@ final class NativeInstance: @unchecked Sendable {
     /// Runs one input through the plugin and publishes what it emits; for a middleware,
     /// runs the downstream chain whenever the plugin calls `next`.
     func process(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext?) async throws {
-        let call = NativeCall(owner: self, input: input, allowsNext: next != nil)
+        let call = takeCall(for: input, allowsNext: next != nil)
         let descriptor = plugin.vtable
         let instance = self.instance
         try await withTaskCancellationHandler {
             descriptor.pointee.process(instance, call.inputView.pointer, call.call)
             var failure: (any Error)?
             while true {
-                for event in await call.takeEvents() {
-                    switch event {
-                    case .output(let artifact):
-                        guard failure == nil else { continue }
-                        do {
-                            try await context.emit(artifact)
-                        } catch {
-                            // Keep waiting for `complete`: the plugin may still use the call.
-                            failure = error
-                            call.cancel()
-                        }
-                    case .next(let artifact, let handler):
-                        await runDownstream(artifact, handler: handler, call: call, context: context, next: next)
-                    case .complete(let status, let message):
-                        if let failure { throw failure }
-                        try Self.check(status: status, message: message, plugin: plugin.descriptor.name)
-                        return
+                switch await call.nextEvent() {
+                case .output(let artifact):
+                    guard failure == nil else { continue }
+                    do {
+                        try await context.emit(artifact)
+                    } catch {
+                        // Keep waiting for `complete`: the plugin may still use the call.
+                        failure = error
+                        call.cancel()
                     }
+                case .next(let artifact, let handler):
+                    await runDownstream(artifact, handler: handler, call: call, context: context, next: next)
+                case .complete(let status, let message):
+                    if let failure { throw failure }
+                    try Self.check(status: status, message: message, plugin: plugin.descriptor.name)
+                    return
                 }
             }
         } onCancel: {
             call.cancel()
         }
+        // Reached only when the plugin completed with success and nothing cancelled the call.
+        // A cancelled task may still be running the handler above (it ran `call.cancel()`
+        // or is about to): such a call is not reused.
+        if !Task.isCancelled { spareCall.withLock { $0 = call } }
+    }
+
+    /// The spare call when there is one (the previous input's, completed), else a new one.
+    private func takeCall(for input: Artifact, allowsNext: Bool) -> NativeCall {
+        guard let call = spareCall.withLock({ $0.take() }) else {
+            return NativeCall(owner: self, input: input, allowsNext: allowsNext)
+        }
+        call.start(input: input, allowsNext: allowsNext)
+        return call
     }
 
     private func runDownstream(

@@ -93,4 +93,54 @@ struct ABIPayloadTests {
         }
         #expect(kit.report(11) == 4)
     }
+
+    /// The host reuses a completed call's input view for the next input: each input must
+    /// still reach the plugin whole, also when it needs a larger block than the one before.
+    @Test func consecutiveInputsEachArriveWhole() async throws {
+        let kit = try await CPluginKit(
+            "echoes-inputs",
+            process: """
+                manifold_artifact out = *input;
+                out.struct_size = sizeof out;
+                out.id = manifold_str_from_cstr(NULL);
+                out.payload.owner = NULL; out.payload.retain = NULL; out.payload.release = NULL;
+                report[0] = call->emit(call->context, &out);
+                call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));
+                """)
+        let inputs = [
+            Artifact.text("short"),
+            Artifact.text(String(repeating: "a longer text ", count: 20), metadata: ["k": "v", "other": "w"]),
+            Artifact(type: .octetStream, payload: Self.large),
+            Artifact.text("x", type: try ArtifactType(parsing: "text/plain;charset=utf-8")),
+        ]
+        for input in inputs {
+            let output = try #require(try await kit.run(input).first)
+            #expect(output.payload == input.payload)
+            #expect(output.type == input.type)
+            #expect(output.metadata == input.metadata)
+        }
+    }
+
+    /// A small input payload the plugin keeps stays intact after the next input: the host
+    /// reuses an input view only when the plugin holds no reference to it.
+    @Test func keptSmallInputSurvivesTheNextInput() async throws {
+        let kit = try await CPluginKit(
+            "keeps-small-input",
+            process: """
+                if (report[12] == 0) {
+                    kept = input->payload;
+                    kept.retain(kept.owner);
+                    report[12] = 1;
+                } else if (report[13] == 0) {
+                    report[13] = kept.length == 5 && memcmp(kept.data, "first", 5) == 0 ? 1 : 2;
+                    kept.release(kept.owner);
+                }
+                call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));
+                """,
+            prelude: "static manifold_payload kept;")
+        _ = try await kit.run(.text("first"))
+        _ = try await kit.run(.text("other"))
+        _ = try await kit.run(.text("third"))
+        #expect(kit.report(13) == 1)
+    }
 }
