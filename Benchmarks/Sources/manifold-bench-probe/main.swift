@@ -1,6 +1,6 @@
 // A quick probe of one scenario, outside the benchmark harness, for profiling (`perf record -g`;
 // valgrind 3.19 crashes on Swift's thread start-up here) and for A/B runs while changing the
-// hub: `manifold-bench-probe <scenario> [count] [repeats]`, scenarios asyncstream, ring,
+// hub: `manifold-bench-probe <scenario> [count] [repeats]`, scenarios asyncstream, ring, hub-route(-8),
 // hub-1to1, hub-batched, fanout-64, fanin-8, sequence, pipeline, memory (count = Streamers).
 import Foundation
 import Manifold
@@ -68,4 +68,36 @@ if scenario == "artifact-id" {
     let fixed = ArtifactID("fixed")
     let restTime = clock.measure { for _ in 0..<count { artifacts.append(Artifact(id: fixed, type: .plainText)) } }
     print("ArtifactID(): \(Int(Double((idTime / count).components.attoseconds) / 1e9)) ns; Artifact with a given id: \(Int(Double((restTime / count).components.attoseconds) / 1e9)) ns")
+}
+if scenario == "hub-route" || scenario == "hub-route-8" {
+    // The hub's own path, without wake-ups: one task publishes 512 artifacts into subscriptions
+    // with room for them, then reads them back (settling each), round after round, so the
+    // figure is routing, queueing, reading and settling per delivery, not the scheduler's or
+    // a growing queue's. Detached, so no call hops to the main actor and back.
+    let subscribers = scenario == "hub-route-8" ? 8 : 1
+    var perDelivery: [Double] = []
+    for _ in 0..<repeats {
+        let nanoseconds = try await Task.detached { () async throws -> Double in
+            let hub = Hub(options: HubOptions(capacity: 1024))
+            let topic = try Topic("bench.in")
+            let subscriptions = (0..<subscribers).map { hub.subscribe([TopicPattern(exactly: topic)], name: "s\($0)") }
+            var readers = subscriptions.map { $0.makeAsyncIterator() }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var read = 0
+            for first in stride(from: 0, to: inputs.count, by: 512) {
+                let round = inputs[first..<min(first + 512, inputs.count)]
+                for artifact in round { try await hub.publish(artifact, to: topic) }
+                for index in readers.indices {
+                    for _ in round where try await readers[index].next() != nil { read += 1 }
+                }
+            }
+            let elapsed = clock.now - start
+            precondition(read == inputs.count * subscribers)
+            return (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(read)
+        }.value
+        perDelivery.append(nanoseconds)
+    }
+    perDelivery.sort()
+    print("\(scenario) median \(String(format: "%.1f", perDelivery[perDelivery.count / 2])) ns per delivery")
 }

@@ -144,6 +144,8 @@ final class LocalRouter: Sendable {
             }
             refusers += remote.map { ($0.name, $0.accepts) }
         }
+        // Most batches are taken whole by someone: then there is nothing to sort out.
+        guard acceptedBySomeone.contains(false) else { return report }
         let unaccepted = zip(artifacts, acceptedBySomeone).filter { !$0.1 && !audience.mayAccept($0.0.type) }.map(\.0)
         if !unaccepted.isEmpty {
             let who = refusers.map { "'\($0.name)' accepts \($0.accepts)" }.joined(separator: "; ")
@@ -164,7 +166,7 @@ final class LocalRouter: Sendable {
             return try await deliver([artifact], to: topic, route: route, audience: .nobody)
         }
         route.counters.published.add(1, ordering: .relaxed)
-        observers.emit(.published(artifact, topic: topic))
+        if observers.isActive { observers.emit(.published(artifact, topic: topic)) }
         var report = DeliveryReport()
         var accepted = [false]
         var refusers: [Subscription] = []
@@ -191,7 +193,7 @@ final class LocalRouter: Sendable {
     func deliver(_ artifact: Artifact, directlyTo id: SubscriptionID, topic: Topic) async throws -> DeliveryReport {
         let route = route(for: topic)
         route.counters.published.add(1, ordering: .relaxed)
-        observers.emit(.published(artifact, topic: topic))
+        if observers.isActive { observers.emit(.published(artifact, topic: topic)) }
         var report = DeliveryReport()
         guard let subscription = subscription(id) else {
             deadLetter([artifact], reason: .unknownSubscriber, topic: topic, counters: route.counters, report: &report,
@@ -244,7 +246,7 @@ final class LocalRouter: Sendable {
                 acceptedBySomeone[index] = true
             } else {
                 refused += 1
-                observers.emit(.rejected(artifact, topic: route.topic, subscription: subscription.name))
+                if observers.isActive { observers.emit(.rejected(artifact, topic: route.topic, subscription: subscription.name)) }
             }
         }
         if refused > 0 {
@@ -332,12 +334,12 @@ final class LocalRouter: Sendable {
             case .enqueued:
                 route.counters.delivered.add(1, ordering: .relaxed)
                 report.delivered += 1
-                observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name))
+                if observers.isActive { observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name)) }
                 return
             case .droppedOldest(let oldest):
                 route.counters.delivered.add(1, ordering: .relaxed)
                 report.delivered += 1
-                observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name))
+                if observers.isActive { observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name)) }
                 lost = (oldest, .droppedOldest, fullDetail(subscription))
             case .droppedNewest(let newest):
                 lost = (newest, .droppedNewest, fullDetail(subscription))
@@ -347,8 +349,10 @@ final class LocalRouter: Sendable {
         } catch {
             tracker.settle(1)
             let cancelled = error is CancellationError
-            observers.emit(.dropped(artifact, topic: topic, subscription: subscription.name,
-                reason: cancelled ? .publishCancelled : .subscriptionClosed))
+            if observers.isActive {
+                observers.emit(.dropped(
+                    artifact, topic: topic, subscription: subscription.name, reason: cancelled ? .publishCancelled : .subscriptionClosed))
+            }
             if !cancelled { subscription.droppedCount.add(1, ordering: .relaxed) }
             route.counters.dropped.add(1, ordering: .relaxed)
             report.dropped += 1
@@ -360,7 +364,7 @@ final class LocalRouter: Sendable {
             return
         }
         tracker.settle(1)
-        observers.emit(.dropped(lost.artifact, topic: topic, subscription: subscription.name, reason: lost.reason))
+        if observers.isActive { observers.emit(.dropped(lost.artifact, topic: topic, subscription: subscription.name, reason: lost.reason)) }
         subscription.droppedCount.add(1, ordering: .relaxed)
         route.counters.dropped.add(1, ordering: .relaxed)
         report.dropped += 1
@@ -368,6 +372,7 @@ final class LocalRouter: Sendable {
             counters: route.counters, report: &report, detail: lost.detail)
     }
 
+    /// Reports drops to the observers; call only when `observers.isActive`.
     private func noteDropped(_ artifacts: [Artifact], topic: Topic, subscription: Subscription, reason: DeadLetterReason) {
         for artifact in artifacts {
             observers.emit(.dropped(artifact, topic: topic, subscription: subscription.name, reason: reason))
@@ -410,7 +415,7 @@ final class LocalRouter: Sendable {
             letter.metadata[MetadataKey.deadLetterTopic] = topic.name
             letter.metadata[MetadataKey.deadLetterDetail] = detail
             if let subscriberName { letter.metadata[MetadataKey.deadLetterSubscriber] = subscriberName }
-            observers.emit(.deadLettered(letter, reason: reason, topic: topic, by: subscriberName, detail: detail))
+            if observers.isActive { observers.emit(.deadLettered(letter, reason: reason, topic: topic, by: subscriberName, detail: detail)) }
             return letter
         }
         let route = route(for: .deadLetter)

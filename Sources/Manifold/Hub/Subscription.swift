@@ -97,7 +97,7 @@ public final class Subscription: Sendable, AsyncSequence {
     /// Marks `count` artifacts read with a manual-settling iterator as fully handled.
     public func settle(_ count: Int = 1) {
         tracker.settle(count)
-        observers.emit(.settled(subscription: name, count: count))
+        if observers.isActive { observers.emit(.settled(subscription: name, count: count)) }
     }
 
     /// The subscription's counters now.

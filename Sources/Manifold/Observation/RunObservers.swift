@@ -26,16 +26,10 @@ final class RunObservers: Sendable {
         }
     }
 
-    /// Hands the event to every observer; builds it only if there is one. Inlined so that,
-    /// with nobody observing, a call site is the atomic load and a branch: no closure context,
-    /// no retains of what the event would capture.
-    @inline(__always)
-    func emit(_ event: @autoclosure () -> RunEvent) {
-        guard isActive else { return }
-        deliver(event())
-    }
-
-    private func deliver(_ event: RunEvent) {
+    /// Hands the event to every observer. Call sites check `isActive` first, so that with
+    /// nobody observing a site is one atomic load and a branch: no event is built, nothing it
+    /// would hold is retained.
+    func emit(_ event: RunEvent) {
         let observers = list.withLock { $0.observers }
         for entry in observers { entry.observer.observe(event) }
     }

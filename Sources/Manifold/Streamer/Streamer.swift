@@ -100,7 +100,7 @@ public final class Streamer: Sendable {
             return subscription
         }
         let observers = hub.router.observers
-        observers.emit(.nodeStarted(node: name))
+        if observers.isActive { observers.emit(.nodeStarted(node: name)) }
         var stoppedBy: (any Error)?
         var inputs = subscription.makeAsyncIterator(settlingAutomatically: false)
         var unprocessed: [Artifact] = []
@@ -130,7 +130,7 @@ public final class Streamer: Sendable {
             state.report.wasCancelled = cancelled
             return state.report
         }
-        observers.emit(.nodeStopped(node: name, report: report))
+        if observers.isActive { observers.emit(.nodeStopped(node: name, report: report)) }
         if let stoppedBy { throw stoppedBy }
         return report
     }
@@ -184,12 +184,12 @@ public final class Streamer: Sendable {
             try await publishOutput(output, for: input)
         }
         let observers = hub.router.observers
-        observers.emit(.inputBegan(node: name, input: input))
+        if observers.isActive { observers.emit(.inputBegan(node: name, input: input)) }
         let started = ContinuousClock.now
         do {
             try await chain.process(input, context: context)
             let elapsed = ContinuousClock.now - started
-            observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: true))
+            if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: true)) }
             state.withLock { state in
                 state.report.processed += 1
                 state.report.busyTime += elapsed
@@ -199,8 +199,8 @@ public final class Streamer: Sendable {
             if error is CancellationError && Task.isCancelled { throw error }
             let failure = ProcessingFailure(node: name, input: input.id, inputType: input.type, message: "\(error)")
             let elapsed = ContinuousClock.now - started
-            observers.emit(.nodeFailed(failure))
-            observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: false))
+            if observers.isActive { observers.emit(.nodeFailed(failure)) }
+            if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: false)) }
             let report = state.withLock { state in
                 state.report.failed += 1
                 state.report.busyTime += elapsed
@@ -233,7 +233,7 @@ public final class Streamer: Sendable {
         }
         try await hub.publish(output, to: topic)
         state.withLock { $0.report.emitted += 1 }
-        hub.router.observers.emit(.output(node: name, output: output, topic: topic, input: input.id))
+        if hub.router.observers.isActive { hub.router.observers.emit(.output(node: name, output: output, topic: topic, input: input.id)) }
     }
 
     private func publishError(_ failure: ProcessingFailure, for input: Artifact) async throws {
