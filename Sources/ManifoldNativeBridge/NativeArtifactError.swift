@@ -1,12 +1,12 @@
 /// Why a C artifact view could not be read.
-public struct NativeArtifactError: Error, CustomStringConvertible {
+package struct NativeArtifactError: Error, CustomStringConvertible {
     /// What is wrong with the view.
-    public let reason: String
+    package let reason: String
 
     /// Makes an error.
-    public init(reason: String) {
+    package init(reason: String) {
         self.reason = reason
     }
 
-    public var description: String { reason }
+    package var description: String { reason }
 }
