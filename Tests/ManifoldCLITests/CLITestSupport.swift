@@ -32,16 +32,17 @@ enum CLI {
     /// stderr instead of a test run that never ends.
     static let timeLimit: Duration = .seconds(120)
 
-    /// Runs `manifold` with `arguments` in the repository root, feeding `stdin` if given.
+    /// Runs `manifold` with `arguments` in `directory` (the repository root unless given),
+    /// feeding `stdin` if given.
     ///
     /// The child is waited for on a thread of its own, never on a thread of the
     /// concurrency pool, which the other tests of the process need.
     static func run(
-        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: String = repositoryRoot,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Result {
         let child = try ChildProcess(
-            executable: executable, arguments: arguments, directory: repositoryRoot, environment: environment)
+            executable: executable, arguments: arguments, directory: directory, environment: environment)
         if let stdin { child.input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try child.input.fileHandleForWriting.close()
         let finished = await child.collect(timeLimit: timeLimit)

@@ -33,6 +33,7 @@ struct GraphCommand: AsyncParsableCommand {
         let validation = GraphValidator.validate(
             manifestAt: graph, requireEnvironment: false,
             loaderOptions: plugins.loaderOptions())
+        if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         guard let manifest = validation.manifest else {
             for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
             throw ExitCode(1)

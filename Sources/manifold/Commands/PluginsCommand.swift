@@ -9,7 +9,9 @@ struct PluginsCommand: AsyncParsableCommand {
         commandName: "plugins",
         abstract: "List the plugins found in the search paths; broken ones are marked with the reason.",
         discussion: """
-            Without --path: the folders in MANIFOLD_PLUGIN_PATH, then the bundled manifests/plugins.
+            Without --path: the folders in MANIFOLD_PLUGIN_PATH, then the installation's
+            share/manifold/plugins, then the manifests/plugins of the checkout this manifold was
+            built in. The current folder is never searched. -v prints the search path.
 
             Examples:
               manifold plugins
@@ -29,6 +31,9 @@ struct PluginsCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try global.makeLogger()
         let searchPaths = paths.isEmpty ? PluginPaths.defaults : paths
+        if global.verbose {
+            Terminal.error(paths.isEmpty ? PluginPaths.describe() : PluginPaths.describe(defaults: paths.map { .init(path: $0, origin: "--path") }))
+        }
         let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: searchPaths))
         let found = loader.discover()
         let broken = found.filter { $0.plugin == nil }.count

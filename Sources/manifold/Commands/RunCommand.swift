@@ -65,6 +65,7 @@ struct RunCommand: AsyncParsableCommand {
         let validation = GraphValidator.validate(
             manifestAt: graph,
             loaderOptions: plugins.loaderOptions())
+        if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         guard validation.isValid, let manifest = validation.manifest else {
             Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")

@@ -33,6 +33,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let validation = GraphValidator.validate(
             manifestAt: graph, requireEnvironment: false,
             loaderOptions: plugins.loaderOptions())
+        if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         if json {
             let document: JSONValue = [
                 "file": .string(graph),
