@@ -54,6 +54,19 @@ enum CLI {
         return Result(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
     }
 
+    /// Runs a bash script in the repository root with `$MANIFOLD` naming the executable, for
+    /// what only a shell sets up: redirections to /dev/full, pipes whose reader goes away.
+    static func shell(_ script: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+        let child = try ChildProcess(
+            executable: "/bin/bash", arguments: ["-c", script], directory: repositoryRoot, environment: ["MANIFOLD": executable])
+        try child.input.fileHandleForWriting.close()
+        let finished = await child.collect(timeLimit: timeLimit)
+        if finished.timedOut {
+            Issue.record("the script did not end within \(timeLimit) and was killed; stderr:\n\(finished.stderr)", sourceLocation: sourceLocation)
+        }
+        return Result(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
+    }
+
     /// Writes a graph manifest into a new folder whose `plugins` path points at the bundled manifests.
     static func writeGraph(_ json: String) throws -> String {
         let folder = NSTemporaryDirectory() + "manifold-cli-" + UUID().uuidString

@@ -41,5 +41,7 @@ struct GraphCommand: AsyncParsableCommand {
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         let picture = GraphPicture(manifest: manifest, plugins: validation.plugins)
         Terminal.output(format == .dot ? picture.dot() : picture.mermaid())
+        // The picture helps find a mistake; the status still says there is one.
+        if !validation.errors.isEmpty { throw ExitCode(1) }
     }
 }

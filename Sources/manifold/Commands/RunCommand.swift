@@ -60,6 +60,22 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// The longest `--timeout` accepted: past it the milliseconds no longer fit a timer.
+    static let longestTimeout: Double = 10_000_000
+
+    mutating func validate() throws {
+        if let timeout {
+            guard timeout.isFinite, timeout > 0, timeout <= Self.longestTimeout else {
+                throw ValidationError(
+                    "--timeout takes a number of seconds above 0 and at most \(Int(Self.longestTimeout)), got \(timeout)")
+            }
+        }
+        if lines && !(inputs.isEmpty && inputFiles.isEmpty) {
+            throw ValidationError(
+                "--lines feeds standard input line by line and cannot be combined with --input or --input-file; use one or the other")
+        }
+    }
+
     func run() async throws {
         let logger = try global.makeLogger()
         let validation = GraphValidator.validate(
