@@ -50,17 +50,18 @@ public struct ChatMessagePayload: Sendable, Hashable, Codable {
 }
 
 extension Artifact {
-    /// A payload of the contract encoded as the artifact's JSON body.
-    ///
-    /// Encoding these plain structs cannot fail; should it ever, the artifact carries the
-    /// encoder's error as text rather than trapping.
-    public static func contract(
-        _ payload: some Encodable, type: ArtifactType, metadata: [String: String] = [:], correlationID: String? = nil
+    /// A payload of the contract as the artifact's JSON body (`Artifact.json`, which cannot
+    /// fail for these: strings, booleans and `JSONValue`s, whose non-finite numbers encode as
+    /// null). Should it ever fail, the artifact is an `application/json` error object naming
+    /// the payload, not a payload of the contract's type with broken content.
+    public static func contract<Payload: Encodable>(
+        _ payload: Payload, type: ArtifactType, metadata: [String: String] = [:], correlationID: String? = nil
     ) -> Artifact {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body: Data
-        do { body = try encoder.encode(payload) } catch { body = Data("\(error)".utf8) }
-        return Artifact(type: type, payload: body, metadata: metadata, correlationID: correlationID)
+        do {
+            return try .json(payload, type: type, metadata: metadata, correlationID: correlationID)
+        } catch {
+            let report = ["error": "could not encode a \(Payload.self) as \(type): \(error)"]
+            return (try? .json(report, metadata: metadata, correlationID: correlationID)) ?? Artifact(type: .json, correlationID: correlationID)
+        }
     }
 }

@@ -105,6 +105,9 @@ extension JSONValue: Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .integer(let value): try container.encode(value)
+        // JSON has no NaN or infinity (a C tool's overflow, say): they are written as null,
+        // so encoding a JSONValue, alone or inside any Codable payload, never fails on them.
+        case .number(let value) where !value.isFinite: try container.encodeNil()
         case .number(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
@@ -128,23 +131,13 @@ extension JSONValue {
     public func serialized(pretty: Bool = false) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value, and non-finite
-        // doubles are written as null rather than throwing.
-        return (try? encoder.encode(self.replacingNonFiniteNumbers())) ?? Data("null".utf8)
+        // Encoding a JSONValue cannot fail: every case maps to a JSON value (non-finite numbers to null).
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 
     /// The value as compact JSON text.
     public var jsonText: String {
         String(decoding: serialized(), as: UTF8.self)
-    }
-
-    private func replacingNonFiniteNumbers() -> JSONValue {
-        switch self {
-        case .number(let value) where !value.isFinite: return .null
-        case .array(let values): return .array(values.map { $0.replacingNonFiniteNumbers() })
-        case .object(let members): return .object(members.mapValues { $0.replacingNonFiniteNumbers() })
-        default: return self
-        }
     }
 }
 

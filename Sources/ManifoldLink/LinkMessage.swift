@@ -42,9 +42,6 @@ enum LinkMessage: Sendable, Equatable {
             // JSONEncoder cannot fail on these plain Codable values.
             let json = (try? JSONEncoder().encode(interest)) ?? Data()
             return .control(kind: Self.interestAddedKind, header: json, body: Data())
-        case .interestRemoved(let subscription):
-            kind = Self.interestRemovedKind
-            fields.integer(subscription)
         case .publish(let sequence, let topic, let count):
             kind = Self.publishKind
             fields.integer(sequence)
@@ -59,23 +56,26 @@ enum LinkMessage: Sendable, Equatable {
             kind = Self.failedKind
             fields.integer(sequence)
             fields.string(message)
-        case .cancel(let sequence):
-            kind = Self.cancelKind
-            fields.integer(sequence)
-        case .idleProbe(let number):
-            kind = Self.idleProbeKind
-            fields.integer(number)
-        case .idleReply(let number):
-            kind = Self.idleReplyKind
-            fields.integer(number)
-        case .ping(let number):
-            kind = Self.pingKind
-            fields.integer(number)
-        case .pong(let number):
-            kind = Self.pongKind
+        case .interestRemoved, .cancel, .idleProbe, .idleReply, .ping, .pong:
+            // The messages that are one number: their kind and that number.
+            let (oneNumberKind, number) = oneNumber!
+            kind = oneNumberKind
             fields.integer(number)
         }
         return .control(kind: kind, header: Data(fields.bytes), body: Data())
+    }
+
+    /// The kind and the number of a message that is one number, `nil` for the others.
+    private var oneNumber: (WireFrameKind, UInt64)? {
+        switch self {
+        case .interestRemoved(let subscription): (Self.interestRemovedKind, subscription)
+        case .cancel(let sequence): (Self.cancelKind, sequence)
+        case .idleProbe(let number): (Self.idleProbeKind, number)
+        case .idleReply(let number): (Self.idleReplyKind, number)
+        case .ping(let number): (Self.pingKind, number)
+        case .pong(let number): (Self.pongKind, number)
+        case .interestAdded, .publish, .report, .failed: nil
+        }
     }
 
     /// Reads a control frame.

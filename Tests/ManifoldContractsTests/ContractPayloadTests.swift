@@ -30,6 +30,15 @@ struct ContractPayloadTests {
         #expect(catalog.text == #"[{"description":"x^y","name":"pow"}]"#)
     }
 
+    @Test("a non-finite number (a C tool's overflow) is written as null, never as a broken payload")
+    func nonFiniteNumbers() throws {
+        let overflow = Artifact.contract(
+            ToolResultPayload(id: "c", name: "pow", content: "inf", isError: false, result: .number(.infinity)), type: .toolResult)
+        #expect(overflow.text == #"{"content":"inf","id":"c","isError":false,"name":"pow","result":null}"#)
+        let call = Artifact.contract(ToolCallPayload(id: "c", name: "f", arguments: ["x": .number(.nan)]), type: .toolCall)
+        #expect(call.text == #"{"arguments":{"x":null},"id":"c","name":"f"}"#)
+    }
+
     @Test("a payload of another type or shape is refused with the reason")
     func refusals() {
         #expect(throws: ArtifactPayloadError.self) { try ChatDelta(decoding: .text("plain words")) }

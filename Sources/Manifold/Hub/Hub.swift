@@ -112,7 +112,8 @@ public final class Hub: Sendable {
     /// for the whole batch, which is much cheaper than publishing one at a time.
     @discardableResult
     public func publish(contentsOf artifacts: [Artifact], to topic: Topic) async throws -> DeliveryReport {
-        try await options.transport.publish(artifacts, to: topic)
+        if isInProcess { return try await router.deliver(artifacts, to: topic) }
+        return try await options.transport.publish(artifacts, to: topic)
     }
 
     /// Delivers an artifact to one subscription only (direct addressing). Unknown ids and

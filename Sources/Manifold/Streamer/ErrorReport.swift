@@ -45,9 +45,9 @@ extension Artifact {
     /// readers can route it without parsing the payload; its correlation id is `correlationID`
     /// (the failed input's, so the error joins that input's conversation or request).
     public static func errorReport(_ report: ErrorReport, correlationID: String? = nil) -> Artifact {
-        // Strings and optionals of strings always encode.
-        let payload = (try? JSONEncoder().encode(report)) ?? Data(report.message.utf8)
-        var artifact = Artifact(type: .error, payload: payload, origin: report.node, correlationID: correlationID)
+        // Strings and optionals of strings always encode; the text fallback is for the impossible.
+        var artifact = (try? Artifact.json(report, type: .error, origin: report.node, correlationID: correlationID))
+            ?? Artifact.text(report.message, type: .error, origin: report.node, correlationID: correlationID)
         artifact.metadata[MetadataKey.errorNode] = report.node
         if let input = report.input { artifact.metadata[MetadataKey.errorInput] = input }
         return artifact

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Durations counted in logarithmic buckets (four per doubling, from 1 µs to about 9 minutes):
+/// Durations counted in logarithmic buckets (four per doubling, from 1 µs to about 7.5 minutes, then one open-ended bucket):
 /// fixed memory however long the run, percentiles within 19 % of the true value.
 public struct LatencyHistogram: Sendable, Hashable {
     /// Buckets per doubling of the duration.

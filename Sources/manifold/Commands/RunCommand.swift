@@ -88,6 +88,14 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let feed = try makeFeed(manifest)
+        // Opened before the graph is built: a log that cannot be written stops the run before any plugin code runs.
+        let eventLog: EventLogWriter?
+        do {
+            eventLog = try events.map { try EventLogWriter(path: $0) }
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
         let graphRun: GraphRun
         do {
             graphRun = try await GraphRun(validation: validation, logger: logger)
@@ -97,13 +105,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let latencies = NodeLatencyObserver()
         if stats { graphRun.hub.addObserver(latencies) }
-        let eventLog: EventLogWriter?
-        do {
-            eventLog = try events.map { try EventLogWriter(path: $0, hub: graphRun.hub) }
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
+        eventLog?.start(hub: graphRun.hub)
         let printer = OutputPrinter(format: output)
         let interruption = Interruption()
         // Ctrl-C is handled before the run starts, so no signal can arrive unhandled.

@@ -1,23 +1,30 @@
 import Foundation
 import Manifold
 import ManifoldHost
+import Synchronization
 
 /// Writes a run's events as JSON lines (`--events FILE`), off the run's threads: it reads
 /// `Hub.events()`, so a slow disk costs events (counted in `"missed"` records), never speed.
 final class EventLogWriter: Sendable {
-    private let feed: RunEventFeed
-    private let task: Task<Void, Never>
+    private let file: FileHandle
+    private let running = Mutex<(feed: RunEventFeed, task: Task<Void, Never>)?>(nil)
 
-    /// Starts writing the hub's events to `path` (created or truncated).
+    /// Creates (or truncates) the file at `path`; call before the graph is built, so a path
+    /// that cannot be written is refused before any plugin code runs.
     ///
-    /// - Throws: `EventLogError` when the file cannot be created, before the run starts.
-    init(path: String, hub: Hub) throws {
+    /// - Throws: `EventLogError` when the file cannot be created.
+    init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
             throw EventLogError(path: path)
         }
+        self.file = file
+    }
+
+    /// Starts writing the hub's events.
+    func start(hub: Hub) {
         let feed = hub.events()
-        self.feed = feed
-        task = Task {
+        let file = self.file
+        let task = Task {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var failed = false
@@ -35,14 +42,17 @@ final class EventLogWriter: Sendable {
                     failed = true
                 }
             }
-            try? file.close()
         }
+        running.withLock { $0 = (feed, task) }
     }
 
     /// Writes what is queued, then closes the file.
     func finish() async {
-        feed.finish()
-        await task.value
+        if let (feed, task) = running.withLock({ $0 }) {
+            feed.finish()
+            await task.value
+        }
+        try? file.close()
     }
 }
 
