@@ -19,9 +19,17 @@ final class LinkSocket: Sendable {
     private let writeLock = Mutex<Bool>(false)  // true once the socket is shut down
     private let encoder = WireEncoder()
 
+    /// Whether the reading thread was started; it closes the descriptor when it ends.
+    private let reading = Atomic<Bool>(false)
+
     /// Takes ownership of a connected stream socket.
     init(descriptor: Int32) {
         self.descriptor = descriptor
+    }
+
+    deinit {
+        // A socket whose transport was never attached has no reading thread to close it.
+        if !reading.load(ordering: .acquiring) { close(descriptor) }
     }
 
     /// A connected pair of Unix stream sockets, for two hubs in one process (tests) or a
@@ -69,6 +77,7 @@ final class LinkSocket: Sendable {
         onEnd: @escaping @Sendable (LinkError?) -> Void
     ) {
         let descriptor = self.descriptor
+        reading.store(true, ordering: .releasing)
         let thread = Thread { [self] in
             var reader = WireFrameReader(limits: limits)
             var chunk = [UInt8](repeating: 0, count: 64 * 1024)
