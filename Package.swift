@@ -64,6 +64,12 @@ let package = Package(
         .target(name: "ManifoldManifest", dependencies: ["Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
 
         // MARK: Plugin SDK and host
+        // Whether a file that decides what code runs may be trusted: ownership and permissions
+        // up to the root, and its digest read from the open file. Shared by the plugin loader
+        // and the tools node's libraries.
+        .target(
+            name: "ManifoldTrust", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings),
         // Artifact <-> C view conversion, shared by the host and the plugin SDK.
         .target(name: "ManifoldNativeBridge", dependencies: ["Manifold", "CManifoldABI"], swiftSettings: strictSettings),
         .target(
@@ -75,8 +81,8 @@ let package = Package(
             name: "ManifoldHost",
             dependencies: [
                 "Manifold", "ManifoldManifest", "ManifoldJSON", "CManifoldABI", "CManifoldLoading", "ManifoldNativeBridge",
+                "ManifoldTrust",
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -127,6 +133,7 @@ let package = Package(
         // MARK: Tests
         // Linked into the one test process: ends a test run that hangs, with a message.
         .target(name: "ManifoldTestWatchdog", path: "Tests/ManifoldTestWatchdog"),
+        .testTarget(name: "ManifoldTrustTests", dependencies: ["ManifoldTrust", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         // The hub suites run over the in-process transport and over a ManifoldLink socket pair.
         .testTarget(name: "ManifoldTests", dependencies: ["Manifold", "ManifoldLink", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldLinkTests", dependencies: ["ManifoldLink", "ManifoldWire", "Manifold", "ManifoldTestWatchdog"], swiftSettings: strictSettings),

@@ -17,7 +17,8 @@ import ManifoldJSON
 /// Required: `manifestVersion` (1), `name`, `version`, `abi`, `kind`, `library`, `inputs`,
 /// `outputs` (each at least one type). Optional: `description`, `configSchema`, `sha256`,
 /// `runtime` (how the host runs the plugin; `native`, the default, loads the library into the
-/// host), `extensions` (the ABI extensions the library offers, e.g. `manifold.source`), and
+/// host), `extensions` (the ABI extensions the library offers, e.g. `manifold.source`),
+/// `concurrent` (whether one instance may process several inputs at once; default false), and
 /// `$schema` (for editors; ignored).
 /// Any other key is an error. `manifests/schema/plugin.schema.json` describes the same format
 /// for editors.
@@ -100,14 +101,20 @@ public struct PluginManifest: Sendable {
     /// The extensions the plugin offers, sorted; `nil` when the manifest does not say.
     public let extensions: [String]?
 
+    /// Whether one instance may process several inputs at once (`concurrent`; the library's
+    /// `MANIFOLD_PLUGIN_FLAG_CONCURRENT`).
+    public let allowsConcurrentProcessing: Bool
+
     /// Whether the plugin can emit without inputs (`manifold.source`), as far as the manifest says.
     public var isSource: Bool { extensions?.contains("manifold.source") == true }
 
     init(
         file: String, manifestVersion: Int, name: String, version: String, abi: ABI, kind: Kind, library: String,
         description: String?, inputs: ArtifactTypeSet, outputs: ArtifactTypeSet, configSchema: JSONValue?,
-        parsedConfigSchema: JSONSchema?, sha256: String?, runtime: Runtime = .native, extensions: [String]? = nil
+        parsedConfigSchema: JSONSchema?, sha256: String?, runtime: Runtime = .native, extensions: [String]? = nil,
+        allowsConcurrentProcessing: Bool = false
     ) {
+        self.allowsConcurrentProcessing = allowsConcurrentProcessing
         self.file = file
         self.manifestVersion = manifestVersion
         self.name = name

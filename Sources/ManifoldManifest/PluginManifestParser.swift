@@ -5,7 +5,7 @@ import ManifoldJSON
 enum PluginManifestParser {
     static let keys = [
         "$schema", "manifestVersion", "name", "version", "abi", "kind", "library", "description", "inputs", "outputs", "configSchema", "sha256",
-        "runtime", "extensions",
+        "runtime", "extensions", "concurrent",
     ]
 
     static func parse(_ json: JSONValue, context: ManifestContext) throws(ManifestErrors) -> PluginManifest {
@@ -45,6 +45,7 @@ enum PluginManifestParser {
         }
         let runtime = reader.choice("runtime", PluginManifest.Runtime.self, what: "plugin runtime") ?? .native
         let extensions = parseExtensions(reader, context: context)
+        let concurrent = reader.bool("concurrent") ?? false
         try context.throwIfFailed()
         guard let manifestVersion, let name, let version, let abi, let kind, let library, let inputs, let outputs else {
             throw ManifestErrors([ManifestError(file: context.file, jsonPath: JSONPath.root, message: "the manifest is incomplete")])
@@ -52,7 +53,8 @@ enum PluginManifestParser {
         return PluginManifest(
             file: context.file, manifestVersion: manifestVersion, name: name, version: version, abi: abi, kind: kind,
             library: library, description: description, inputs: inputs, outputs: outputs, configSchema: configSchema,
-            parsedConfigSchema: parsedSchema, sha256: sha256?.lowercased(), runtime: runtime, extensions: extensions)
+            parsedConfigSchema: parsedSchema, sha256: sha256?.lowercased(), runtime: runtime, extensions: extensions,
+            allowsConcurrentProcessing: concurrent)
     }
 
     /// Reads `extensions`: ids of ABI extensions the host knows, each once.

@@ -31,7 +31,7 @@ struct ManifestCheckTests {
     @Test func everyDisagreementIsListedInOneError() async throws {
         let (manifest, library) = try await pluginFolder(manifest: [
             "name": "other", "version": "2.0.0", "kind": "middleware", "inputs": ["application/json"],
-            "outputs": ["text/plain", "text/markdown"],
+            "outputs": ["text/plain", "text/markdown"], "concurrent": false,
         ])
         do {
             _ = try loader.load(manifestAt: manifest)
@@ -45,6 +45,8 @@ struct ManifestCheckTests {
             #expect(error.description.contains("kind: manifest says middleware, library says generator"))
             #expect(error.description.contains("inputs: manifest says {application/json}, library says {text/plain}"))
             #expect(error.description.contains("outputs: manifest says {text/markdown, text/plain}, library says {text/plain}"))
+            // Validation trusts the manifest's word on concurrency (`"concurrency": N` on a node).
+            #expect(error.description.contains("concurrent: manifest says false, library says true"))
             #expect(error.description.contains("manifold inspect --manifest"))
         }
     }

@@ -140,9 +140,31 @@ struct PluginLoadErrorTests {
         let error = try #require(loadError { try loader.load(libraryAt: plugin) })
         #expect(error.kind == .insecurePermissions)
         #expect(error.description.contains("writable by every user"))
-        #expect(error.description.contains("chmod o-w"))
+        #expect(error.description.contains("chmod go-w"))
         let permissive = PluginLoader(options: PluginLoaderOptions(libraryPaths: [], allowInsecurePermissions: true))
         #expect(try permissive.load(libraryAt: plugin).descriptor.name == "test")
+    }
+
+    /// A manifest names the library to load: whoever can rewrite it chooses the code, so it is
+    /// held to the library's rule, and so is every folder on the way to either.
+    @Test func aManifestOrFolderOthersCanWriteIsRefusedBeforeAnyLibraryLoads() async throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let marker = folder + "/constructor-ran"
+        let source = TestPluginSource.generator()
+            + "\n__attribute__((constructor)) static void leave_marker(void) { FILE *f = fopen(\"\(marker)\", \"w\"); if (f) fclose(f); }\n"
+        _ = try await HostTestSupport.compileC(source, named: "test", in: folder)
+        let manifest = try HostTestSupport.writeManifest(in: folder, [:])
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: manifest)
+        let writableManifest = try #require(loadError { try loader.load(manifestAt: manifest) })
+        #expect(writableManifest.kind == .insecurePermissions)
+        #expect(writableManifest.description.contains("is a plugin manifest writable by every user (mode 0666)"))
+        #expect(loadError { try loader.describe(manifestAt: manifest) }?.kind == .insecurePermissions)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: manifest)
+        try FileManager.default.setAttributes([.posixPermissions: 0o770], ofItemAtPath: folder)
+        let writableFolder = try #require(loadError { try loader.load(manifestAt: manifest) })
+        #expect(writableFolder.description.contains("\(folder) (on the way to \(manifest)) is a folder writable by its group"))
+        #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
     @Test func createFailureCarriesThePluginsReason() async throws {

@@ -84,6 +84,8 @@ enum HostTestSupport {
         var manifest: [String: Any] = [
             "manifestVersion": 1, "name": "test", "version": "1.0.0", "abi": "2.0", "kind": "generator",
             "library": "libtest.so", "inputs": ["text/plain"], "outputs": ["text/plain"],
+            // The test plugin is built with MANIFOLD_PLUGIN_FLAG_CONCURRENT.
+            "concurrent": true,
         ]
         for (key, value) in fields { manifest[key] = value }
         let data = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted])

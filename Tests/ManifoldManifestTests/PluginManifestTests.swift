@@ -89,7 +89,7 @@ struct PluginManifestTests {
     @Test func unknownKeyWithoutCloseMatchListsAllowedKeys() {
         let errors = Support.errors { () throws(ManifestErrors) in try PluginManifest.parse(Support.pluginJSON(["zzz": 1]), file: "x.json") }
         #expect(errors.count == 1)
-        #expect(errors.first?.fix == "remove it; allowed keys here: $schema, manifestVersion, name, version, abi, kind, library, description, inputs, outputs, configSchema, sha256, runtime, extensions")
+        #expect(errors.first?.fix == "remove it; allowed keys here: $schema, manifestVersion, name, version, abi, kind, library, description, inputs, outputs, configSchema, sha256, runtime, extensions, concurrent")
     }
 
     @Test func runtimeAndExtensionsAreReadAndChecked() {

@@ -39,7 +39,7 @@ struct SchemaFileTests {
             #"$.abi: string "1" does not match the pattern ^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$"#,
             "$.kind: expected one of \"generator\", \"middleware\", got string \"generater\"",
             "$.manifestVersion: expected 1, got integer 2",
-            "$.ouputs: unknown property 'ouputs' (allowed: $schema, abi, configSchema, description, extensions, inputs, kind, library, manifestVersion, name, outputs, runtime, …); did you mean 'outputs'?",
+            "$.ouputs: unknown property 'ouputs' (allowed: $schema, abi, concurrent, configSchema, description, extensions, inputs, kind, library, manifestVersion, name, outputs, …); did you mean 'outputs'?",
             "$.sha256: string \"abc\" does not match the pattern ^[0-9A-Fa-f]{64}$",
             "$.inputs: array has 0 items, needs at least 1",
         ])

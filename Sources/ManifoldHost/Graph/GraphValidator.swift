@@ -24,9 +24,19 @@ public struct GraphValidation: Sendable {
     public var isValid: Bool { manifest != nil && errors.isEmpty }
 }
 
-/// Checks a graph without running any plugin code beyond loading libraries and reading their
-/// descriptors: manifest format, topology, plugins, node configs against their schemas,
-/// node kinds, and the types of every edge.
+/// How the validator finds out what a graph's plugins are.
+public enum PluginResolution: Sendable {
+    /// From their manifests alone: no library is loaded, so no plugin code runs. What
+    /// `validate`, `graph` and `plugins` use, safe on a repository nobody checked.
+    case manifestsOnly
+    /// By loading their libraries into this process and checking each against its manifest:
+    /// what a run needs, since it goes on to make instances.
+    case loadLibraries
+}
+
+/// Checks a graph: manifest format, topology, plugins, node configs against their schemas,
+/// node kinds, and the types of every edge. With `.manifestsOnly` no plugin code runs at all;
+/// with `.loadLibraries` only the libraries' initialisers and descriptors do.
 public enum GraphValidator {
     /// Validates the manifest at `path`.
     ///
@@ -36,10 +46,11 @@ public enum GraphValidator {
     ///   - loaderOptions: how plugins are found; the manifest's `plugins` paths come first.
     ///   - providers: plugins the embedding program offers by name (e.g. `InProcessPlugin`s);
     ///     they come before anything in the search paths.
+    ///   - resolution: whether plugins are read from their manifests or loaded.
     public static func validate(
         manifestAt path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         requireEnvironment: Bool = true, loaderOptions: PluginLoaderOptions = PluginLoaderOptions(),
-        providers: [String: any PluginProvider] = [:]
+        providers: [String: any PluginProvider] = [:], resolution: PluginResolution = .loadLibraries
     ) -> GraphValidation {
         var diagnostics = Set<GraphDiagnostic>()
         let raw: GraphManifest
@@ -67,7 +78,11 @@ public enum GraphValidator {
         func plugin(_ name: String, at jsonPath: String) -> (any PluginProvider)? {
             if let loaded = plugins[name] { return loaded }
             do {
-                let loaded = try loader.provider(named: name)
+                let loaded: any PluginProvider
+                switch resolution {
+                case .manifestsOnly: loaded = try loader.describe(named: name)
+                case .loadLibraries: loaded = try loader.provider(named: name)
+                }
                 plugins[name] = loaded
                 return loaded
             } catch let error as PluginLoadError {

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import ManifoldTrust
 
 /// Checks on a library file made before `dlopen`: it exists, is safe to load, is an ELF
 /// shared object for this machine; and its SHA-256.
@@ -24,21 +24,19 @@ enum LibraryFile {
         }
     }
 
-    /// Refuses a library, or its folder, that anyone may write to: whoever can replace it can
-    /// run code in the host (the rule ssh applies to keys).
-    static func checkPermissions(_ path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        for (what, candidate) in [("library", path), ("folder", folder.isEmpty ? "." : folder)] {
-            var info = stat()
-            guard stat(candidate, &info) == 0 else { continue }
-            let worldWritable = info.st_mode & S_IWOTH != 0
-            let sticky = info.st_mode & S_ISVTX != 0
-            if worldWritable && !(what == "folder" && sticky) {
-                throw PluginLoadError(
-                    file: path, kind: .insecurePermissions,
-                    problem: "the plugin \(what) \(candidate) is writable by every user, so anyone could replace the code the host runs",
-                    fix: "chmod o-w \(candidate), or allow it explicitly with --allow-insecure-plugins")
-            }
+    /// Refuses a library that someone other than root and the invoking user could replace:
+    /// the ssh rule for key files, on the file and every folder up to the root, symlinks
+    /// followed (`FileTrust`).
+    ///
+    /// - Returns: the library's path with every symlink resolved, the path to open.
+    static func checkPermissions(_ path: String, role: String = "plugin library") throws -> String {
+        do {
+            return try FileTrust.check(path, role: role)
+        } catch {
+            throw PluginLoadError(
+                file: path, kind: .insecurePermissions,
+                problem: "\(error), so someone other than root and you could change the code the host runs",
+                fix: "\(error.fix); or, for a folder you trust anyway, --allow-insecure-plugins")
         }
     }
 
@@ -79,24 +77,15 @@ enum LibraryFile {
                 file: path, kind: .fileMissing, problem: "plugin library cannot be read (\(String(cString: strerror(errno))))",
                 fix: "check the file's permissions (the host needs read access)")
         }
-        var hasher = SHA256()
-        let chunk = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = read(descriptor, buffer.baseAddress, chunk)
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                throw PluginLoadError(
-                    file: path, kind: .fileMissing, problem: "plugin library cannot be read (\(reason))",
-                    fix: "check the file and its permissions")
-            }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        let digest: String
+        do {
+            digest = try FileDigest.sha256(ofOpenFile: descriptor)
+        } catch {
+            close(descriptor)
+            throw PluginLoadError(
+                file: path, kind: .fileMissing, problem: "plugin library cannot be read (\(error.reason))",
+                fix: "check the file and its permissions")
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         if let expected = pin?.lowercased(), expected != digest {
             close(descriptor)
             throw PluginLoadError(

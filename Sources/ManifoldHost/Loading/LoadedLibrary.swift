@@ -77,9 +77,11 @@ public final class LoadedLibrary: @unchecked Sendable {
     /// `dlopen` loads that same open file, so no code of a library that fails the pin runs.
     static func open(path: String, pin: String?, manifest: String?, allowInsecurePermissions: Bool) throws -> LoadedLibrary {
         try LibraryFile.checkExists(path)
-        if !allowInsecurePermissions { try LibraryFile.checkPermissions(path) }
-        try LibraryFile.checkELF(path)
-        let (descriptor, digest) = try LibraryFile.openPinned(path, pin: pin, manifest: manifest)
+        // Once every folder on the way is trusted, the resolved path cannot be swapped by
+        // anyone else between this check and the open below.
+        let trusted = allowInsecurePermissions ? path : try LibraryFile.checkPermissions(path)
+        try LibraryFile.checkELF(trusted)
+        let (descriptor, digest) = try LibraryFile.openPinned(trusted, pin: pin, manifest: manifest)
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             close(descriptor)

@@ -25,6 +25,7 @@ enum ManifestCheck {
         compare("abi", manifest.abi.description, descriptor.abi.description)
         compare("inputs", canonical(manifest.inputs), canonical(descriptor.inputs))
         compare("outputs", canonical(manifest.outputs), canonical(descriptor.outputs))
+        compare("concurrent", "\(manifest.allowsConcurrentProcessing)", "\(descriptor.allowsConcurrentProcessing)")
         if let declared = manifest.extensions {
             compare("extensions", "[" + declared.joined(separator: ", ") + "]", "[" + descriptor.extensions.joined(separator: ", ") + "]")
         }

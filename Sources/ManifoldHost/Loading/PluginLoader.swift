@@ -20,6 +20,17 @@ public struct PluginLoaderOptions: Sendable {
     }
 }
 
+/// One entry of `PluginLoader.discoverManifests()`: a plugin manifest found in the search
+/// paths, described without running any code, or the reason it is broken.
+public struct DescribedPlugin: Sendable {
+    /// The manifest that was found.
+    public let file: String
+    /// The plugin as its manifest describes it, when every check passed.
+    public let plugin: ManifestPlugin?
+    /// Why it cannot be used.
+    public let error: (any Error)?
+}
+
 /// One entry of `PluginLoader.discover()`: a plugin found in the search paths, loaded, or
 /// the reason it cannot be.
 public struct DiscoveredPlugin: Sendable {
@@ -74,6 +85,41 @@ public final class PluginLoader: Sendable {
         return found
     }
 
+    /// Every plugin manifest in the search paths, each described from its manifest alone or
+    /// with the reason it is broken; no library is loaded.
+    public func discoverManifests() -> [DescribedPlugin] {
+        manifestFiles().map { file in
+            do {
+                return DescribedPlugin(file: file, plugin: try describe(manifestAt: file), error: nil)
+            } catch {
+                return DescribedPlugin(file: file, plugin: nil, error: error)
+            }
+        }
+    }
+
+    /// The plugin whose manifest has this name, described from the manifest alone.
+    ///
+    /// - Throws: as `describe(manifestAt:)`, or `.notFound`.
+    public func describe(named name: String) throws -> ManifestPlugin {
+        try describe(manifestAt: try manifestFile(named: name))
+    }
+
+    /// The plugin a manifest declares, after every check that needs no plugin code: the
+    /// manifest is valid and trusted, and its library exists, is trusted, is an ELF shared
+    /// object for this machine and matches the manifest's `sha256`. The library is read, never
+    /// loaded: the cross-check of the manifest against the compiled descriptor happens when a
+    /// run loads it (or `manifold inspect --check`, in a child process).
+    public func describe(manifestAt path: String) throws -> ManifestPlugin {
+        let manifest = try readManifest(at: path)
+        let library = try resolveLibrary(manifest.library, manifestPath: path)
+        try LibraryFile.checkExists(library)
+        let trusted = options.allowInsecurePermissions ? library : try LibraryFile.checkPermissions(library)
+        try LibraryFile.checkELF(trusted)
+        let (descriptor, digest) = try LibraryFile.openPinned(trusted, pin: manifest.sha256, manifest: manifest.file)
+        close(descriptor)
+        return ManifestPlugin(manifest: manifest, libraryPath: library, sha256: digest)
+    }
+
     /// The provider of the plugin whose manifest has this name, chosen by the manifest's
     /// `runtime` (`native`: the library loaded into this process).
     ///
@@ -123,6 +169,10 @@ public final class PluginLoader: Sendable {
     }
 
     private func readManifest(at path: String) throws -> PluginManifest {
+        // A manifest names the library to load: whoever can rewrite it chooses the code.
+        if !options.allowInsecurePermissions {
+            _ = try LibraryFile.checkPermissions(path, role: "plugin manifest")
+        }
         do {
             return try PluginManifest.load(from: path)
         } catch {
@@ -150,6 +200,9 @@ public final class PluginLoader: Sendable {
         var manifests: [String: PluginManifest] = [:]
         for candidate in beside.sorted() where candidate.hasSuffix(".json") {
             let manifestPath = (folder as NSString).appendingPathComponent(candidate)
+            // A build folder holds many large JSON files that are no manifests: only a small
+            // file that mentions the library is worth parsing.
+            guard Self.mightName(fileName, manifestAt: manifestPath) else { continue }
             if let manifest = try? PluginManifest.load(from: manifestPath),
                 (manifest.library as NSString).lastPathComponent == fileName, manifests[manifest.name] == nil
             {
@@ -236,6 +289,15 @@ public final class PluginLoader: Sendable {
             }
         }
         return files
+    }
+
+    /// Whether the file at `path` is small enough to be a plugin manifest and contains
+    /// `libraryName`.
+    private static func mightName(_ libraryName: String, manifestAt path: String) -> Bool {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size <= 1 << 20,
+            let data = FileManager.default.contents(atPath: path)
+        else { return false }
+        return data.range(of: Data(libraryName.utf8)) != nil
     }
 
     /// The "name" of a JSON file, without validating the rest (to find a plugin by name).

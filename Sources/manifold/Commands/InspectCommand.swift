@@ -3,21 +3,25 @@ import Foundation
 import ManifoldHost
 import ManifoldJSON
 
-/// `manifold inspect`: what a plugin is, from its library or its manifest.
+/// `manifold inspect`: what a plugin is, from its manifest, or from its library in a child
+/// process.
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show a plugin's name, version, kind, ABI, types, extensions, config schema, file and SHA-256.",
         discussion: """
-            Loads the plugin (its library and, when there is one, its manifest) and checks them
-            against each other; anything broken is reported with the fix and a non-zero exit.
-            Given a library, shows every plugin its factory lists (a library may hold several).
-            This opens the library: its code runs in this process.
+            Given a manifest (.json): shows what it declares, after the checks that run no plugin
+            code (manifest format, file permissions, the library's ELF header and SHA-256 pin).
+            With --check, also loads the library and checks it against the manifest.
+
+            Given a library (.so), or with --check: THIS RUNS THE LIBRARY'S CODE (its
+            initialisers and descriptor), in a child process, so a library that crashes or hangs
+            is reported without harming anything else. Shows every plugin its factory lists.
 
             Examples:
+              manifold inspect manifests/plugins/uppercase.json
+              manifold inspect manifests/plugins/uppercase.json --check --json
               manifold inspect .build/debug/libManifoldEcho.so
-              manifold inspect .build/debug/libManifoldMiddleware.so --json
-              manifold inspect manifests/plugins/uppercase.json --json
               manifold inspect --manifest .build/debug/libMyPlugin.so > manifests/plugins/my.json
               manifold inspect --manifest --plugin retry .build/debug/libManifoldMiddleware.so
             """)
@@ -28,8 +32,14 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON for machines.")
     var json = false
 
-    @Flag(help: "Print a plugin manifest generated from the library, to start one from.")
+    @Flag(help: "Print a plugin manifest generated from the library, to start one from (runs the library's code).")
     var manifest = false
+
+    @Flag(help: "Load the manifest's library and check it against the manifest (runs the library's code, in a child process).")
+    var check = false
+
+    @Flag(help: .hidden)
+    var inProcess = false
 
     @Option(name: .customLong("plugin"), help: "Of a library holding several plugins, the one to show.")
     var pluginName: String?
@@ -38,30 +48,78 @@ struct InspectCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    private var isManifest: Bool { plugin.hasSuffix(".json") }
+
     func run() async throws {
         _ = try global.makeLogger()
+        if inProcess {
+            try inspectHere()
+        } else if isManifest && !check && !manifest {
+            try describeManifest()
+        } else {
+            try inspectInChild()
+        }
+    }
+
+    /// Reads the manifest and checks what needs no plugin code.
+    private func describeManifest() throws {
+        let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: []))
+        let described: ManifestPlugin
+        do {
+            described = try loader.describe(manifestAt: plugin)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        let shown = ShownPlugin(described)
+        if json {
+            Terminal.output(String(decoding: PluginSummary.json(shown).serialized(pretty: true), as: UTF8.self) + "\n")
+        } else {
+            Terminal.output(PluginSummary.text(shown) + "  (from the manifest; `--check` also loads the library and compares)\n")
+        }
+    }
+
+    /// Runs this command again with `--in-process` in a child, and relays what it says.
+    private func inspectInChild() throws {
+        var arguments = [plugin]
+        if json { arguments.append("--json") }
+        if manifest { arguments.append("--manifest") }
+        if let pluginName { arguments += ["--plugin", pluginName] }
+        let outcome = LibraryProbe.inspect(arguments, allowInsecurePlugins: plugins.allowInsecurePlugins)
+        if !outcome.output.isEmpty { Terminal.output(String(decoding: outcome.output, as: UTF8.self)) }
+        if !outcome.errors.isEmpty { Terminal.error(outcome.errorText) }
+        if let abnormalEnd = outcome.abnormalEnd {
+            Terminal.error("error: \(plugin) \(abnormalEnd)\n  fix: report it to the plugin's author, and do not load it into a graph")
+            throw ExitCode(1)
+        }
+        if let status = outcome.status, status != 0 { throw ExitCode(status) }
+    }
+
+    /// Loads the library into this process: only ever run as the child of `inspectInChild`.
+    private func inspectHere() throws {
         let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: []))
         let loaded: [LoadedPlugin]
         do {
-            loaded = try choose(plugin.hasSuffix(".json") ? [try loader.load(manifestAt: plugin)] : try loader.load(allInLibraryAt: plugin))
+            loaded = try choose(isManifest ? [try loader.load(manifestAt: plugin)] : try loader.load(allInLibraryAt: plugin))
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
         defer { LoadedLibrary.finishAll() }
+        let shown = loaded.map(ShownPlugin.init)
         if manifest {
-            guard loaded.count == 1 else {
+            guard shown.count == 1 else {
                 Terminal.error(
-                    "error: \(plugin) holds \(loaded.count) plugins (\(loaded.map(\.descriptor.name).joined(separator: ", "))); a manifest describes one\n"
+                    "error: \(plugin) holds \(shown.count) plugins (\(shown.map(\.descriptor.name).joined(separator: ", "))); a manifest describes one\n"
                         + "  fix: add --plugin NAME")
                 throw ExitCode(1)
             }
-            Terminal.output(String(decoding: PluginSummary.generatedManifest(loaded[0]).serialized(pretty: true), as: UTF8.self) + "\n")
+            Terminal.output(String(decoding: PluginSummary.generatedManifest(shown[0]).serialized(pretty: true), as: UTF8.self) + "\n")
         } else if json {
-            let value = plugin.hasSuffix(".json") ? PluginSummary.json(loaded[0]) : PluginSummary.json(library: loaded)
+            let value = isManifest ? PluginSummary.json(shown[0]) : PluginSummary.json(library: shown)
             Terminal.output(String(decoding: value.serialized(pretty: true), as: UTF8.self) + "\n")
         } else {
-            Terminal.output(loaded.map(PluginSummary.text).joined(separator: "\n"))
+            Terminal.output(shown.map(PluginSummary.text).joined(separator: "\n"))
         }
     }
 
@@ -69,88 +127,11 @@ struct InspectCommand: AsyncParsableCommand {
         guard let pluginName else { return loaded }
         let chosen = loaded.filter { $0.descriptor.name == pluginName }
         guard !chosen.isEmpty else {
-            throw ValidationError("\(plugin) holds no plugin named '\(pluginName)'; it holds: \(loaded.map(\.descriptor.name).joined(separator: ", "))")
+            throw PluginLoadError(
+                file: plugin, kind: .pluginNotInLibrary,
+                problem: "holds no plugin named '\(pluginName)'; it holds: \(loaded.map(\.descriptor.name).joined(separator: ", "))",
+                fix: "pass one of those names to --plugin")
         }
         return chosen
-    }
-}
-
-/// How a loaded plugin is shown.
-enum PluginSummary {
-    static func json(_ plugin: LoadedPlugin) -> JSONValue {
-        let descriptor = plugin.descriptor
-        var object: [String: JSONValue] = [
-            "name": .string(descriptor.name),
-            "version": .string(descriptor.version),
-            "kind": .string(descriptor.kind.rawValue),
-            "abi": .string(descriptor.abi.description),
-            "hostAbi": .string(ABIVersion.host.description),
-            "inputs": .array(descriptor.inputs.types.map { .string($0.description) }),
-            "outputs": .array(descriptor.outputs.types.map { .string($0.description) }),
-            "concurrent": .bool(descriptor.allowsConcurrentProcessing),
-            "extensions": .array(descriptor.extensions.map { .string($0) }),
-            "file": .string(plugin.libraryPath),
-            "sha256": .string(plugin.sha256),
-            "manifest": plugin.manifest.map { .string($0.file) } ?? .null,
-            "configSchema": configSchema(plugin) ?? .null,
-        ]
-        if let summary = descriptor.summary { object["description"] = .string(summary) }
-        return .object(object)
-    }
-
-    /// A library and every plugin its factory lists.
-    static func json(library plugins: [LoadedPlugin]) -> JSONValue {
-        guard let first = plugins.first else { return .null }
-        return .object([
-            "file": .string(first.libraryPath),
-            "sha256": .string(first.sha256),
-            "abi": .string(first.library.abi.description),
-            "hostAbi": .string(ABIVersion.host.description),
-            "plugins": .array(plugins.map(json)),
-        ])
-    }
-
-    static func text(_ plugin: LoadedPlugin) -> String {
-        let descriptor = plugin.descriptor
-        var lines = ["\(descriptor.name) \(descriptor.version) (\(descriptor.kind))"]
-        if let summary = descriptor.summary, !summary.isEmpty { lines.append("  \(summary)") }
-        lines.append("  abi:        \(descriptor.abi) (host supports \(ABIVersion.host.major).0–\(ABIVersion.host))")
-        lines.append("  inputs:     \(descriptor.inputs.types.isEmpty ? "none (it emits on its own)" : descriptor.inputs.types.map(\.description).joined(separator: ", "))")
-        lines.append("  outputs:    \(descriptor.outputs.types.map(\.description).joined(separator: ", "))")
-        lines.append("  concurrent: \(descriptor.allowsConcurrentProcessing ? "yes" : "no (one input at a time per instance)")")
-        lines.append("  extensions: \(descriptor.extensions.isEmpty ? "none" : descriptor.extensions.joined(separator: ", "))")
-        lines.append("  file:       \(plugin.libraryPath)")
-        lines.append("  sha256:     \(plugin.sha256)")
-        lines.append("  manifest:   \(plugin.manifest?.file ?? "none beside the library (manifold inspect --manifest makes one)")")
-        if let schema = configSchema(plugin) {
-            lines.append("  config schema:")
-            let pretty = String(decoding: schema.serialized(pretty: true), as: UTF8.self)
-            lines += pretty.split(separator: "\n").map { "    " + $0 }
-        } else {
-            lines.append("  config schema: none (any config is passed as is)")
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func generatedManifest(_ plugin: LoadedPlugin) -> JSONValue {
-        let descriptor = plugin.descriptor
-        var object: [String: JSONValue] = [
-            "manifestVersion": 1,
-            "name": .string(descriptor.name),
-            "version": .string(descriptor.version),
-            "abi": .string(descriptor.abi.description),
-            "kind": .string(descriptor.kind.rawValue),
-            "library": .string((plugin.libraryPath as NSString).lastPathComponent),
-            "inputs": .array(descriptor.inputs.types.map { .string($0.description) }),
-            "outputs": .array(descriptor.outputs.types.map { .string($0.description) }),
-            "sha256": .string(plugin.sha256),
-        ]
-        if let summary = descriptor.summary { object["description"] = .string(summary) }
-        if let schema = configSchema(plugin) { object["configSchema"] = schema }
-        return .object(object)
-    }
-
-    private static func configSchema(_ plugin: LoadedPlugin) -> JSONValue? {
-        plugin.manifest?.configSchema ?? plugin.descriptor.configSchema.flatMap { try? JSONValue(parsing: $0) }
     }
 }

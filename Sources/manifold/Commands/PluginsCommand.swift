@@ -3,7 +3,7 @@ import Foundation
 import ManifoldHost
 import ManifoldJSON
 
-/// `manifold plugins`: what the search paths hold, loaded or broken.
+/// `manifold plugins`: what the search paths hold, usable or broken.
 struct PluginsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
@@ -13,8 +13,14 @@ struct PluginsCommand: AsyncParsableCommand {
             share/manifold/plugins, then the manifests/plugins of the checkout this manifold was
             built in. The current folder is never searched. -v prints the search path.
 
+            Reads manifests only, and checks what needs no plugin code: manifest format, file
+            permissions, each library's ELF header and SHA-256 pin. With --check, also loads
+            each library and checks it against its manifest: THIS RUNS THE LIBRARIES' CODE, each
+            in a child process of its own, so one that crashes or hangs is listed as broken.
+
             Examples:
               manifold plugins
+              manifold plugins --check
               manifold plugins --path ./my-plugins --json
             """)
 
@@ -23,6 +29,9 @@ struct PluginsCommand: AsyncParsableCommand {
 
     @Flag(help: "Print JSON for machines.")
     var json = false
+
+    @Flag(help: "Load each library, in a child process, and check it against its manifest (runs the libraries' code).")
+    var check = false
 
     @OptionGroup var plugins: PluginOptions
 
@@ -35,35 +44,56 @@ struct PluginsCommand: AsyncParsableCommand {
             Terminal.error(paths.isEmpty ? PluginPaths.describe() : PluginPaths.describe(defaults: paths.map { .init(path: $0, origin: "--path") }))
         }
         let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: searchPaths))
-        let found = loader.discover()
-        let broken = found.filter { $0.plugin == nil }.count
+        let found = loader.discoverManifests().map { entry in
+            Entry(file: entry.file, plugin: entry.plugin, problem: entry.error.map { "\($0)" } ?? (check ? probe(entry.file) : nil))
+        }
+        let broken = found.filter { $0.problem != nil }.count
         if json {
             let entries: [JSONValue] = found.map { entry in
-                if let plugin = entry.plugin {
-                    var summary = PluginSummary.json(plugin).objectValue ?? [:]
+                if let plugin = entry.plugin, entry.problem == nil {
+                    var summary = PluginSummary.json(ShownPlugin(plugin)).objectValue ?? [:]
                     summary["status"] = "ok"
+                    summary["checked"] = .bool(check)
                     summary["manifest"] = .string(entry.file)
                     return .object(summary)
                 }
-                return ["status": "broken", "manifest": .string(entry.file), "error": .string("\(entry.error.map { "\($0)" } ?? "unknown")")]
+                return ["status": "broken", "manifest": .string(entry.file), "error": .string(entry.problem ?? "unknown")]
             }
             let document: JSONValue = ["searchPaths": .array(searchPaths.map { .string($0) }), "plugins": .array(entries)]
             Terminal.output(String(decoding: document.serialized(pretty: true), as: UTF8.self) + "\n")
         } else {
             Terminal.output("search paths: \(searchPaths.isEmpty ? "(none)" : searchPaths.joined(separator: ", "))\n")
             for entry in found {
-                if let plugin = entry.plugin {
+                if let plugin = entry.plugin, entry.problem == nil {
                     let descriptor = plugin.descriptor
                     Terminal.output(
                         "  ok      \(descriptor.name) \(descriptor.version) \(descriptor.kind)  "
                             + "\(descriptor.inputs) → \(descriptor.outputs)\n")
                 } else {
-                    let reason = entry.error.map { "\($0)" } ?? "unknown"
+                    let reason = entry.problem ?? "unknown"
                     Terminal.output("  BROKEN  \(entry.file)\n" + reason.split(separator: "\n").map { "          \($0)\n" }.joined())
                 }
             }
-            Terminal.output("\(found.count) plugin(s), \(broken) broken\n")
+            let checked = check ? "libraries loaded and checked" : "manifests read; --check also loads the libraries"
+            Terminal.output("\(found.count) plugin(s), \(broken) broken (\(checked))\n")
         }
         if broken > 0 { throw ExitCode(1) }
+    }
+
+    private struct Entry {
+        var file: String
+        var plugin: ManifestPlugin?
+        var problem: String?
+    }
+
+    /// Loads the manifest's library in a child process and checks it; the problem, if any.
+    private func probe(_ manifest: String) -> String? {
+        let outcome = LibraryProbe.inspect([manifest, "--json"], allowInsecurePlugins: plugins.allowInsecurePlugins)
+        if let abnormalEnd = outcome.abnormalEnd { return "the library \(abnormalEnd)" }
+        guard outcome.succeeded else {
+            let text = outcome.errorText
+            return text.hasPrefix("error: ") ? String(text.dropFirst(7)) : text
+        }
+        return nil
     }
 }

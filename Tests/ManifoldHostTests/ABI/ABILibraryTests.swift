@@ -35,7 +35,7 @@ struct ABILibraryTests {
         #expect(plugins[0].library === plugins[1].library, "one image, opened once")
         // A manifest picks its plugin from the library by name.
         _ = try HostTestSupport.writeManifest(in: folder, named: "other.json", [
-            "name": "other", "version": "2.0.0", "kind": "middleware", "library": "libpair.so",
+            "name": "other", "version": "2.0.0", "kind": "middleware", "library": "libpair.so", "concurrent": false,
         ])
         let named = PluginLoader(options: PluginLoaderOptions(searchPaths: [folder], libraryPaths: []))
         #expect(try named.load(named: "other").descriptor.version == "2.0.0")
