@@ -121,10 +121,17 @@ extension PluginDescriptor {
         }
         let schema = try text(raw.config_schema, "config schema")
         if let schema {
+            let parsed: JSONValue
             do {
-                _ = try JSONValue(parsing: schema)
+                parsed = try JSONValue(parsing: schema)
             } catch {
                 throw malformed("('\(name)') has a config_schema that is not JSON: \(error)")
+            }
+            // A schema the host cannot apply would leave every config unchecked.
+            do {
+                _ = try JSONSchema(parsed)
+            } catch {
+                throw malformed("('\(name)') has a config_schema that is no valid JSON Schema: \(error)")
             }
         }
         self.name = name

@@ -77,6 +77,31 @@ struct ABILibraryTests {
         #expect(error.description.contains("config_schema that is not JSON"))
     }
 
+    /// A string field that runs past the bound (unterminated, or absurdly long) is refused
+    /// with the field named, instead of being read on until a NUL happens to turn up.
+    @Test func aDescriptorStringPastTheBoundIsRefusedWithTheField() async throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let source = TestPluginSource.generator().replacingOccurrences(of: ".config_schema = NULL", with: ".config_schema = huge_text")
+            .replacingOccurrences(
+                of: "#include \"manifold_plugin.h\"",
+                with: "#include \"manifold_plugin.h\"\nstatic char huge_text[(1 << 20) + 16];\n"
+                    + "__attribute__((constructor)) static void fill(void) { memset(huge_text, '{', sizeof huge_text - 1); }\n")
+        let library = try await HostTestSupport.compileC(source, named: "unbounded", in: folder)
+        let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
+        #expect(error.kind == .malformedDescriptor)
+        #expect(error.description.contains("has a config schema longer than 1048576 bytes (not NUL-terminated?)"), "\(error)")
+    }
+
+    @Test func configSchemaTheHostCannotApplyIsRefused() async throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let source = TestPluginSource.generator().replacingOccurrences(
+            of: ".config_schema = NULL", with: ".config_schema = \"{\\\"type\\\": \\\"strnig\\\"}\"")
+        let library = try await HostTestSupport.compileC(source, named: "typo", in: folder)
+        let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
+        #expect(error.kind == .malformedDescriptor)
+        #expect(error.description.contains("config_schema that is no valid JSON Schema"), "\(error)")
+    }
+
     @Test func initRefusalStopsTheLoad() async throws {
         let folder = try HostTestSupport.temporaryFolder()
         let source = TestPluginSource.plugin() + TestPluginSource.library(plugins: ["test_plugin"], initBody: "return false;")
