@@ -118,7 +118,21 @@ struct RunCommandTests {
         let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--events", "/nonexistent-dir/events.jsonl"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("--events /nonexistent-dir/events.jsonl: cannot create the file"))
+        #expect(result.stderr.contains("--events /nonexistent-dir/events.jsonl: cannot create the file (No such file or directory)"))
+    }
+
+    /// A FIFO is a fine event log once someone reads it; one nobody reads is refused at once
+    /// instead of hanging the run in open(2).
+    @Test func eventsToAFIFONobodyReadsIsRefusedWithoutHanging() async throws {
+        let fifo = NSTemporaryDirectory() + "manifold-events-" + UUID().uuidString
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--events", fifo])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("it is a FIFO nobody is reading"), "stderr: \(result.stderr)")
+        let read = try await CLI.shell("cat \(fifo) > \(fifo).log & sleep 0.2; \"$MANIFOLD\" run Examples/pipeline.json --input 'a b' --events \(fifo); wait")
+        #expect(read.status == 0, "stderr: \(read.stderr)")
+        let lines = try String(contentsOfFile: fifo + ".log", encoding: .utf8).split(separator: "\n")
+        #expect(lines.contains { $0.contains("\"event\":\"output\"") })
     }
 
     @Test func invalidGraphIsNotRun() async throws {

@@ -27,7 +27,14 @@ public struct RunEventRecord: Sendable, Hashable, Codable {
 
     /// The record of one event.
     public init(_ event: RunEvent, at date: Date = Date()) {
-        time = Self.timestamp(date)
+        var formatter = EventTimestampFormatter()
+        self.init(event, time: formatter.format(EventTimestamp(date)))
+    }
+
+    /// The record of one event that happened at `time` (RFC 3339, as
+    /// `EventTimestampFormatter` writes it).
+    public init(_ event: RunEvent, time: String) {
+        self.time = time
         self.event = event.kind
         switch event {
         case .published(let artifact, let topic):
@@ -79,7 +86,13 @@ public struct RunEventRecord: Sendable, Hashable, Codable {
 
     /// The record saying that `count` events were lost because the writer fell behind.
     public init(missed count: Int, at date: Date = Date()) {
-        time = Self.timestamp(date)
+        var formatter = EventTimestampFormatter()
+        self.init(missed: count, time: formatter.format(EventTimestamp(date)))
+    }
+
+    /// The record saying that `count` events were lost, made at `time`.
+    public init(missed count: Int, time: String) {
+        self.time = time
         event = "missed"
         self.count = count
     }
@@ -87,9 +100,5 @@ public struct RunEventRecord: Sendable, Hashable, Codable {
     private mutating func describe(_ artifact: Artifact) {
         self.artifact = artifact.id.rawValue
         type = artifact.type.description
-    }
-
-    private static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
