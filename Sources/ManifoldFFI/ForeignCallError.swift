@@ -36,6 +36,9 @@ public enum ForeignCallError: Error, Sendable, Hashable, CustomStringConvertible
     /// The function returned a value that JSON cannot represent exactly (a uint64 above
     /// Int64.max, or a non-finite float/double).
     case unrepresentableResult(function: String, type: CType, value: String)
+    /// The `ForeignCallPool` did not take the call (every thread busy and the queue full, or
+    /// shut down); the function did not run.
+    case callRefused(function: String, reason: String)
 
     /// The full message.
     public var description: String {
@@ -87,6 +90,8 @@ public enum ForeignCallError: Error, Sendable, Hashable, CustomStringConvertible
                     + "\(Int64.max); declare the return type as int64 to receive it as a two's-complement value"
             }
             return "tool '\(function)' returned \(value) (\(type)), which JSON cannot represent"
+        case .callRefused(let function, let reason):
+            return "tool '\(function)' was not run: \(reason); try again once earlier calls have finished"
         }
     }
 

@@ -7,11 +7,14 @@ import ManifoldJSON
 /// its arguments into storage of its own, so one instance may be called from many threads
 /// or tasks at once; whether that is safe for the C function itself is up to the function.
 ///
-/// Calls are synchronous and block the calling thread for the duration of the C call.
+/// `call(_:on:)` runs the C function on a thread of a `ForeignCallPool` and suspends the
+/// async caller meanwhile: use it from async code, since a C function may block for as long
+/// as it likes. `call(_:)` runs it on the calling thread and blocks that thread for the
+/// duration of the C call: only for threads of your own.
 ///
 /// ```swift
 /// let pow = try ForeignFunction(library: "libm.so.6", symbol: "pow", signature: "double(double x, double y)")
-/// let result = try pow.call(["x": 2, "y": 10])   // .number(1024)
+/// let result = try await pow.call(["x": 2, "y": 10], on: pool)   // .number(1024)
 /// ```
 public final class ForeignFunction: Sendable, CustomStringConvertible {
     /// The tool name used in error messages (defaults to the symbol).
@@ -98,6 +101,26 @@ public final class ForeignFunction: Sendable, CustomStringConvertible {
     public func call(_ arguments: JSONValue) throws(ForeignCallError) -> JSONValue {
         let values = try converter.convert(arguments)
         return try invoke(values).get()
+    }
+
+    /// Calls the function on one of `pool`'s threads, suspending the caller (never blocking a
+    /// thread of the Swift concurrency pool) until it returns.
+    ///
+    /// The arguments are converted on the calling task, so a bad argument fails at once
+    /// without taking a thread.
+    ///
+    /// - Throws: the errors of `call(_:)`; `ForeignCallError.callRefused` when the pool has no
+    ///   room for the call; `CancellationError` when the calling task is cancelled before the
+    ///   function returned (a function already running runs on to its end; its value is dropped).
+    public func call(_ arguments: JSONValue, on pool: ForeignCallPool) async throws -> JSONValue {
+        let values = try converter.convert(arguments)
+        let result: Result<JSONValue, ForeignCallError>
+        do {
+            result = try await pool.run { [self] in invoke(values) }
+        } catch let refusal as ForeignCallPool.Refusal {
+            throw ForeignCallError.callRefused(function: name, reason: refusal.description)
+        }
+        return try result.get()
     }
 
     /// Calls the function with positional arguments; the same as `call(.array(arguments))`.

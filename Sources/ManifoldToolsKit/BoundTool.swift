@@ -13,6 +13,8 @@ struct BoundTool: Sendable {
     let parameters: JSONValue
     /// The bound C function.
     let function: ForeignFunction
+    /// The group of `DangerousSymbols` its symbol is in; such a tool was granted `"unsafe": true`.
+    let dangerousGroup: DangerousSymbols.Group?
 
     /// The tool's catalog entry: `{"name", "description", "parameters"}`.
     var catalogEntry: ToolCatalogEntry {
@@ -28,6 +30,16 @@ struct BoundTool: Sendable {
         }
         guard ToolNameRules.isValid(spec.name) else {
             throw failure("the name is not a valid tool name: use 1 to 64 letters, digits, '_' or '-'")
+        }
+        // Refused before the library is opened: a refused tool runs no code, not even a
+        // library's constructors.
+        let dangerousGroup = DangerousSymbols.group(of: spec.symbol)
+        if let dangerousGroup, spec.unsafe != true {
+            throw failure(
+                "symbol '\(spec.symbol)' can \(dangerousGroup.risk) (it is on the list of dangerous C functions, "
+                    + "group '\(dangerousGroup.name)'); a tool is code the model may run at any time with any arguments, "
+                    + "so this one loads only with \"unsafe\": true: set config.tools[\(index)].unsafe to true "
+                    + "if the model should have that power, or choose another function")
         }
         let signature: CSignature
         do {
@@ -54,7 +66,7 @@ struct BoundTool: Sendable {
             name: spec.name,
             description: spec.description ?? "Calls the C function \(spec.symbol): \(signature)",
             parameters: spec.parameters ?? signature.argumentsSchema,
-            function: function)
+            function: function, dangerousGroup: dangerousGroup)
     }
 }
 

@@ -2,6 +2,8 @@ import ManifoldJSON
 
 /// The config of a `tools` node, decoded from its `config` JSON.
 ///
+/// Every tool is code the model may run at any time with any arguments it likes.
+///
 /// ```json
 /// {"libraryPaths": ["/opt/tools/lib"],
 ///  "tools": [{"name": "pow", "description": "x raised to the power y",
@@ -12,11 +14,23 @@ public struct ToolsConfiguration: Decodable, Sendable {
     public var tools: [ToolSpec]
     /// Folders searched first for a library given by bare or relative name.
     public var libraryPaths: [String]?
+    /// OS threads of the node's own that run its C calls (`ForeignCallPool`); 4 when absent.
+    public var threads: Int?
+    /// Calls that may wait for a free thread; one more is answered with an error result. 64
+    /// when absent.
+    public var maxQueuedCalls: Int?
+
+    /// The values `threads` may take.
+    public static let threadRange = 1...64
+    /// The values `maxQueuedCalls` may take.
+    public static let queueRange = 0...100_000
 
     /// Creates a configuration.
-    public init(tools: [ToolSpec], libraryPaths: [String]? = nil) {
+    public init(tools: [ToolSpec], libraryPaths: [String]? = nil, threads: Int? = nil, maxQueuedCalls: Int? = nil) {
         self.tools = tools
         self.libraryPaths = libraryPaths
+        self.threads = threads
+        self.maxQueuedCalls = maxQueuedCalls
     }
 }
 
@@ -35,11 +49,14 @@ public struct ToolSpec: Decodable, Sendable, Hashable {
     public var signature: String
     /// The JSON Schema offered to the model; the signature's `argumentsSchema` when absent.
     public var parameters: JSONValue?
+    /// Must be true for a symbol on the list of `DangerousSymbols`: the model may run a tool
+    /// at any time with any arguments, so that power has to be granted tool by tool.
+    public var unsafe: Bool?
 
     /// Creates a tool description.
     public init(
         name: String, description: String? = nil, library: String, symbol: String, signature: String,
-        parameters: JSONValue? = nil
+        parameters: JSONValue? = nil, unsafe: Bool? = nil
     ) {
         self.name = name
         self.description = description
@@ -47,5 +64,6 @@ public struct ToolSpec: Decodable, Sendable, Hashable {
         self.symbol = symbol
         self.signature = signature
         self.parameters = parameters
+        self.unsafe = unsafe
     }
 }

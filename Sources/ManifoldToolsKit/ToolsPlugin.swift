@@ -12,7 +12,15 @@ import ManifoldPluginKit
 /// counts, values out of range, an unknown tool); a call never crashes the node. A
 /// `tool/list` gets one `tool/catalog` with every tool's name, description and schema.
 ///
-/// C functions run synchronously on the calling thread; keep tools short.
+/// A tool is code the model may run at any time with any arguments it likes. A tool whose
+/// symbol is on the list of `DangerousSymbols` (processes, files, the environment, raw
+/// memory, …) is refused at create unless its config says `"unsafe": true`, and logged as a
+/// warning when it does.
+///
+/// C functions run on the node's own `ForeignCallPool` (config `threads`, `maxQueuedCalls`),
+/// never on the Swift concurrency pool: a function that blocks holds one of those threads,
+/// not the runtime. A call that finds every thread busy waits; past the queue's limit it is
+/// answered with an error result. The shutdown report counts both.
 public struct ToolsPlugin: GeneratorPlugin {
     /// The config type.
     public typealias Configuration = ToolsConfiguration
@@ -29,6 +37,8 @@ public struct ToolsPlugin: GeneratorPlugin {
     private let byName: [String: BoundTool]
     private let counts = ToolsStatistics()
     private let log: @Sendable (PluginHost.LogLevel, String) -> Void
+    /// The threads the C functions run on.
+    private let pool: ForeignCallPool
 
     /// Makes the plugin for a node.
     public init(configuration: Configuration, host: PluginHost) throws {
@@ -40,7 +50,7 @@ public struct ToolsPlugin: GeneratorPlugin {
     /// - Parameters:
     ///   - executableDirectory: the last folder searched for bare library names; the running
     ///     executable's folder by default.
-    ///   - log: receives the shutdown report.
+    ///   - log: receives a warning for each tool granted `"unsafe": true`, and the shutdown report.
     /// - Throws: `ConfigurationError` naming `config.tools[i]`, the tool and the fix.
     public init(
         configuration: Configuration, executableDirectory: String? = nil,
@@ -48,6 +58,16 @@ public struct ToolsPlugin: GeneratorPlugin {
     ) throws {
         guard !configuration.tools.isEmpty else {
             throw ConfigurationError(message: "config.tools is empty: list at least one tool")
+        }
+        let threads = configuration.threads ?? ForeignCallPool.defaultThreadLimit
+        guard Configuration.threadRange.contains(threads) else {
+            throw ConfigurationError(
+                message: "config.threads is \(threads): give \(Configuration.threadRange.lowerBound) to \(Configuration.threadRange.upperBound) threads")
+        }
+        let queueLimit = configuration.maxQueuedCalls ?? ForeignCallPool.defaultQueueLimit
+        guard Configuration.queueRange.contains(queueLimit) else {
+            throw ConfigurationError(
+                message: "config.maxQueuedCalls is \(queueLimit): give \(Configuration.queueRange.lowerBound) to \(Configuration.queueRange.upperBound)")
         }
         let resolver = LibraryResolver(
             searchPaths: configuration.libraryPaths ?? [],
@@ -66,6 +86,14 @@ public struct ToolsPlugin: GeneratorPlugin {
         self.tools = tools
         self.byName = byName
         self.log = log
+        self.pool = ForeignCallPool(threads: threads, queueLimit: queueLimit, name: "manifold-tools")
+        for (index, tool) in tools.enumerated() {
+            guard let group = tool.dangerousGroup else { continue }
+            log(
+                .warning,
+                "tools: tool '\(tool.name)' (config.tools[\(index)]) calls '\(tool.function.symbol)', which can \(group.risk); "
+                    + "it is granted with \"unsafe\": true, and the model may run it at any time with any arguments")
+        }
     }
 
     /// The tools' names, in config order.
@@ -86,7 +114,7 @@ public struct ToolsPlugin: GeneratorPlugin {
                 counts.update { $0.rejectedInputs += 1 }
                 throw error
             }
-            try await context.emit(answer(call, correlationID: input.correlationID))
+            try await context.emit(try await answer(call, correlationID: input.correlationID))
         } else if ArtifactType.toolList.accepts(input.type) {
             counts.update { $0.catalogs += 1 }
             try await context.emit(ToolArtifacts.catalog(tools, correlationID: input.correlationID))
@@ -96,17 +124,23 @@ public struct ToolsPlugin: GeneratorPlugin {
         }
     }
 
-    /// Logs how many calls ran and failed.
+    /// Stops the threads (a C call still running ends on its own) and logs how many calls
+    /// ran, failed, waited for a thread and were refused.
     public func shutdown() async {
+        pool.shutdown()
         let counts = counts.snapshot
         log(
             .info,
             "tools: \(counts.calls) calls, \(counts.failedCalls) answered with an error (\(counts.unknownTools) to unknown tools), "
-                + "\(counts.catalogs) catalogs sent, \(counts.rejectedInputs) inputs rejected")
+                + "\(counts.catalogs) catalogs sent, \(counts.rejectedInputs) inputs rejected; \(pool.statistics)")
     }
 
-    /// Runs one call; every failure becomes an error result.
-    private func answer(_ call: ToolCallRequest, correlationID: String?) -> Artifact {
+    /// What the threads of this node's C calls have done.
+    package var callStatistics: ForeignCallPoolStatistics { pool.statistics }
+
+    /// Runs one call; every failure becomes an error result, except cancellation, which ends
+    /// the work on the input.
+    private func answer(_ call: ToolCallRequest, correlationID: String?) async throws -> Artifact {
         counts.update { $0.calls += 1 }
         guard let tool = byName[call.name] else {
             counts.update {
@@ -118,8 +152,10 @@ public struct ToolsPlugin: GeneratorPlugin {
                 for: call, correlationID: correlationID)
         }
         do {
-            let value = try tool.function.call(try arguments(of: call))
+            let value = try await tool.function.call(try arguments(of: call), on: pool)
             return ToolArtifacts.success(value, for: call, correlationID: correlationID)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             counts.update { $0.failedCalls += 1 }
             return ToolArtifacts.failure("\(error)", for: call, correlationID: correlationID)

@@ -167,15 +167,33 @@ public enum GraphValidator {
         }
     }
 
+    /// A config must pass the plugin's schema (errors), and each setting the schema marks with
+    /// `x-manifold-warning` that the config turns on is a warning. Only the schema is read: no
+    /// plugin code runs.
     private static func checkConfig(
         _ config: JSONValue, of plugin: any PluginProvider, secrets: Set<String>, file: String, at path: String,
         into diagnostics: inout Set<GraphDiagnostic>
     ) {
+        let seeSchema = "see the config schema with `manifold inspect \(plugin.manifest?.file ?? plugin.location)`"
         for violation in plugin.validate(config: config, redacting: secrets) {
+            // A message the schema's author wrote (x-manifold-message) says its own fix.
+            let authored = violation.keyword == SchemaKeyword.message
             diagnostics.insert(GraphDiagnostic(
                 .error, file: file, path: path + violation.path.dropFirst(), message: violation.message,
-                fix: "see the config schema with `manifold inspect \(plugin.manifest?.file ?? plugin.location)`"))
+                fix: authored ? nil : seeSchema))
         }
+        for warning in configSchema(of: plugin)?.warnings(for: config, redacting: secrets) ?? [] {
+            diagnostics.insert(GraphDiagnostic(.warning, file: file, path: path + warning.path.dropFirst(), message: warning.message))
+        }
+    }
+
+    /// The schema a plugin's configs are checked against: its manifest's when it has one (what
+    /// `validate` trusts without running plugin code), else the one its descriptor states.
+    /// A schema that does not parse gives no warnings; `validate(config:)` reports it.
+    private static func configSchema(of plugin: any PluginProvider) -> JSONSchema? {
+        if let manifest = plugin.manifest, manifest.configSchema != nil { return manifest.parsedConfigSchema }
+        guard let text = plugin.descriptor.configSchema, let source = try? JSONValue(parsing: text) else { return nil }
+        return try? JSONSchema(source)
     }
 
     /// What producers emit on each topic must meet what its consumers accept.

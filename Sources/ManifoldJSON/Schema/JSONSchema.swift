@@ -11,11 +11,16 @@
 /// `description`, `default`, `examples`, `format`, `$schema`, `$id`, `$comment`, …) are
 /// accepted and ignored; `format` is not checked.
 ///
+/// Two vendor keywords of Manifold's own word what people read (`SchemaKeyword`):
+/// `x-manifold-message` replaces the violations of the schema holding it by one message, and
+/// `x-manifold-warning` makes `warnings(for:redacting:)` report a value that is set.
+///
 /// Unknown keywords are refused by default, with a suggestion ("unknown keyword 'propertes';
 /// did you mean 'properties'?"), because a misspelt keyword would otherwise silently validate
-/// nothing; names starting with `x-` are left for vendor extensions. Keywords that would
-/// change validation but are not implemented (`unevaluatedProperties`, `dependentSchemas`,
-/// `$dynamicRef`, …) are always refused.
+/// nothing; names starting with `x-` are left for vendor extensions, except an unknown
+/// `x-manifold-…` name, which is always refused (a misspelt message keyword would silently
+/// drop its message). Keywords that would change validation but are not implemented
+/// (`unevaluatedProperties`, `dependentSchemas`, `$dynamicRef`, …) are always refused.
 public struct JSONSchema: Sendable {
     /// The schema document as given.
     public let source: JSONValue
@@ -50,5 +55,17 @@ public struct JSONSchema: Sendable {
     /// Whether `value` is valid.
     public func accepts(_ value: JSONValue) -> Bool {
         validate(value).isEmpty
+    }
+
+    /// The warnings the schema's `x-manifold-warning` keywords give for `value`, each at its
+    /// path with keyword `x-manifold-warning`, in a stable order and without repeats; empty
+    /// when the schema has none. A warning never makes a value invalid: `validate` and
+    /// `accepts` ignore them.
+    ///
+    /// - Parameter redactedPaths: as for `validate`: placeholders show `***` for these values.
+    public func warnings(for value: JSONValue, redacting redactedPaths: Set<String> = []) -> [SchemaViolation] {
+        let validator = SchemaValidator(table: table, redactedPaths: redactedPaths)
+        var seen = Set<SchemaViolation>()
+        return validator.warnings(value, against: root, at: JSONPath.root).filter { seen.insert($0).inserted }
     }
 }

@@ -71,4 +71,10 @@ struct SchemaRules: Sendable {
     var elseSchema: SchemaNode?
     /// A local reference, as a normalised JSON pointer (`#/$defs/name`).
     var ref: String?
+    /// `x-manifold-message`: reported, as one violation at the value, instead of every
+    /// violation of this schema.
+    var failureMessage: SchemaMessage?
+    /// `x-manifold-warning`: a warning for every value this schema accepts other than `false`
+    /// and `null`.
+    var warning: SchemaMessage?
 }

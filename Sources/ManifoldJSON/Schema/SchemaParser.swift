@@ -19,6 +19,8 @@ struct SchemaParser {
         "$schema", "$id", "$comment", "$anchor", "$vocabulary", "title", "description", "default", "examples", "format",
         "deprecated", "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "contentSchema", "markdownDescription",
     ]
+    /// Manifold's own vendor keywords: messages a schema author writes for people.
+    static let manifoldKeywords: [String] = [SchemaKeyword.message, SchemaKeyword.warning]
     /// Keywords that would change validation but are not implemented: refusing them is safer
     /// than ignoring them.
     static let unsupportedKeywords: [String: String] = [
@@ -84,11 +86,17 @@ struct SchemaParser {
 
     private mutating func parseRules(_ members: [String: JSONValue], path: String, pointer: String) -> SchemaRules {
         var rules = SchemaRules()
-        let known = Set(Self.assertionKeywords + Self.annotationKeywords)
+        let known = Set(Self.assertionKeywords + Self.annotationKeywords + Self.manifoldKeywords)
         for key in members.keys.sorted() where !known.contains(key) {
             let at = JSONPath.appending(key, to: path)
             if let advice = Self.unsupportedKeywords[key] {
                 problem(at, "keyword '\(key)' is not supported by Manifold's validator; \(advice)")
+            } else if key.hasPrefix("x-manifold-") {
+                // A misspelt message keyword would silently drop the message or the warning.
+                let hint = NameSuggestion.closest(to: key, among: Self.manifoldKeywords)
+                problem(
+                    at, "unknown Manifold keyword '\(key)'"
+                        + (hint.map { "; did you mean '\($0)'?" } ?? "; the Manifold keywords are \(Self.manifoldKeywords.joined(separator: ", "))"))
             } else if !allowUnknownKeywords && !key.hasPrefix("x-") {
                 let hint = NameSuggestion.closest(to: key, among: Self.assertionKeywords + Self.annotationKeywords)
                 problem(
@@ -204,6 +212,8 @@ struct SchemaParser {
                 problem(context.path("$ref"), "$ref must be a string such as \"#/$defs/NAME\", got \(value.messageDescription())")
             }
         }
+        rules.failureMessage = message(SchemaKeyword.message, context)
+        rules.warning = message(SchemaKeyword.warning, context)
         for name in ["title", "description", "$comment", "$id", "$schema", "format"] {
             if let value = members[name], value.stringValue == nil {
                 problem(context.path(name), "\(name) must be a string, got \(value.messageDescription())")
@@ -337,6 +347,21 @@ struct SchemaParser {
             return nil
         }
         return value
+    }
+
+    private mutating func message(_ keyword: String, _ context: Context) -> SchemaMessage? {
+        guard let value = context.members[keyword] else { return nil }
+        guard let template = value.stringValue, !template.allSatisfy(\.isWhitespace) else {
+            problem(context.path(keyword), "\(keyword) must be a non-empty string (the message people read), got \(value.messageDescription())")
+            return nil
+        }
+        switch SchemaMessage.parse(template) {
+        case .success(let message):
+            return message
+        case .failure(let failure):
+            problem(context.path(keyword), failure.message)
+            return nil
+        }
     }
 
     private mutating func compile(_ source: String, at path: String) -> SchemaPattern? {

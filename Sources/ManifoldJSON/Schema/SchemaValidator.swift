@@ -22,6 +22,13 @@ struct SchemaValidator {
         guard depth < Self.maximumDepth else {
             return [SchemaViolation(path: path, keyword: "$ref", message: "the schema refers to itself more than \(Self.maximumDepth) levels deep here")]
         }
+        let violations = checkKeywords(value, rules, at: path, depth: depth)
+        guard let message = rules.failureMessage, !violations.isEmpty else { return violations }
+        return [SchemaViolation(
+            path: path, keyword: SchemaKeyword.message, message: message.render(value, at: path, redactedPaths: redactedPaths))]
+    }
+
+    private func checkKeywords(_ value: JSONValue, _ rules: SchemaRules, at path: String, depth: Int) -> [SchemaViolation] {
         var violations: [SchemaViolation] = []
         if let ref = rules.ref, let target = table[ref] {
             violations += validate(value, against: target, at: path, depth: depth + 1)
