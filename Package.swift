@@ -124,7 +124,7 @@ let package = Package(
         // The payloads of chat/* and tool/* artifacts, defined once for the plugins and the CLI that speak them.
         .target(name: "ManifoldContracts", dependencies: ["Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON", "ManifoldContracts"], swiftSettings: strictSettings),
-        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI", "Manifold", "ManifoldJSON", "ManifoldContracts"], swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI", "ManifoldTrust", "Manifold", "ManifoldJSON", "ManifoldContracts"], swiftSettings: strictSettings),
         .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", "ManifoldPluginKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
         .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", "ManifoldPluginKit"], path: "Plugins/Tools", swiftSettings: strictSettings),

@@ -53,6 +53,28 @@ public final class ForeignLibrary: Sendable, CustomStringConvertible {
         return try result.get()
     }
 
+    /// Opens the library file already open as `descriptor` (the file whose digest the caller
+    /// checked) through `/proc/self/fd/N`, so the bytes loaded are the bytes checked; `path`
+    /// names it in messages and in the cache. The descriptor must stay open for the life of
+    /// the process: glibc recognises a loaded object by the name given to `dlopen`, so a
+    /// reused `/proc/self/fd/N` would hand back an earlier library.
+    ///
+    /// - Throws: `ForeignCallError.libraryUnavailable` with the loader's message.
+    public static func open(descriptor: Int32, path: String) throws(ForeignCallError) -> ForeignLibrary {
+        let result: Result<ForeignLibrary, ForeignCallError> = cache.withLock { libraries in
+            if let library = libraries[path] { return .success(library) }
+            _ = dlerror()
+            guard let handle = dlopen("/proc/self/fd/\(descriptor)", RTLD_NOW | RTLD_LOCAL) else {
+                let message = (loaderError() ?? "unknown dlopen error").replacing("/proc/self/fd/\(descriptor)", with: path)
+                return .failure(.libraryUnavailable(library: path, loaderMessage: message))
+            }
+            let library = ForeignLibrary(path: path, handle: handle)
+            libraries[path] = library
+            return .success(library)
+        }
+        return try result.get()
+    }
+
     /// Looks up the address of `symbol`.
     ///
     /// - Throws: `ForeignCallError.symbolNotFound` with the loader's message, also when the

@@ -57,7 +57,7 @@ struct BoundTool: Sendable {
         }
         let function: ForeignFunction
         do {
-            let library = try resolver.open(spec.library)
+            let library = try resolver.open(spec.library, sha256: spec.sha256)
             function = try library.function(symbol: spec.symbol, signature: signature, name: spec.name)
         } catch {
             throw failure("\(error)")

@@ -18,6 +18,13 @@ enum ToolsConfigSchema {
         "required": ["tools"],
         "properties": [
             "libraryPaths": ["type": "array", "items": ["type": "string", "minLength": 1]],
+            "allowInsecureLibraries": [
+                "type": "boolean",
+                "description": "true loads tool libraries that someone other than root and the user could replace",
+                SchemaKeyword.warning: .string(
+                    "tool libraries are loaded even if someone other than root and you could replace them: whoever can "
+                        + "write the file or a folder on the way to it chooses the code the model runs"),
+            ],
             "threads": [
                 "type": "integer", "minimum": .integer(Int64(ToolsConfiguration.threadRange.lowerBound)),
                 "maximum": .integer(Int64(ToolsConfiguration.threadRange.upperBound)),
@@ -45,6 +52,10 @@ enum ToolsConfigSchema {
                         "symbol": ["type": "string", "minLength": 1],
                         "signature": ["type": "string", "minLength": 1],
                         "parameters": ["type": "object"],
+                        "sha256": [
+                            "type": "string", "pattern": "^[0-9A-Fa-f]{64}$",
+                            "description": "the library's SHA-256; a different file is refused before it is loaded",
+                        ],
                         "unsafe": [
                             "type": "boolean",
                             "description": "true lets the tool call a function on the list of dangerous C functions",

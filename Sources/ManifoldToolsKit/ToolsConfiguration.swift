@@ -19,6 +19,9 @@ public struct ToolsConfiguration: Decodable, Sendable {
     /// Calls that may wait for a free thread; one more is answered with an error result. 64
     /// when absent.
     public var maxQueuedCalls: Int?
+    /// Load tool libraries even when someone other than root and the user could replace them
+    /// (the file, or a folder on the way to it, writable by others). False when absent.
+    public var allowInsecureLibraries: Bool?
 
     /// The values `threads` may take.
     public static let threadRange = 1...64
@@ -26,7 +29,11 @@ public struct ToolsConfiguration: Decodable, Sendable {
     public static let queueRange = 0...100_000
 
     /// Creates a configuration.
-    public init(tools: [ToolSpec], libraryPaths: [String]? = nil, threads: Int? = nil, maxQueuedCalls: Int? = nil) {
+    public init(
+        tools: [ToolSpec], libraryPaths: [String]? = nil, threads: Int? = nil, maxQueuedCalls: Int? = nil,
+        allowInsecureLibraries: Bool? = nil
+    ) {
+        self.allowInsecureLibraries = allowInsecureLibraries
         self.tools = tools
         self.libraryPaths = libraryPaths
         self.threads = threads
@@ -52,12 +59,16 @@ public struct ToolSpec: Decodable, Sendable, Hashable {
     /// Must be true for a symbol on the list of `DangerousSymbols`: the model may run a tool
     /// at any time with any arguments, so that power has to be granted tool by tool.
     public var unsafe: Bool?
+    /// The SHA-256 the library file must have (64 hex digits); a different file is refused
+    /// before it is loaded.
+    public var sha256: String?
 
     /// Creates a tool description.
     public init(
         name: String, description: String? = nil, library: String, symbol: String, signature: String,
-        parameters: JSONValue? = nil, unsafe: Bool? = nil
+        parameters: JSONValue? = nil, unsafe: Bool? = nil, sha256: String? = nil
     ) {
+        self.sha256 = sha256
         self.name = name
         self.description = description
         self.library = library

@@ -71,7 +71,8 @@ public struct ToolsPlugin: GeneratorPlugin {
         }
         let resolver = LibraryResolver(
             searchPaths: configuration.libraryPaths ?? [],
-            executableDirectory: executableDirectory ?? LibraryResolver.currentExecutableDirectory)
+            executableDirectory: executableDirectory ?? LibraryResolver.currentExecutableDirectory,
+            allowInsecureLibraries: configuration.allowInsecureLibraries ?? false)
         var tools: [BoundTool] = []
         var byName: [String: BoundTool] = [:]
         for (index, spec) in configuration.tools.enumerated() {
