@@ -20,8 +20,9 @@ struct Interruption: Sendable {
     /// - Throws: `InterruptionError` when no pipe can be made or a handler not installed.
     static func install() throws -> Interruption {
         var fds: [Int32] = [0, 0]
-        // Close-on-exec: plugins may start processes, which must not inherit the pipe.
-        guard pipe2(&fds, O_CLOEXEC) == 0 else { throw InterruptionError(errno: errno) }
+        guard pipe(&fds) == 0 else { throw InterruptionError(errno: errno) }
+        // Plugins may start processes; they must not inherit the pipe.
+        for descriptor in fds { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         let interruption = Interruption(readEnd: fds[0], writeEnd: fds[1])
         for signal in signals where manifold_forward_signal(signal, interruption.writeEnd) != 0 {
             let error = InterruptionError(errno: errno)

@@ -11,7 +11,7 @@ import Synchronization
 /// of the Swift concurrency pool, which the graph's nodes need.
 final class StandardInputReader: Sendable {
     /// The most bytes one read takes.
-    static let chunkSize = 64 * 1024
+    static let chunkSize = 16 * 1024
 
     private struct State {
         var waiter: CheckedContinuation<Data?, Never>?
@@ -34,8 +34,9 @@ final class StandardInputReader: Sendable {
     /// - Throws: `StandardInputError` when the pipe that carries a stop cannot be made.
     init(descriptor: Int32 = STDIN_FILENO) throws {
         var fds: [Int32] = [-1, -1]
-        // Close-on-exec: plugins may start processes, which must not inherit it.
-        guard pipe2(&fds, O_CLOEXEC) == 0 else { throw StandardInputError(errno: errno) }
+        guard pipe(&fds) == 0 else { throw StandardInputError(errno: errno) }
+        // Plugins may start processes; they must not inherit it.
+        for descriptor in fds { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         self.descriptor = descriptor
         self.wakeUp = (fds[0], fds[1])
     }
@@ -130,5 +131,5 @@ final class StandardInputReader: Sendable {
 /// Standard input cannot be read.
 struct StandardInputError: Error, CustomStringConvertible {
     let errno: Int32
-    var description: String { "cannot read standard input: \(String(cString: strerror(errno)))" }
+    var description: String { "cannot read standard input: \(String(cString: strerror(errno)).lowercased())" }
 }
