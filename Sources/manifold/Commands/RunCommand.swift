@@ -151,12 +151,14 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             await eventLog?.finish()
             printer.finish()
+            let dropped = graphRun.hub.statistics.deadLettered
+            if dropped > 0 { Terminal.error("warning: \(dropped) artifact(s) were dropped and went to $dead-letter") }
             switch watchdog.ending {
             case .timedOut?:
                 Terminal.error("error: timed out after \(timeout ?? 0) s; nodes were shut down")
                 throw ExitCode(124)
             case .signal(let signal)?:
-                Terminal.error("stopped: what was in flight was dropped; nodes were shut down")
+                Terminal.error("stopped at once: nodes were shut down")
                 throw ExitCode(RunWatchdog.Ending.signal(signal).status)
             default:
                 Terminal.error("error: \(error)")

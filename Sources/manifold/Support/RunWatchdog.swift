@@ -11,7 +11,7 @@ import Synchronization
 /// - The second, or the time limit, cancels the run (`Hooks.cancel`) and gives it `grace` to
 ///   end. Past that, the watchdog names the nodes still busy (`Hooks.busy`) and ends the
 ///   process itself: status 124 for the time limit, 128 + the signal's number otherwise.
-///   A third signal ends it at once.
+///   Later signals change nothing: the end is at most `grace` away.
 ///
 /// The thread waits in `poll(2)` on the signals' pipe with the next deadline as its timeout,
 /// and never on the Swift concurrency pool: a plugin blocked inside `process` (a `sleep`, a
@@ -124,18 +124,15 @@ final class RunWatchdog: Sendable {
     }
 
     private func received(_ signal: Int32) {
-        enum Action { case none, stop(Hooks?), cancel(Hooks?), endNow }
+        enum Action { case none, stop(Hooks?), cancel(Hooks?) }
         let action: Action = state.withLock { state in
-            if state.finished { return .none }
-            if state.stopSignal == nil && state.ending == nil {
+            if state.finished || state.ending != nil { return .none }
+            if state.stopSignal == nil {
                 state.stopSignal = signal
                 return .stop(state.hooks)
             }
-            if state.ending == nil {
-                state.ending = (.signal(signal), ContinuousClock.now + Self.grace)
-                return .cancel(state.hooks)
-            }
-            return .endNow
+            state.ending = (.signal(signal), ContinuousClock.now + Self.grace)
+            return .cancel(state.hooks)
         }
         let name = Interruption.name(of: signal)
         switch action {
@@ -149,8 +146,6 @@ final class RunWatchdog: Sendable {
         case .cancel(let hooks):
             Terminal.error("\nending the run (\(name)): cancelling what is in flight")
             hooks?.cancel()
-        case .endNow:
-            endProcess(.signal(signal), because: "a third signal (\(name))")
         }
     }
 
@@ -165,7 +160,7 @@ final class RunWatchdog: Sendable {
             return (state.hooks, nil)
         }
         if let graceOver {
-            endProcess(graceOver, because: "\(Self.seconds(Self.grace)) after it was cancelled")
+            endProcess(graceOver)
         } else {
             hooks?.cancel()
         }
@@ -173,15 +168,15 @@ final class RunWatchdog: Sendable {
 
     /// Says what is still busy and ends the process with `reason`'s status, unless the run
     /// finished meanwhile. The lock is held to the end, so `finish()` cannot slip in between.
-    private func endProcess(_ reason: Ending, because when: String) {
+    private func endProcess(_ reason: Ending) {
         state.withLock { state in
             guard !state.finished else { return }
-            let busy = state.hooks?.busy() ?? "the graph was still being built"
+            let busy = state.hooks?.busy() ?? "the graph was not running yet"
             let what = switch reason {
             case .timedOut: "timed out after \(timeLimit ?? 0) s"
             case .signal: "stopped"
             }
-            Terminal.error("error: \(what); still busy \(when): \(busy); ending the process")
+            Terminal.error("error: \(what); still busy \(Self.seconds(Self.grace)) after it was cancelled: \(busy); ending the process")
             _exit(reason.status)
         }
     }
