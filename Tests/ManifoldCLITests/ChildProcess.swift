@@ -14,7 +14,7 @@ final class ChildProcess: Sendable {
         let timedOut: Bool
     }
 
-    /// The child's standard input; close its writing end to send end-of-file.
+    /// The child's standard input, unless another was given; close its writing end to send end-of-file.
     let input = Pipe()
     /// The child's standard output.
     let output = Pipe()
@@ -24,14 +24,18 @@ final class ChildProcess: Sendable {
 
     var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Starts `executable` in `directory` with the test process's environment plus `environment`.
-    init(executable: String, arguments: [String], directory: String, environment: [String: String] = [:]) throws {
+    /// Starts `executable` in `directory` with the test process's environment plus `environment`,
+    /// reading `standardInput` if given (another process's output, say) instead of `input`.
+    init(
+        executable: String, arguments: [String], directory: String, environment: [String: String] = [:],
+        standardInput: Pipe? = nil
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardInput = input
+        process.standardInput = standardInput ?? input
         process.standardOutput = output
         process.standardError = error
         self.process = process
@@ -40,7 +44,7 @@ final class ChildProcess: Sendable {
 
     /// Reads what is left of both streams until the child exits, then its status. A child
     /// still running after `timeLimit` is killed with SIGKILL.
-    func collect(timeLimit: Duration, alreadyRead: Data = Data()) async -> Finished {
+    func collect(timeLimit: Duration, alreadyRead: Data = Data(), alreadyReadError: Data = Data()) async -> Finished {
         let timedOut = Flag()
         let pid = process.processIdentifier
         let watchdog = Task.detached {
@@ -56,7 +60,7 @@ final class ChildProcess: Sendable {
                 let errorData = ReadOnce()
                 let errorRead = DispatchSemaphore(value: 0)
                 let errorReader = Thread { [error] in
-                    errorData.set(error.fileHandleForReading.readDataToEndOfFile())
+                    errorData.set(alreadyReadError + error.fileHandleForReading.readDataToEndOfFile())
                     errorRead.signal()
                 }
                 errorReader.start()
@@ -76,6 +80,16 @@ final class ChildProcess: Sendable {
     /// Reads standard output until `marker` appears or the child closes it, on a thread of
     /// its own; gives up after `timeLimit`.
     func readOutput(until marker: String, timeLimit: Duration) async -> Data {
+        await read(output, until: marker, timeLimit: timeLimit)
+    }
+
+    /// Reads standard error until `marker` appears or the child closes it, like `readOutput`;
+    /// pass what it returns to `collect` as `alreadyReadError`.
+    func readError(until marker: String, timeLimit: Duration) async -> Data {
+        await read(error, until: marker, timeLimit: timeLimit)
+    }
+
+    private func read(_ pipe: Pipe, until marker: String, timeLimit: Duration) async -> Data {
         let pid = process.processIdentifier
         let found = Flag()
         let watchdog = Task.detached {
@@ -85,10 +99,10 @@ final class ChildProcess: Sendable {
         }
         defer { watchdog.cancel() }
         return await withCheckedContinuation { continuation in
-            let thread = Thread { [self] in
+            let thread = Thread {
                 var seen = Data()
                 while !String(decoding: seen, as: UTF8.self).contains(marker) {
-                    let chunk = output.fileHandleForReading.availableData
+                    let chunk = pipe.fileHandleForReading.availableData
                     if chunk.isEmpty { break }
                     seen.append(chunk)
                 }

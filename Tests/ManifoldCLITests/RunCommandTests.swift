@@ -23,7 +23,24 @@ struct RunCommandTests {
         let result = try await CLI.run(["run", "Examples/pipeline.json", "--input-file", "/nonexistent/input.txt"])
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("cannot read --input-file /nonexistent/input.txt: it does not exist or is not readable"))
+        #expect(result.stderr.contains("cannot read --input-file /nonexistent/input.txt: no such file or directory; check the path"))
+        let folder = try await CLI.run(["run", "Examples/pipeline.json", "--input-file", "/tmp"])
+        #expect(folder.status != 0)
+        #expect(folder.stderr.contains("cannot read --input-file /tmp: is a directory; name a file, not a folder"))
+    }
+
+    @Test func theGraphAndAnInputFileMayBeProcessSubstitutions() async throws {
+        let graph = try CLI.writeGraph(try String(contentsOfFile: CLI.repositoryRoot + "/Examples/pipeline.json", encoding: .utf8)
+            .replacingOccurrences(of: "../manifests/plugins", with: "$PLUGINS"))
+        let result = try await CLI.shell(#""$MANIFOLD" run <(cat '\#(graph)') --input-file <(printf 'from a pipe')"#)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout == "FROM\nA\nPIPE!\n")
+    }
+
+    @Test func aGraphManifestPastTheSizeLimitIsRefused() async throws {
+        let result = try await CLI.shell(#""$MANIFOLD" run <(head -c 17000000 /dev/zero) --input x"#)
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("cannot read the graph manifest: it is larger than 16 MiB"))
     }
 
     @Test func timeoutEndsTheRunWith124() async throws {
@@ -163,8 +180,9 @@ struct RunCommandTests {
         #expect(finished.terminationReason == .exit)
         #expect(finished.status == 130)
         // The graceful path, not the second Ctrl-C's cancellation.
-        #expect(finished.stderr.contains("stopping"))
-        #expect(!finished.stderr.contains("\nstopped"))
+        #expect(finished.stderr.contains("stopping (SIGINT)"))
+        #expect(!finished.stderr.contains("ending the run"))
+        #expect(finished.stderr.contains("stopped: 1 input(s) read and drained through the graph"))
         #expect(finished.stdout == "FIRST\nLINE!\n")
     }
 }

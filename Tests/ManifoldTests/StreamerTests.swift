@@ -324,6 +324,36 @@ struct StreamerTests {
         _ = try await inbox.drain()
     }
 
+    @Test("inputsInProgress counts the inputs inside the chain, for each one until it returns or fails")
+    func inputsInProgress() async throws {
+        let hub = Hub()
+        let bothInside = Latch(count: 3)
+        let release = Gate()
+        let node = Streamer(
+            name: "held", generator: ClosureGenerator(ports: textPorts) { input, _ in
+                bothInside.arrive()
+                try await release.wait()
+                if input.text == "bad" { throw TestFailure(message: "refused") }
+            }, subscribeTo: [parsePattern("in")], output: nil, hub: hub,
+            options: StreamerOptions(concurrency: 2))
+        try node.connect()
+        #expect(node.inputsInProgress == 0)
+        let run = start(node)
+        try await hub.publish(.text("good"), to: parseTopic("in"))
+        try await hub.publish(.text("bad"), to: parseTopic("in"))
+        try await hub.publish(.text("queued"), to: parseTopic("in"))
+        // Two are inside (concurrency 2); the third waits in the queue and is not counted.
+        bothInside.arrive()
+        try await withDeadline { try await bothInside.wait() }
+        #expect(node.inputsInProgress == 2)
+        release.open()
+        try await withDeadline { await hub.waitUntilIdle() }
+        #expect(node.inputsInProgress == 0, "a failed input leaves the count too")
+        hub.close()
+        let report = try await finish(run)
+        #expect(report.processed == 2 && report.failed == 1)
+    }
+
     @Test("stop() lets queued inputs be processed, then run() returns; later input finds no subscriber")
     func gracefulStop() async throws {
         let hub = Hub()

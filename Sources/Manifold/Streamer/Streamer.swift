@@ -24,6 +24,9 @@ public final class Streamer: Sendable {
     public let options: StreamerOptions
 
     private let state: Mutex<State>
+    /// Inputs inside the chain now. An atomic of its own, not a field of `state`: a watchdog
+    /// reads it from a thread that must never wait, while a plugin may hold the node forever.
+    private let inputsInProgressCount = Atomic<Int>(0)
 
     private enum Phase { case idle, connected, running, finished }
 
@@ -63,6 +66,13 @@ public final class Streamer: Sendable {
     /// What the Streamer has done so far.
     public var report: StreamerReport {
         state.withLock { $0.report }
+    }
+
+    /// How many inputs are inside the middleware chain or the generator right now. Readable
+    /// from any thread without waiting on the node, so whoever ends a stuck run can say which
+    /// node holds it up.
+    public var inputsInProgress: Int {
+        inputsInProgressCount.load(ordering: .relaxed)
     }
 
     /// Checks the node's types against every node on the hub and subscribes. Idempotent.
@@ -185,6 +195,8 @@ public final class Streamer: Sendable {
         }
         let observers = hub.router.observers
         if observers.isActive { observers.emit(.inputBegan(node: name, input: input)) }
+        inputsInProgressCount.add(1, ordering: .relaxed)
+        defer { inputsInProgressCount.subtract(1, ordering: .relaxed) }
         let started = ContinuousClock.now
         do {
             try await chain.process(input, context: context)

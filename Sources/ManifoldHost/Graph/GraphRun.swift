@@ -7,25 +7,63 @@ import Synchronization
 
 /// Artifacts to feed into one of a graph's inputs, possibly as they arrive (lines typed on
 /// standard input, say).
+///
+/// A feed is pulled a batch at a time. `GraphRun.stop()` stops it from reading more: what it
+/// already handed out is published, and it is asked for nothing further.
 public struct GraphInputFeed: Sendable {
     /// The graph input's name.
     public var input: String
-    /// What to publish on its topic, in order; the feed ends when the stream does.
-    public var artifacts: AsyncStream<Artifact>
+    let next: @Sendable () async -> [Artifact]?
+    let stopReading: @Sendable () -> Void
 
-    /// A feed of artifacts that arrive over time.
-    public init(input: String, stream: AsyncStream<Artifact>) {
+    /// A feed pulled a batch at a time: `next` returns the next artifacts to publish, in order,
+    /// or `nil` once the feed has ended; after `stop` it returns `nil` (at once, if it waits).
+    /// `next` is called from one task at a time, and is also ended by cancelling that task.
+    public init(input: String, next: @escaping @Sendable () async -> [Artifact]?, stop: @escaping @Sendable () -> Void) {
         self.input = input
-        self.artifacts = stream
+        self.next = next
+        self.stopReading = stop
     }
 
-    /// A feed of artifacts known up front.
+    /// A feed of artifacts that arrive over time. A stop abandons the wait for the next one.
+    public init(input: String, stream: AsyncStream<Artifact>) {
+        let iterator = StreamIteratorBox(stream.makeAsyncIterator())
+        self.init(input: input, next: { await iterator.next().map { [$0] } }, stop: {})
+    }
+
+    /// A feed of artifacts known up front; all of them are published, even after a stop.
     public init(input: String, artifacts: [Artifact]) {
-        self.input = input
-        self.artifacts = AsyncStream { continuation in
-            for artifact in artifacts { continuation.yield(artifact) }
-            continuation.finish()
+        let remaining = HandedOutOnce(artifacts)
+        self.init(input: input, next: { remaining.take() }, stop: {})
+    }
+}
+
+/// Artifacts handed out once, as one batch.
+private final class HandedOutOnce: Sendable {
+    private let artifacts: Mutex<[Artifact]?>
+
+    init(_ artifacts: [Artifact]) {
+        self.artifacts = Mutex(artifacts)
+    }
+
+    func take() -> [Artifact]? {
+        artifacts.withLock { artifacts in
+            defer { artifacts = nil }
+            return artifacts
         }
+    }
+}
+
+/// An `AsyncStream`'s iterator, which a feed's `next` advances from one task at a time.
+private final class StreamIteratorBox: @unchecked Sendable {
+    private var iterator: AsyncStream<Artifact>.Iterator
+
+    init(_ iterator: AsyncStream<Artifact>.Iterator) {
+        self.iterator = iterator
+    }
+
+    func next() async -> Artifact? {
+        await iterator.next()
     }
 }
 
@@ -45,6 +83,11 @@ public struct GraphRunReport: Sendable {
     public var outputs: [String: Int]
     /// Source nodes whose source ended with an error, and the error, by node.
     public var failedSources: [String: String] = [:]
+    /// Artifacts published on each graph input by its feed, by input name.
+    public var inputsFed: [String: Int] = [:]
+    /// Artifacts a feed handed out that were not published, because the run was cancelled
+    /// while the feed was producing them (a stop or cancellation during the wait).
+    public var inputsNotFed = 0
 
     /// Inputs that failed across all nodes, plus the sources that failed.
     public var failures: Int { nodes.reduce(0) { $0 + $1.failed } + failedSources.count }
@@ -66,7 +109,7 @@ public final class GraphRun: Sendable {
     private let sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)]
     private let stopped = Atomic<Bool>(false)
     private let failedSources = Mutex<[String: String]>([:])
-    private let feeding = Mutex<Task<Void, any Error>?>(nil)
+    private let feeding = Mutex(FeedingState())
     private let logger: Logger
 
     /// Builds the graph: one instance per node and middleware, connected and type-checked on a hub.
@@ -124,12 +167,20 @@ public final class GraphRun: Sendable {
         self.sources = sources
     }
 
-    /// Stops gracefully: no new input is accepted, queued inputs are processed, then `run` returns.
+    /// Stops gracefully: the feeds read nothing more and the sources are stopped; everything
+    /// already published is processed through every node and reaches the graph's outputs,
+    /// then `run` returns (with `wasStopped`). Nothing in flight is dropped or dead-lettered:
+    /// the hub stays open until it is idle, as at the end of any run.
     public func stop() {
-        stopped.store(true, ordering: .relaxed)
-        feeding.withLock { $0 }?.cancel()
+        let (task, feedStops) = feeding.withLock { state in
+            stopped.store(true, ordering: .relaxed)
+            return (state.waiting ? state.task : nil, state.feedStops)
+        }
+        for stopReading in feedStops { stopReading() }
+        // Only a feed waiting for its next artifacts is cancelled: a publish under way is let
+        // finish, since cancelling it would dead-letter what it carries.
+        task?.cancel()
         for source in sources { source.source.stop() }
-        hub.close()
     }
 
     /// Runs the graph on `feeds` until it has done all their work (or `stop()`).
@@ -192,7 +243,8 @@ public final class GraphRun: Sendable {
         return GraphRunReport(
             nodes: streamers.map(\.report), hub: hub.statistics, deadLetters: hub.recentDeadLetters,
             duration: ContinuousClock.now - started, wasStopped: stopped.load(ordering: .relaxed),
-            outputs: counts.state.withLock { $0 }, failedSources: failedSources.withLock { $0 })
+            outputs: counts.state.withLock { $0 }, failedSources: failedSources.withLock { $0 },
+            inputsFed: feeding.withLock { $0.fed }, inputsNotFed: feeding.withLock { $0.notFed })
     }
 
     /// Runs one source node until it finishes or the run stops (a source stopped before it
@@ -212,14 +264,15 @@ public final class GraphRun: Sendable {
         }
     }
 
-    /// Publishes every feed, in a task `stop()` can cancel (a feed may wait on standard input).
+    /// Publishes every feed, in a task `stop()` can cancel while it waits for a feed.
     private func feedAll(_ feeds: [GraphInputFeed]) async throws {
         let task = Task { try await self.publish(feeds) }
-        let alreadyStopped = feeding.withLock { slot in
-            slot = task
+        let alreadyStopped = feeding.withLock { state in
+            state.task = task
+            state.feedStops = feeds.map(\.stopReading)
             return stopped.load(ordering: .relaxed)
         }
-        if alreadyStopped { task.cancel() }
+        if alreadyStopped { for feed in feeds { feed.stopReading() } }
         do {
             try await withTaskCancellationHandler {
                 try await task.value
@@ -238,12 +291,39 @@ public final class GraphRun: Sendable {
                     .error, file: manifest.file, path: "$.inputs",
                     message: "the graph has no input named '\(feed.input)'; it has: \(manifest.inputs.map(\.name).joined(separator: ", "))")])
             }
-            for await artifact in feed.artifacts {
-                if stopped.load(ordering: .relaxed) || Task.isCancelled { return }
-                try await hub.publish(artifact, to: input.topic)
+            while true {
+                // `stop()` reads `waiting` under the same lock: it cancels this task only while
+                // it waits for the feed, never while it publishes.
+                let goOn = feeding.withLock { state in
+                    guard !stopped.load(ordering: .relaxed) else { return false }
+                    state.waiting = true
+                    return true
+                }
+                guard goOn else { return }
+                let batch = await feed.next()
+                feeding.withLock { $0.waiting = false }
+                guard let batch else { break }
+                if Task.isCancelled {
+                    // Handed out as the wait was cancelled: reported, since it cannot be published.
+                    feeding.withLock { $0.notFed += batch.count }
+                    return
+                }
+                guard !batch.isEmpty else { continue }
+                try await hub.publish(contentsOf: batch, to: input.topic)
+                feeding.withLock { $0.fed[feed.input, default: 0] += batch.count }
             }
         }
     }
+}
+
+/// Where the feeds are: the task publishing them, whether it waits for a feed (the only time a
+/// stop may cancel it), how to stop each feed reading, and what was fed.
+private struct FeedingState {
+    var task: Task<Void, any Error>?
+    var waiting = false
+    var feedStops: [@Sendable () -> Void] = []
+    var fed: [String: Int] = [:]
+    var notFed = 0
 }
 
 /// Outputs delivered per graph output, counted by the readers.

@@ -4,7 +4,6 @@ import Manifold
 import ManifoldHost
 import ManifoldJSON
 import ManifoldManifest
-import Synchronization
 
 /// `manifold run`: build a graph, feed it, stream its outputs.
 struct RunCommand: AsyncParsableCommand {
@@ -13,9 +12,11 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a graph: feed its input, stream its outputs as they arrive.",
         discussion: """
             Input comes from --input (repeatable: one artifact each), --input-file, or standard
-            input (all of it as one artifact, or with --lines each line as it arrives). Exits 0 on success, 1 when a node failed or the
-            graph is invalid, 124 on --timeout, and 130 after a graceful stop on Ctrl-C (a
-            second Ctrl-C stops at once).
+            input (all of it as one artifact, or with --lines each line as it arrives). Exits 0 on
+            success, 1 when a node failed or the graph is invalid, 124 on --timeout (counted from
+            launch), and 130 after Ctrl-C or 143 after SIGTERM. The first Ctrl-C or SIGTERM stops
+            reading input and lets what is in flight finish and reach the outputs; a second one
+            ends the run within 2 s, even if a plugin never returns.
 
             Examples:
               manifold run Examples/pipeline.json --input "hello world"
@@ -45,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How to print outputs: text (payloads as they stream) or json (one JSON object per line).")
     var output: OutputFormat = .text
 
-    @Option(help: "Stop after this many seconds (exit 124).")
+    @Option(help: "Stop after this many seconds from launch, within 2 s more even if a plugin never returns (exit 124).")
     var timeout: Double?
 
     @Flag(help: "Print per-node and per-topic counts and timings (p50/p99 per input) at the end (stderr).")
@@ -77,6 +78,25 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // First of all: --timeout counts from launch, and no Ctrl-C or SIGTERM meets its default action.
+        let watchdog: RunWatchdog
+        do {
+            watchdog = try RunWatchdog(timeLimit: timeout)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        // The watchdog stands down only once the run's outcome is settled, right before the exit.
+        do {
+            try await run(watchedBy: watchdog)
+        } catch {
+            watchdog.finish()
+            throw error
+        }
+        watchdog.finish()
+    }
+
+    private func run(watchedBy watchdog: RunWatchdog) async throws {
         let logger = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph,
@@ -87,7 +107,8 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")
             throw ExitCode(1)
         }
-        let feed = try makeFeed(manifest)
+        let standardInput = try StandardInputReader()
+        let feed = try makeFeed(manifest, standardInput: standardInput)
         // Opened before the graph is built: a log that cannot be written stops the run before any plugin code runs.
         let eventLog: EventLogWriter?
         do {
@@ -107,15 +128,6 @@ struct RunCommand: AsyncParsableCommand {
         if stats { graphRun.hub.addObserver(latencies) }
         eventLog?.start(hub: graphRun.hub)
         let printer = OutputPrinter(format: output)
-        let interruption = Interruption()
-        // Ctrl-C is handled before the run starts, so no signal can arrive unhandled.
-        let runTaskSlot = Mutex<Task<GraphRunReport, any Error>?>(nil)
-        let signals = try interruption.install(
-            onFirst: {
-                Terminal.error("\nstopping: finishing queued work (Ctrl-C again to stop at once)")
-                graphRun.stop()
-            },
-            onSecond: { runTaskSlot.withLock { $0 }?.cancel() })
         let runTask = Task {
             try await graphRun.run(
                 feeds: feed.map { [$0] } ?? [], onOutput: { name, artifact in printer.print(artifact, output: name) },
@@ -126,17 +138,9 @@ struct RunCommand: AsyncParsableCommand {
                     Terminal.error("error: node '\(report.node)': \(report.message)")
                 })
         }
-        runTaskSlot.withLock { $0 = runTask }
-        let timer = timeout.map { seconds in
-            Task {
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                interruption.timedOut.store(true, ordering: .relaxed)
-                runTask.cancel()
-            }
-        }
+        watchdog.attach(RunWatchdog.Hooks(
+            stop: { graphRun.stop() }, cancel: { runTask.cancel() }, busy: { RunSummary.busyNodes(graphRun) }))
         defer {
-            timer?.cancel()
-            signals.uninstall()
             // Every node was shut down by the run: the libraries may release what they hold.
             LoadedLibrary.finishAll()
         }
@@ -147,26 +151,33 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             await eventLog?.finish()
             printer.finish()
-            if interruption.timedOut.load(ordering: .relaxed) {
+            let dropped = graphRun.hub.statistics.deadLettered
+            if dropped > 0 { Terminal.error("warning: \(dropped) artifact(s) were dropped and went to $dead-letter") }
+            switch watchdog.ending {
+            case .timedOut?:
                 Terminal.error("error: timed out after \(timeout ?? 0) s; nodes were shut down")
                 throw ExitCode(124)
+            case .signal(let signal)?:
+                Terminal.error("stopped at once: nodes were shut down")
+                throw ExitCode(RunWatchdog.Ending.signal(signal).status)
+            default:
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
             }
-            if error is CancellationError {
-                Terminal.error("stopped")
-                throw ExitCode(130)
-            }
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
         }
         printer.finish()
         RunSummary.report(report, stats: stats, latencies: latencies.latencies)
-        if report.wasStopped { throw ExitCode(130) }
+        if let failure = standardInput.failure {
+            Terminal.error("error: \(StandardInputError(errno: failure))")
+            throw ExitCode(1)
+        }
+        if report.wasStopped { throw ExitCode(128 + (watchdog.stopSignal ?? SIGINT)) }
         if report.failures > 0 { throw ExitCode(1) }
     }
 
     /// The artifacts to feed, from the options or standard input; none for a graph without
     /// inputs (its source nodes drive it) when no input was given.
-    private func makeFeed(_ manifest: GraphManifest) throws -> GraphInputFeed? {
+    private func makeFeed(_ manifest: GraphManifest, standardInput: StandardInputReader) throws -> GraphInputFeed? {
         if manifest.inputs.isEmpty && inputs.isEmpty && inputFiles.isEmpty && !lines && target == nil { return nil }
         guard let input = manifest.inputs.first(where: { target == nil || $0.name == target }) else {
             let known = manifest.inputs.map(\.name).joined(separator: ", ")
@@ -177,19 +188,16 @@ struct RunCommand: AsyncParsableCommand {
         let type = input.types.types.first { !$0.isWildcard } ?? .plainText
         var texts: [Data] = inputs.map { Data($0.utf8) }
         for file in inputFiles {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read --input-file \(file): it does not exist or is not readable")
-            }
-            texts.append(data)
+            texts.append(try InputFile.read(file))
         }
         if lines {
-            return GraphInputFeed(input: input.name, stream: StandardInputLines.stream(type: type))
+            return StandardInputFeed.lines(into: input.name, type: type, reader: standardInput)
         }
         if texts.isEmpty {
             guard isatty(0) == 0 else {
                 throw ValidationError("no input: give --input TEXT, --input-file FILE, or pipe text on standard input")
             }
-            texts.append(FileHandle.standardInput.readDataToEndOfFile())
+            return StandardInputFeed.whole(into: input.name, type: type, reader: standardInput)
         }
         let artifacts = texts.map { Artifact(type: type, payload: $0, origin: nil) }
         return GraphInputFeed(input: input.name, artifacts: artifacts)

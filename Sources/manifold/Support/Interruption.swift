@@ -1,63 +1,57 @@
 import CManifoldSignals
 import Foundation
-import Synchronization
 
-/// Ctrl-C handling for `manifold run`: the first SIGINT asks for a graceful stop, the
-/// second cancels.
+/// The signals that stop `manifold run` (SIGINT from Ctrl-C, SIGTERM from service managers
+/// and container runtimes), caught from the moment `install` returns and written, one byte
+/// each, to a pipe a thread of the launcher reads.
 ///
-/// The handler is a plain `sigaction` that writes to a pipe, in place as soon as `install`
-/// returns: a dispatch signal source is armed later, on another thread, and a Ctrl-C in
-/// between was lost.
-final class Interruption: Sendable {
-    /// Set when `--timeout` fired, so the run's end can say why it was cancelled.
-    let timedOut = Atomic<Bool>(false)
-    private let count = Atomic<Int>(0)
+/// The handler is a plain `sigaction` that writes to the pipe: a dispatch signal source is
+/// armed later, on another thread, and a signal in between was lost.
+struct Interruption: Sendable {
+    /// The signals caught.
+    static let signals: [Int32] = [SIGINT, SIGTERM]
 
-    /// Catches SIGINT until `uninstall` of the returned handle.
+    /// Where the caught signals' numbers arrive, one byte each.
+    let readEnd: Int32
+    private let writeEnd: Int32
+
+    /// Catches `signals` until `uninstall()`.
     ///
-    /// - Throws: `InterruptionError` when no pipe can be made or the handler not installed.
-    func install(onFirst: @escaping @Sendable () -> Void, onSecond: @escaping @Sendable () -> Void) throws -> InstalledInterruption {
+    /// - Throws: `InterruptionError` when no pipe can be made or a handler not installed.
+    static func install() throws -> Interruption {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw InterruptionError(errno: errno) }
-        let (readEnd, writeEnd) = (fds[0], fds[1])
         // Plugins may start processes; they must not inherit the pipe.
-        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
-        guard manifold_forward_signal(SIGINT, writeEnd) == 0 else {
+        for descriptor in fds { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        let interruption = Interruption(readEnd: fds[0], writeEnd: fds[1])
+        for signal in signals where manifold_forward_signal(signal, interruption.writeEnd) != 0 {
             let error = InterruptionError(errno: errno)
-            close(readEnd)
-            close(writeEnd)
+            interruption.uninstall()
+            close(fds[0])
+            close(fds[1])
             throw error
         }
-        // A thread of its own: it blocks in read(2), which must not hold a concurrency-pool thread.
-        let reader = Thread { [self] in
-            var byte: UInt8 = 0
-            while true {
-                let bytesRead = read(readEnd, &byte, 1)
-                if bytesRead < 0 && errno == EINTR { continue }
-                if bytesRead <= 0 { break }
-                if count.add(1, ordering: .relaxed).newValue == 1 { onFirst() } else { onSecond() }
-            }
-            close(readEnd)
-        }
-        reader.start()
-        return InstalledInterruption(writeEnd: writeEnd)
+        return interruption
     }
-}
 
-/// A SIGINT handler in place; `uninstall` restores the default action.
-struct InstalledInterruption: Sendable {
-    fileprivate let writeEnd: Int32
-
-    /// Restores SIGINT's default action and ends the reading thread.
+    /// Restores the signals' default actions. The pipe stays open: a handler that was running
+    /// may still write to it, and the process is about to end.
     func uninstall() {
-        manifold_stop_forwarding_signal(SIGINT)
-        close(writeEnd)
+        for signal in Self.signals { manifold_stop_forwarding_signal(signal) }
+    }
+
+    /// The signal's conventional name (`SIGINT`), for messages.
+    static func name(of signal: Int32) -> String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signal)"
+        }
     }
 }
 
-/// The SIGINT handler could not be installed.
+/// A signal handler could not be installed.
 struct InterruptionError: Error, CustomStringConvertible {
     let errno: Int32
-    var description: String { "cannot handle Ctrl-C: \(String(cString: strerror(errno)))" }
+    var description: String { "cannot handle Ctrl-C and SIGTERM: \(String(cString: strerror(errno)))" }
 }

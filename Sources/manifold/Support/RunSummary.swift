@@ -2,9 +2,14 @@ import Foundation
 import Manifold
 import ManifoldHost
 
-/// What `manifold run` says at the end: always what was lost, and with --stats the counters.
+/// What `manifold run` says at the end: always what was lost, after a stop what was
+/// processed, and with --stats the counters.
 enum RunSummary {
     static func report(_ report: GraphRunReport, stats: Bool, latencies: [String: LatencyHistogram] = [:]) {
+        if report.wasStopped { Terminal.error(stopped(report)) }
+        if report.inputsNotFed > 0 {
+            Terminal.error("warning: \(report.inputsNotFed) input(s) were read as the run was cancelled and not fed")
+        }
         let lost = report.hub.deadLettered
         if lost > 0 {
             var reasons: [String: Int] = [:]
@@ -41,8 +46,36 @@ enum RunSummary {
                 "\(counters.deadLettered)", ""))
         }
         lines.append("")
+        if !report.inputsFed.isEmpty {
+            lines.append("inputs: " + report.inputsFed.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
         lines.append("outputs: " + report.outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         Terminal.error(lines.joined(separator: "\n"))
+    }
+
+    /// What a graceful stop did: the inputs read, every one of them through the graph, and the
+    /// outputs written. Losses, if any, are reported apart, as dead letters and failures.
+    static func stopped(_ report: GraphRunReport) -> String {
+        let read = report.inputsFed.values.reduce(0, +)
+        let written = report.outputs.values.reduce(0, +)
+        let processed = report.nodes.reduce(0) { $0 + $1.processed + $1.failed }
+        return "stopped: \(read) input(s) read and drained through the graph (\(processed) node input(s) processed), "
+            + "\(written) output(s) written"
+    }
+
+    /// The nodes with inputs inside them or queued for them, for the message that ends a run
+    /// which did not end when told to. Reads counters only: it runs on the watchdog's thread
+    /// while plugins may hold every thread of the concurrency pool.
+    static func busyNodes(_ run: GraphRun) -> String {
+        let queued = Dictionary(
+            run.hub.statistics.subscriptions.map { ($0.name, $0.pending) }, uniquingKeysWith: +)
+        let busy = run.streamers.compactMap { node -> String? in
+            let inside = node.inputsInProgress
+            let waiting = queued[node.name] ?? 0
+            guard inside > 0 || waiting > 0 else { return nil }
+            return "node '\(node.name)' (\(inside) input(s) being processed, \(waiting) queued)"
+        }
+        return busy.isEmpty ? "no node is processing an input" : busy.joined(separator: ", ")
     }
 
     private static func row(_ columns: String...) -> String {

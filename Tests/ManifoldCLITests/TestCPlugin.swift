@@ -1,0 +1,81 @@
+import Foundation
+
+/// One-off C plugins for the CLI tests, compiled by the system C compiler from the ABI header
+/// alone, each in a new folder with its plugin manifest beside it: a folder a graph's
+/// `"plugins"` can name.
+enum TestCPlugin {
+    /// Builds a generator plugin `name` (text/plain in and out) whose `process` runs `process`
+    /// (with `instance`, `input` and `call` in scope), and returns its folder.
+    static func build(name: String, process: String) async throws -> String {
+        let folder = NSTemporaryDirectory() + "manifold-cli-plugin-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let source = """
+            #include <stdlib.h>
+            #include <string.h>
+            #include <unistd.h>
+            #include "manifold_plugin.h"
+
+            static manifold_status plugin_create(const manifold_plugin *p, manifold_str config, const manifold_host *host,
+                                                 void **out, char *error, size_t capacity) {
+                (void)p; (void)config; (void)host; (void)error; (void)capacity;
+                *out = malloc(1);
+                return MANIFOLD_OK;
+            }
+            static void plugin_shutdown(void *instance, void (*done)(void *), void *context) { (void)instance; done(context); }
+            static void plugin_destroy(void *instance) { free(instance); }
+            static void plugin_process(void *instance, const manifold_artifact *input, const manifold_call *call) {
+                (void)instance; (void)input; (void)call;
+                \(process)
+            }
+            static const char *const plugin_types[] = { "text/plain" };
+            static const manifold_plugin the_plugin = {
+                .struct_size = sizeof(manifold_plugin), .name = "\(name)", .version = "1.0.0",
+                .kind = MANIFOLD_KIND_GENERATOR, .flags = MANIFOLD_PLUGIN_FLAG_CONCURRENT,
+                .input_types = plugin_types, .input_type_count = 1, .output_types = plugin_types, .output_type_count = 1,
+                .create = plugin_create, .process = plugin_process, .shutdown = plugin_shutdown, .destroy = plugin_destroy,
+            };
+            static const manifold_plugin *const library_plugins[] = { &the_plugin };
+            static uint32_t library_plugin_count(const manifold_plugin_factory *factory) { (void)factory; return 1; }
+            static const manifold_plugin *library_plugin_at(const manifold_plugin_factory *factory, uint32_t index) {
+                (void)factory;
+                return index == 0 ? library_plugins[0] : NULL;
+            }
+            static const manifold_plugin_factory library_factory = {
+                .struct_size = sizeof(manifold_plugin_factory),
+                .plugin_count = library_plugin_count, .plugin_at = library_plugin_at,
+            };
+            static const void *library_get_factory(const char *id) {
+                return strcmp(id, MANIFOLD_PLUGIN_FACTORY_ID) == 0 ? &library_factory : NULL;
+            }
+            static bool library_init(const char *path) { (void)path; return true; }
+            static void library_deinit(void) {}
+            static const manifold_library the_library = {
+                .abi_version = MANIFOLD_ABI_VERSION_INIT, .struct_size = sizeof(manifold_library),
+                .init = library_init, .deinit = library_deinit, .get_factory = library_get_factory,
+            };
+            MANIFOLD_EXPORT const manifold_library *manifold_library_entry(void) { return &the_library; }
+            """
+        try source.write(toFile: folder + "/\(name).c", atomically: true, encoding: .utf8)
+        let compiler = try ChildProcess(
+            executable: "/usr/bin/cc",
+            arguments: [
+                "-std=c11", "-shared", "-fPIC", "-I", CLI.repositoryRoot + "/Sources/CManifoldABI/include",
+                folder + "/\(name).c", "-o", folder + "/lib\(name).so",
+            ],
+            directory: folder)
+        try compiler.input.fileHandleForWriting.close()
+        let compiled = await compiler.collect(timeLimit: CLI.timeLimit)
+        guard compiled.status == 0 else { throw CompileError(output: compiled.stderr + compiled.stdout) }
+        let manifest = """
+            { "manifestVersion": 1, "name": "\(name)", "version": "1.0.0", "abi": "2.0", "kind": "generator",
+              "library": "lib\(name).so", "inputs": ["text/plain"], "outputs": ["text/plain"] }
+            """
+        try manifest.write(toFile: folder + "/\(name).json", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    struct CompileError: Error, CustomStringConvertible {
+        let output: String
+        var description: String { "C compilation failed:\n\(output)" }
+    }
+}
