@@ -10,7 +10,7 @@ struct ForeignPluginFolder {
 
     /// Compiles `Plugins/CExamples` plus `extraSource` into `libforeign.so` in a new folder,
     /// with a manifest `forward.json` naming it.
-    init(extraSource: String) throws {
+    init(extraSource: String) async throws {
         folder = NSTemporaryDirectory() + "manifold-foreign-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let source = folder + "/foreign.c"
@@ -19,15 +19,7 @@ struct ForeignPluginFolder {
         let examples = CLI.repositoryRoot + "/Plugins/CExamples"
         let sources = ["forward.c", "ticker.c", "config.c", "library.c"].map { examples + "/" + $0 } + [source]
         library = folder + "/libforeign.so"
-        let compiler = Process()
-        compiler.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
-        compiler.arguments = [
-            "-std=gnu11", "-shared", "-fPIC", "-pthread", "-I", CLI.repositoryRoot + "/Sources/CManifoldABI/include", "-I", examples,
-            "-I", examples + "/include",
-        ] + sources + ["-o", library]
-        try compiler.run()
-        compiler.waitUntilExit()
-        guard compiler.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+        try await TestCPlugin.compile(sources, into: library, includes: [examples, examples + "/include"])
         let bundled = try String(contentsOfFile: CLI.repositoryRoot + "/manifests/plugins/forward.json", encoding: .utf8)
         manifest = folder + "/forward.json"
         try bundled.replacingOccurrences(of: "libManifoldCExamples.so", with: "libforeign.so")

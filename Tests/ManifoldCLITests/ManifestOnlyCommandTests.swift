@@ -8,7 +8,7 @@ import Testing
 struct ManifestOnlyCommandTests {
     @Test func checkingAGraphRunsNoCodeOfItsPlugins() async throws {
         let marker = NSTemporaryDirectory() + "manifold-marker-" + UUID().uuidString
-        let foreign = try ForeignPluginFolder(extraSource: ForeignPluginFolder.markerConstructor(marker))
+        let foreign = try await ForeignPluginFolder(extraSource: ForeignPluginFolder.markerConstructor(marker))
         let graph = try foreign.graph()
 
         let validate = try await CLI.run(["validate", graph])
@@ -31,8 +31,8 @@ struct ManifestOnlyCommandTests {
     }
 
     @Test func aLibraryThatCrashesWhileLoadingIsListedAsBroken() async throws {
-        let foreign = try ForeignPluginFolder(extraSource: "__attribute__((constructor)) static void crash(void) { *(volatile int *)0 = 1; }")
-        let good = try ForeignPluginFolder(extraSource: "")
+        let foreign = try await ForeignPluginFolder(extraSource: "__attribute__((constructor)) static void crash(void) { *(volatile int *)0 = 1; }")
+        let good = try await ForeignPluginFolder(extraSource: "")
         let listing = try await CLI.run(["plugins", "--check", "--path", foreign.folder, "--path", good.folder])
         #expect(listing.status == 1)
         #expect(listing.stdout.contains("BROKEN  \(foreign.manifest)"), "stdout: \(listing.stdout)")
@@ -47,7 +47,7 @@ struct ManifestOnlyCommandTests {
     }
 
     @Test func aLibraryThatExitsWhileLoadingIsReported() async throws {
-        let foreign = try ForeignPluginFolder(extraSource: "__attribute__((constructor)) static void leave(void) { exit(3); }")
+        let foreign = try await ForeignPluginFolder(extraSource: "__attribute__((constructor)) static void leave(void) { exit(3); }")
         let inspected = try await CLI.run(["inspect", "--json", foreign.library])
         #expect(inspected.status != 0)
         let listing = try await CLI.run(["plugins", "--check", "--path", foreign.folder])
@@ -56,7 +56,7 @@ struct ManifestOnlyCommandTests {
     }
 
     @Test func validateReportsWhatItCanCheckWithoutCode() async throws {
-        let foreign = try ForeignPluginFolder(extraSource: "")
+        let foreign = try await ForeignPluginFolder(extraSource: "")
         // A pin that does not match is found by hashing the file, which runs nothing.
         let manifest = try String(contentsOfFile: foreign.manifest, encoding: .utf8)
         try manifest.replacingOccurrences(of: "\"abi\": \"2.0\",", with: "\"abi\": \"2.0\", \"sha256\": \"\(String(repeating: "ab", count: 32))\",")

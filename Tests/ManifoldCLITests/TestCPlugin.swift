@@ -56,22 +56,26 @@ enum TestCPlugin {
             MANIFOLD_EXPORT const manifold_library *manifold_library_entry(void) { return &the_library; }
             """
         try source.write(toFile: folder + "/\(name).c", atomically: true, encoding: .utf8)
-        let compiler = try ChildProcess(
-            executable: "/usr/bin/cc",
-            arguments: [
-                "-std=c11", "-shared", "-fPIC", "-I", CLI.repositoryRoot + "/Sources/CManifoldABI/include",
-                folder + "/\(name).c", "-o", folder + "/lib\(name).so",
-            ],
-            directory: folder)
-        try compiler.input.fileHandleForWriting.close()
-        let compiled = await compiler.collect(timeLimit: CLI.timeLimit)
-        guard compiled.status == 0 else { throw CompileError(output: compiled.stderr + compiled.stdout) }
+        try await compile([folder + "/\(name).c"], into: folder + "/lib\(name).so")
         let manifest = """
             { "manifestVersion": 1, "name": "\(name)", "version": "1.0.0", "abi": "2.0", "kind": "generator",
-              "library": "lib\(name).so", "inputs": ["text/plain"], "outputs": ["text/plain"] }
+              "concurrent": true, "library": "lib\(name).so", "inputs": ["text/plain"], "outputs": ["text/plain"] }
             """
         try manifest.write(toFile: folder + "/\(name).json", atomically: true, encoding: .utf8)
         return folder
+    }
+
+    /// Compiles C `sources` into the shared library `output` against the ABI headers, plus
+    /// any further include folders.
+    static func compile(_ sources: [String], into output: String, includes: [String] = []) async throws {
+        let compiler = try ChildProcess(
+            executable: "/usr/bin/cc",
+            arguments: ["-std=gnu11", "-shared", "-fPIC", "-pthread", "-I", CLI.repositoryRoot + "/Sources/CManifoldABI/include"]
+                + includes.flatMap { ["-I", $0] } + sources + ["-o", output],
+            directory: (output as NSString).deletingLastPathComponent)
+        try compiler.input.fileHandleForWriting.close()
+        let compiled = await compiler.collect(timeLimit: CLI.timeLimit)
+        guard compiled.status == 0 else { throw CompileError(output: compiled.stderr + compiled.stdout) }
     }
 
     struct CompileError: Error, CustomStringConvertible {
