@@ -14,8 +14,21 @@ final class DownstreamScope: Sendable {
     @TaskLocal static var current: DownstreamScope?
 
     private struct State {
-        var calls: [ObjectIdentifier: NativeCall] = [:]
+        /// Usually one call (the generator below the middleware): kept inline, so a scope
+        /// allocates nothing more; further calls (a middleware below it) go to `others`.
+        var first: NativeCall?
+        var others: [NativeCall] = []
         var cancelled = false
+
+        var all: [NativeCall] { (first.map { [$0] } ?? []) + others }
+
+        mutating func remove(_ call: NativeCall) {
+            if first === call {
+                first = nil
+            } else if let index = others.firstIndex(where: { $0 === call }) {
+                others.remove(at: index)
+            }
+        }
     }
 
     private let state = Mutex(State())
@@ -25,7 +38,7 @@ final class DownstreamScope: Sendable {
     func enter(_ call: NativeCall) -> Bool {
         state.withLock { state in
             guard !state.cancelled else { return false }
-            state.calls[ObjectIdentifier(call)] = call
+            if state.first == nil { state.first = call } else { state.others.append(call) }
             return true
         }
     }
@@ -34,7 +47,7 @@ final class DownstreamScope: Sendable {
     /// may then be reused for another input).
     func leave(_ call: NativeCall) -> Bool {
         state.withLock { state in
-            state.calls[ObjectIdentifier(call)] = nil
+            state.remove(call)
             return !state.cancelled
         }
     }
@@ -45,7 +58,7 @@ final class DownstreamScope: Sendable {
         let calls = state.withLock { state -> [NativeCall] in
             guard !state.cancelled else { return [] }
             state.cancelled = true
-            return Array(state.calls.values)
+            return state.all
         }
         for call in calls { call.cancel() }
     }
