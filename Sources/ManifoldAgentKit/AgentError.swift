@@ -1,7 +1,10 @@
 import Manifold
+import ManifoldLLM
 
 /// Why the agent could not process an input. The Streamer records the failure and counts it;
-/// nothing here ever carries an API key (provider errors are scrubbed by ManifoldLLM).
+/// nothing here ever carries an API key (provider errors are scrubbed by ManifoldLLM), and no
+/// description a terminal control character (the text an input or a server sent is quoted
+/// with them escaped).
 public enum AgentError: Error, Sendable, Hashable, CustomStringConvertible {
     /// An input's payload is not what its type promises.
     case malformedInput(artifact: ArtifactID, type: ArtifactType, expected: String, got: String)
@@ -20,6 +23,10 @@ public enum AgentError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A complete message, naming the conversation and what to fix.
     public var description: String {
+        ControlCharacters.escaped(explanation)
+    }
+
+    private var explanation: String {
         switch self {
         case .malformedInput(let artifact, let type, let expected, let got):
             return "agent: input \(artifact) (\(type)) is malformed: expected \(expected), got \(got)"

@@ -1,7 +1,9 @@
 /// Everything that can go wrong talking to a model, with messages a person can act on.
 ///
-/// No case ever carries an API key: server messages are scrubbed of the key before they are
-/// stored, and authentication errors name the environment variable to fix instead.
+/// No case ever carries an API key: server messages are scrubbed of the key (and of secret
+/// header values) before they are stored, and authentication errors name the environment
+/// variable to fix instead. No description carries a terminal control character: text from
+/// outside is escaped (`ControlCharacters`).
 public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A provider that needs a key found none in `environmentVariable`.
     case missingAPIKey(provider: String, environmentVariable: String)
@@ -23,6 +25,14 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     case connectionFailed(provider: String, attempts: Int, reason: String)
     /// No byte arrived for `seconds` while waiting for `phase`.
     case timedOut(provider: String, phase: String, seconds: Double)
+    /// The call (retries included) was not done after `seconds`, the provider configuration's
+    /// `requestTimeoutSeconds`, although the server kept sending.
+    case requestTimedOut(provider: String, seconds: Double)
+    /// The response body grew past `limit` bytes, the provider configuration's `maxResponseBytes`.
+    case responseTooLarge(provider: String, limit: Int)
+    /// One event of the stream (an SSE event, an NDJSON line) grew past `limit` bytes, the
+    /// provider configuration's `maxEventBytes`.
+    case eventTooLarge(provider: String, limit: Int)
     /// The stream held something other than the wire format: `expected` says what should
     /// have come, `snippet` shows (the start of) what came.
     case malformedStream(provider: String, expected: String, snippet: String)
@@ -33,8 +43,13 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The scripted provider was asked for more assistant turns than its script has.
     case scriptExhausted(turn: Int, scriptLength: Int)
 
-    /// A one-paragraph explanation, naming what to fix when there is something to fix.
+    /// A one-paragraph explanation, naming what to fix when there is something to fix; text
+    /// from outside has its control characters escaped.
     public var description: String {
+        ControlCharacters.escaped(explanation)
+    }
+
+    private var explanation: String {
         switch self {
         case .missingAPIKey(let provider, let variable):
             return "\(provider): no API key: set the environment variable \(variable)"
@@ -58,6 +73,16 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(provider): connection failed after \(Self.attempts(attempts)): \(reason)"
         case .timedOut(let provider, let phase, let seconds):
             return "\(provider): timed out after \(Self.seconds(seconds)) \(phase)"
+        case .requestTimedOut(let provider, let seconds):
+            return "\(provider): the model call did not finish within \(Self.seconds(seconds)) (requestTimeoutSeconds) although the "
+                + "server kept the stream going; it was cut off. Raise \"requestTimeoutSeconds\" in the provider configuration "
+                + "if answers take longer"
+        case .responseTooLarge(let provider, let limit):
+            return "\(provider): the response grew past \(Self.bytes(limit)) (maxResponseBytes) and was cut off. Raise "
+                + "\"maxResponseBytes\" in the provider configuration if answers are that large"
+        case .eventTooLarge(let provider, let limit):
+            return "\(provider): one event of the stream grew past \(Self.bytes(limit)) (maxEventBytes) without ending and "
+                + "was cut off. Raise \"maxEventBytes\" in the provider configuration if the server's events are that large"
         case .malformedStream(let provider, let expected, let snippet):
             return "\(provider): malformed stream: expected \(expected), got: \(snippet)"
         case .streamTruncated(let provider, let expected, let reason):
@@ -79,6 +104,13 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+        value == value.rounded() && abs(value) < 1e15 ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// `16 MiB (16777216 bytes)`; a count that is no whole number of KiB as bytes alone.
+    static func bytes(_ count: Int) -> String {
+        if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB (\(count) bytes)" }
+        if count >= 1 << 10, count % (1 << 10) == 0 { return "\(count >> 10) KiB (\(count) bytes)" }
+        return "\(count) bytes"
     }
 }

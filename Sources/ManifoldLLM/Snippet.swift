@@ -4,16 +4,18 @@ enum Snippet {
     /// The default longest excerpt, in characters.
     static let defaultLimit = 200
 
-    /// `text` with control characters made visible and cut to `limit` characters with `…`.
-    static func make(_ text: String, limit: Int = defaultLimit) -> String {
+    /// `text` scrubbed of `secrets` (before the cut, so no start of a secret survives it),
+    /// on one line (`\n`, `\r`, `\t` shown as escapes), with every other control character
+    /// escaped (`ControlCharacters`), and cut to `limit` characters with `…`.
+    static func make(_ text: String, limit: Int = defaultLimit, secrets: Secrets = .none) -> String {
         var visible = ""
-        for character in text {
+        for character in secrets.scrub(text) {
             switch character {
             case "\n": visible += "\\n"
             case "\r": visible += "\\r"
             case "\r\n": visible += "\\r\\n"
             case "\t": visible += "\\t"
-            default: visible.append(character)
+            default: visible += ControlCharacters.escaped(String(character))
             }
             if visible.count >= limit { return String(visible.prefix(limit)) + "…" }
         }
@@ -21,7 +23,7 @@ enum Snippet {
     }
 
     /// The same for raw bytes, decoded leniently as UTF-8.
-    static func make<Bytes: Collection<UInt8>>(bytes: Bytes, limit: Int = defaultLimit) -> String {
-        make(String(decoding: bytes.prefix(limit * 4), as: UTF8.self), limit: limit)
+    static func make<Bytes: Collection<UInt8>>(bytes: Bytes, limit: Int = defaultLimit, secrets: Secrets = .none) -> String {
+        make(String(decoding: bytes.prefix(limit * 4 + 1024), as: UTF8.self), limit: limit, secrets: secrets)
     }
 }

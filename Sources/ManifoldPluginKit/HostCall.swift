@@ -48,7 +48,15 @@ struct HostCall: @unchecked Sendable {
     }
 
     /// Runs the rest of the host's chain on `input`, forwarding its outputs to `context`.
-    func next(_ input: Artifact, context: ProcessingContext) async throws {
+    ///
+    /// When the task awaiting it is cancelled (a `timeout` middleware's limit ran out), the
+    /// downstream is cancelled through `cancelNext` (the host's `manifold.cancel-next`), so a
+    /// downstream that emits nothing, such as a model call waiting on a silent server, stops
+    /// too; this still returns only once the host reported the downstream's end.
+    func next(
+        _ input: Artifact, context: ProcessingContext,
+        cancelNext: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
+    ) async throws {
         guard let nextFunction = functions.next else { throw PluginCallError(message: "next is only offered to middleware") }
         let state = NextCallState()
         let userData = Unmanaged.passRetained(state).toOpaque()
@@ -61,24 +69,31 @@ struct HostCall: @unchecked Sendable {
             nextFunction(functions.context, view, &handler)
             return MANIFOLD_OK
         }
-        var failure: (any Error)?
-        while true {
-            for event in await state.takeEvents() {
-                switch event {
-                case .output(let artifact):
-                    guard failure == nil else { continue }
-                    do { try await context.emit(artifact) } catch { failure = error }
-                case .complete(let status, let message):
-                    // The host calls on_complete once and never touches userData again.
-                    Unmanaged<NextCallState>.fromOpaque(userData).release()
-                    if let failure { throw failure }
-                    switch status {
-                    case MANIFOLD_OK: return
-                    case MANIFOLD_CANCELLED: throw CancellationError()
-                    default: throw PluginCallError(message: message)
+        // The call's context is an address the host handed over; carried as such into the
+        // cancellation handler, which may run on any thread.
+        let callContext = UInt(bitPattern: functions.context)
+        try await withTaskCancellationHandler {
+            var failure: (any Error)?
+            while true {
+                for event in await state.takeEvents() {
+                    switch event {
+                    case .output(let artifact):
+                        guard failure == nil else { continue }
+                        do { try await context.emit(artifact) } catch { failure = error }
+                    case .complete(let status, let message):
+                        // The host calls on_complete once and never touches userData again.
+                        Unmanaged<NextCallState>.fromOpaque(userData).release()
+                        if let failure { throw failure }
+                        switch status {
+                        case MANIFOLD_OK: return
+                        case MANIFOLD_CANCELLED: throw CancellationError()
+                        default: throw PluginCallError(message: message)
+                        }
                     }
                 }
             }
+        } onCancel: {
+            cancelNext?(UnsafeMutableRawPointer(bitPattern: callContext))
         }
     }
 }

@@ -82,7 +82,10 @@ private func processOnTask(_ instance: PluginInstance, input: Artifact, call: Ho
                 try await generator.process(input, context: context)
             case .middleware(let middleware):
                 try await middleware.handle(
-                    input, context: context, next: MiddlewareNext { next, downstream in try await call.next(next, context: downstream) })
+                    input, context: context,
+                    next: MiddlewareNext { next, downstream in
+                        try await call.next(next, context: downstream, cancelNext: instance.host.cancelNext)
+                    })
             }
         } catch {
             failure = error

@@ -7,9 +7,21 @@ public struct PluginHost: @unchecked Sendable {
     // every use a plugin instance can make of this value. It is read within the size the
     // host declared, so a field an older host lacks reads as absent.
     private let functions: manifold_host?
+    /// The host's `manifold.cancel-next`, when it offers it: how a middleware's `next` is
+    /// cancelled when the task awaiting it is.
+    let cancelNext: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
 
     init(table: UnsafePointer<manifold_host>?) {
-        self.functions = table.map { StructPrefix.read($0, declaredSize: Int($0.pointee.struct_size)) }
+        let functions = table.map { StructPrefix.read($0, declaredSize: Int($0.pointee.struct_size)) }
+        self.functions = functions
+        var cancelNext: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
+        if let functions, let getExtension = functions.get_extension,
+            let raw = getExtension(functions.context, MANIFOLD_EXT_CANCEL_NEXT)
+        {
+            let table = raw.assumingMemoryBound(to: manifold_host_cancel_next.self)
+            cancelNext = StructPrefix.read(table, declaredSize: Int(table.pointee.struct_size)).cancel_next
+        }
+        self.cancelNext = cancelNext
     }
 
     /// The node this instance serves.

@@ -13,6 +13,7 @@
  *   manifold/factory.h   the list of plugins one library holds
  *   manifold/entry.h     the one exported symbol, `manifold_library_entry`
  *   manifold/ext/         optional features by string id: "manifold.state", "manifold.source"
+ *                        (plugin extensions), "manifold.cancel-next" (a host extension)
  *
  * Evolution: every struct starts with `struct_size` (the entry with `abi_version` first);
  * fields are only ever appended and a reader never touches bytes beyond the writer's
@@ -32,5 +33,6 @@
 #include "manifold/entry.h"
 #include "manifold/ext/state.h"
 #include "manifold/ext/source.h"
+#include "manifold/ext/cancel_next.h"
 
 #endif /* MANIFOLD_PLUGIN_H */

@@ -111,8 +111,14 @@ public final class GraphRun: Sendable {
     private let failedSources = Mutex<[String: String]>([:])
     private let feeding = Mutex(FeedingState())
     private let logger: Logger
+    /// Masked in every error the host reports for a node: the graph's `${…}` values.
+    private let substituted: SubstitutedValues
 
     /// Builds the graph: one instance per node and middleware, connected and type-checked on a hub.
+    ///
+    /// Every value substituted from the environment (`${NAME}`) is shown as `***` in what the
+    /// run reports about a node: a plugin's `create` error, a failed input (recorded, on
+    /// `$errors`, and under the `stop` policy thrown), a failed source.
     ///
     /// - Throws: `GraphBuildError` listing the diagnostics when `validation` has errors, or the
     ///   first plugin `create` failure (instances made before it are shut down).
@@ -122,6 +128,8 @@ public final class GraphRun: Sendable {
         }
         self.manifest = manifest
         self.logger = logger
+        let substituted = SubstitutedValues(manifest: manifest)
+        self.substituted = substituted
         let hub = Hub(options: HubOptions(manifest.hub))
         self.hub = hub
         var streamers: [Streamer] = []
@@ -132,7 +140,7 @@ public final class GraphRun: Sendable {
                     throw GraphBuildError(diagnostics: [GraphDiagnostic(
                         .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
                 }
-                let generator = try plugin.generator(for: node.id, config: node.config, logger: logger)
+                let generator = try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
                 if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
                     sources.append((node.id, output, source, node.errorPolicy))
                 }
@@ -140,13 +148,17 @@ public final class GraphRun: Sendable {
                 do {
                     for layer in node.middleware {
                         guard let layerPlugin = validation.plugins[layer.plugin] else { continue }
-                        middleware.append(try layerPlugin.middleware(for: node.id, config: layer.config, logger: logger))
+                        middleware.append(
+                            try substituted.masking { try layerPlugin.middleware(for: node.id, config: layer.config, logger: logger) })
                     }
                 } catch {
                     for layer in middleware.reversed() { await layer.shutdown() }
                     await generator.shutdown()
                     throw error
                 }
+                // Outermost, so that every failure of the node's chain passes through it before
+                // the Streamer records and publishes it.
+                if !substituted.isEmpty { middleware.insert(SubstitutedValueMasking(values: substituted), at: 0) }
                 let streamer = Streamer(
                     name: node.id, generator: generator, middleware: middleware, subscribeTo: node.subscribe,
                     output: node.output, hub: hub,
@@ -256,6 +268,7 @@ public final class GraphRun: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
+            let error = substituted.mask(error)
             failedSources.withLock { $0[source.node] = "\(error)" }
             if source.errorPolicy == .stop { throw error }
             if hub.hasSubscribers(.errors) {
@@ -338,5 +351,102 @@ public struct GraphBuildError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         diagnostics.map(\.description).joined(separator: "\n")
+    }
+}
+
+/// The values a graph's configs received from the environment (`${NAME}`): what no error the
+/// host reports for a node may show. A plugin's error quotes its config freely (a library
+/// path, a regular expression, a URL), and the plugin cannot know which of it was a secret.
+struct SubstitutedValues: Sendable {
+    /// Longest first, so that a value is masked before a shorter one inside it.
+    private let values: [String]
+
+    /// Values shorter than this are left alone: masking every `1` or `on` in a message would
+    /// garble it, and so short a value guards nothing.
+    static let shortestMasked = 4
+
+    /// The whole strings the manifest filled from `${…}` in node and middleware configs, and
+    /// the environment values in them (a value may be quoted without the literal text around it).
+    init(manifest: GraphManifest, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        var found = Set<String>()
+        func collect(_ value: JSONValue, redacted: JSONValue?) {
+            switch (value, redacted) {
+            case (.string(let text), .string("***")?):
+                found.insert(text)
+            case (.array(let items), .array(let masked)?):
+                for (item, mask) in zip(items, masked) { collect(item, redacted: mask) }
+            case (.object(let members), .object(let masked)?):
+                for (key, member) in members { collect(member, redacted: masked[key]) }
+            default:
+                break
+            }
+        }
+        for node in manifest.nodes {
+            collect(node.config, redacted: manifest.redactedConfig(forNode: node.id))
+            for (index, layer) in node.middleware.enumerated() {
+                collect(layer.config, redacted: manifest.redactedConfig(forNode: node.id, middleware: index))
+            }
+        }
+        let wholeStrings = found
+        for reference in manifest.environmentReferences {
+            if let value = environment[reference.name], !value.isEmpty, wholeStrings.contains(where: { $0.contains(value) }) {
+                found.insert(value)
+            }
+        }
+        values = found.filter { $0.count >= Self.shortestMasked }.sorted { $0.count > $1.count }
+    }
+
+    /// Whether the graph has nothing to mask.
+    var isEmpty: Bool { values.isEmpty }
+
+    /// `text` with every value replaced by `***`.
+    func mask(_ text: String) -> String {
+        var result = text
+        for value in values where result.contains(value) {
+            result = result.replacingOccurrences(of: value, with: "***")
+        }
+        return result
+    }
+
+    /// `error` itself when it shows no value; otherwise the same error with the values
+    /// masked (a `PluginLoadError` stays one, field by field), or its masked text.
+    func mask(_ error: any Error) -> any Error {
+        guard !values.isEmpty, !(error is CancellationError) else { return error }
+        if let load = error as? PluginLoadError {
+            let masked = PluginLoadError(file: mask(load.file), kind: load.kind, problem: mask(load.problem), fix: mask(load.fix))
+            return masked == load ? error : masked
+        }
+        let text = "\(error)"
+        let masked = mask(text)
+        return masked == text ? error : MaskedError(description: masked)
+    }
+
+    /// Runs `body`, masking what it throws.
+    func masking<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw mask(error)
+        }
+    }
+}
+
+/// An error whose text showed a substituted value, with the value masked.
+struct MaskedError: Error, CustomStringConvertible, Sendable {
+    let description: String
+}
+
+/// The outermost layer of every node of a graph with substituted values: what the node's
+/// chain throws leaves it masked, before the Streamer records and publishes it.
+struct SubstitutedValueMasking: Middleware {
+    let values: SubstitutedValues
+    var name: String { "substituted-value-masking" }
+
+    func handle(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext) async throws {
+        do {
+            try await next(input, context)
+        } catch {
+            throw values.mask(error)
+        }
     }
 }

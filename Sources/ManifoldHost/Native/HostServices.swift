@@ -49,7 +49,26 @@ private let hostLog: @convention(c) (UnsafeMutableRawPointer?, manifold_log_leve
     Unmanaged<HostServices>.fromOpaque(context).takeUnretainedValue().log(level: level, message: message.string)
 }
 
-/// This host offers no extensions yet; plugins must cope with NULL.
-private let hostGetExtension: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> UnsafeRawPointer? = { _, _ in
-    nil
+/// The host extensions: `manifold.cancel-next`; NULL for any other id.
+private let hostGetExtension: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> UnsafeRawPointer? = { _, id in
+    guard let id, String(cString: id) == MANIFOLD_EXT_CANCEL_NEXT else { return nil }
+    return HostExtensions.cancelNext
+}
+
+/// The tables of the host extensions, written once and read-only afterwards.
+enum HostExtensions {
+    // A C table plugins read from any thread.
+    nonisolated(unsafe) static let cancelNext: UnsafeRawPointer = {
+        let pointer = UnsafeMutablePointer<manifold_host_cancel_next>.allocate(capacity: 1)
+        pointer.initialize(to: manifold_host_cancel_next(
+            struct_size: UInt32(MemoryLayout<manifold_host_cancel_next>.size), cancel_next: hostCancelNext))
+        return UnsafeRawPointer(pointer)
+    }()
+}
+
+/// `call_context` is a `NativeCall`'s (the `context` of its call table), valid until the
+/// plugin completes that call.
+private let hostCancelNext: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
+    guard let context else { return }
+    Unmanaged<NativeCall>.fromOpaque(context).takeUnretainedValue().cancelNext()
 }

@@ -21,7 +21,7 @@ final class NativeCall: @unchecked Sendable {
     /// plugin; they are handed from the plugin's thread to the host task under the lock.
     enum Event: @unchecked Sendable {
         case output(Artifact)
-        case next(Artifact, manifold_next_handler)
+        case next(Artifact, manifold_next_handler, DownstreamScope)
         case complete(status: manifold_status, message: String)
 
         var isCompletion: Bool {
@@ -42,6 +42,9 @@ final class NativeCall: @unchecked Sendable {
         var handlerThreads: [pthread_t] = []
         /// Signalled when the last running handler returns, for a `complete` waiting on it.
         var handlersDone: DispatchSemaphore?
+        /// The native calls below the middleware's `next`, from the moment `next` is called
+        /// until its downstream ended: what `cancelNext()` cancels.
+        var downstream: DownstreamScope?
     }
 
     /// The instance the call belongs to; it outlives every call it makes (`process` awaits
@@ -169,6 +172,27 @@ final class NativeCall: @unchecked Sendable {
         state.withLock { $0.cancelled }
     }
 
+    /// A middleware's `next`: its downstream runs in a scope of its own, which the plugin
+    /// can cancel from now on (`manifold.cancel-next`), even before the host task starts it.
+    func startNext(_ input: Artifact, handler: manifold_next_handler) {
+        let scope = DownstreamScope()
+        state.withLock { $0.downstream = scope }
+        push(.next(input, handler, scope))
+    }
+
+    /// The downstream of `scope` ended.
+    func endNext(_ scope: DownstreamScope) {
+        state.withLock { state in
+            if state.downstream === scope { state.downstream = nil }
+        }
+    }
+
+    /// Cancels the native calls below the running `next` (`manifold.cancel-next`); nothing
+    /// when no `next` runs.
+    func cancelNext() {
+        state.withLock { $0.downstream }?.cancel()
+    }
+
     func onCancel(_ handler: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?, _ userData: UnsafeMutableRawPointer?) {
         let runNow: CancelHandler? = state.withLock { state in
             guard !state.completed else { return nil }
@@ -288,7 +312,7 @@ private let nativeCallNext:
             var next = try Artifact(adopting: view)
             next.origin = call.input.origin
             if next.correlationID == nil { next.correlationID = call.input.correlationID }
-            call.push(.next(next, handler))
+            call.startNext(next, handler: handler)
         } catch {
             // Report the bad input to the plugin as a failed downstream call.
             "\(error)".withManifoldStr { text in

@@ -64,6 +64,10 @@ final class NativeInstance: @unchecked Sendable {
         let call = takeCall(for: input, allowsNext: next != nil)
         let descriptor = plugin.vtable
         let instance = self.instance
+        // Below a middleware's `next`, the call can be cancelled by that middleware alone.
+        let scope = DownstreamScope.current
+        if let scope, !scope.enter(call) { call.cancel() }
+        defer { if let scope { _ = scope.leave(call) } }
         try await withTaskCancellationHandler {
             descriptor.pointee.process(instance, call.inputView.pointer, call.call)
             var failure: (any Error)?
@@ -78,8 +82,11 @@ final class NativeInstance: @unchecked Sendable {
                         failure = error
                         call.cancel()
                     }
-                case .next(let artifact, let handler):
-                    await runDownstream(artifact, handler: handler, call: call, context: context, next: next)
+                case .next(let artifact, let handler, let downstreamScope):
+                    await DownstreamScope.$current.withValue(downstreamScope) {
+                        await runDownstream(artifact, handler: handler, call: call, context: context, next: next)
+                    }
+                    call.endNext(downstreamScope)
                 case .complete(let status, let message):
                     if let failure { throw failure }
                     try Self.check(status: status, message: message, plugin: plugin.descriptor.name)
@@ -91,8 +98,9 @@ final class NativeInstance: @unchecked Sendable {
         }
         // Reached only when the plugin completed with success and nothing cancelled the call.
         // A cancelled task may still be running the handler above (it ran `call.cancel()`
-        // or is about to): such a call is not reused.
-        if !Task.isCancelled { spareCall.withLock { $0 = call } }
+        // or is about to), and so may a cancelled downstream scope: such a call is not reused.
+        let reusable = scope.map { $0.leave(call) } ?? true
+        if reusable, !Task.isCancelled { spareCall.withLock { $0 = call } }
     }
 
     /// The spare call when there is one (the previous input's, completed), else a new one.

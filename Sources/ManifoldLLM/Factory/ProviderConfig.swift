@@ -21,9 +21,17 @@ public struct ProviderConfig: Sendable, Hashable, Codable {
     public var timeoutSeconds: Double?
     /// The connect timeout (default 10).
     public var connectTimeoutSeconds: Double?
+    /// The longest a model call may take in all, retries included (default 600): a server
+    /// that keeps a stream going without finishing it is cut off then.
+    public var requestTimeoutSeconds: Double?
+    /// The most bytes of one response read (default 16 MiB).
+    public var maxResponseBytes: Int?
+    /// The most bytes of one stream event, an SSE event or an NDJSON line (default 1 MiB).
+    public var maxEventBytes: Int?
     /// Retries after the first attempt for 429, 5xx and connection failures (default 2).
     public var maxRetries: Int?
-    /// Anthropic's `max_tokens` for requests that set none (default 4096).
+    /// Anthropic's `max_tokens` for requests that set none (default 4096). The request's
+    /// token limit is also counted on the client: see `FinishReason.length`.
     public var maxTokens: Int?
     /// Extra HTTP headers for every request.
     public var headers: [String: String]?
@@ -40,6 +48,9 @@ public struct ProviderConfig: Sendable, Hashable, Codable {
         apiKeyEnv: String? = nil,
         timeoutSeconds: Double? = nil,
         connectTimeoutSeconds: Double? = nil,
+        requestTimeoutSeconds: Double? = nil,
+        maxResponseBytes: Int? = nil,
+        maxEventBytes: Int? = nil,
         maxRetries: Int? = nil,
         maxTokens: Int? = nil,
         headers: [String: String]? = nil,
@@ -52,6 +63,9 @@ public struct ProviderConfig: Sendable, Hashable, Codable {
         self.apiKeyEnv = apiKeyEnv
         self.timeoutSeconds = timeoutSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxResponseBytes = maxResponseBytes
+        self.maxEventBytes = maxEventBytes
         self.maxRetries = maxRetries
         self.maxTokens = maxTokens
         self.headers = headers

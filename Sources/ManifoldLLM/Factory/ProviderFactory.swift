@@ -76,6 +76,20 @@ public enum ProviderFactory {
         if let timeout = config.connectTimeoutSeconds, !(timeout > 0) {
             throw ProviderError.invalidConfiguration("\(name): \"connectTimeoutSeconds\" must be positive")
         }
+        if let timeout = config.requestTimeoutSeconds, !(timeout > 0) {
+            throw ProviderError.invalidConfiguration("\(name): \"requestTimeoutSeconds\" must be positive")
+        }
+        let maxResponseBytes = config.maxResponseBytes ?? HTTPProviderSettings.defaultMaxResponseBytes
+        let maxEventBytes = config.maxEventBytes ?? min(HTTPProviderSettings.defaultMaxEventBytes, maxResponseBytes)
+        for (key, value) in [("maxResponseBytes", config.maxResponseBytes), ("maxEventBytes", config.maxEventBytes)] {
+            if let value, value < Self.smallestByteLimit {
+                throw ProviderError.invalidConfiguration("\(name): \"\(key)\" must be at least \(Self.smallestByteLimit), got \(value)")
+            }
+        }
+        if maxEventBytes > maxResponseBytes {
+            throw ProviderError.invalidConfiguration(
+                "\(name): \"maxEventBytes\" (\(maxEventBytes)) must not exceed \"maxResponseBytes\" (\(maxResponseBytes))")
+        }
         if let retries = config.maxRetries, retries < 0 {
             throw ProviderError.invalidConfiguration("\(name): \"maxRetries\" must not be negative")
         }
@@ -101,10 +115,16 @@ public enum ProviderFactory {
             defaultModel: config.model,
             connectTimeoutSeconds: config.connectTimeoutSeconds ?? 10,
             readTimeoutSeconds: config.timeoutSeconds ?? 120,
+            requestTimeoutSeconds: config.requestTimeoutSeconds ?? HTTPProviderSettings.defaultRequestTimeoutSeconds,
+            maxResponseBytes: maxResponseBytes,
+            maxEventBytes: maxEventBytes,
             retry: retry,
             extraHeaders: config.headers ?? [:]
         )
     }
+
+    /// The smallest `maxResponseBytes` and `maxEventBytes` accepted: one ordinary event must fit.
+    static let smallestByteLimit = 1024
 
     private static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {

@@ -7,9 +7,11 @@
 /// if it has data; `id:` persists to later events (unless it contains NUL); `retry:` with
 /// digits only sets `reconnectionTimeMilliseconds`; unknown fields are ignored; a leading
 /// byte-order mark is skipped. At the end of input an event without its blank line is
-/// discarded, as the specification says.
+/// discarded, as the specification says. Lines and events have size limits: a server that
+/// never ends one cannot make the parser buffer without bound.
 public struct SSEParser: Sendable {
     private var lines: LineSplitter
+    private let maxEventBytes: Int
     private var isAtStart = true
     private var eventName = ""
     private var data: [UInt8] = []
@@ -19,16 +21,18 @@ public struct SSEParser: Sendable {
     /// The last valid `retry:` value, in milliseconds; clients that reconnect use it.
     public private(set) var reconnectionTimeMilliseconds: Int?
 
-    /// Creates a parser; a line longer than `maxLineBytes` makes `feed` throw.
-    public init(maxLineBytes: Int = 16 << 20) {
+    /// Creates a parser; a line longer than `maxLineBytes`, or an event whose `data:` lines
+    /// join to more than `maxEventBytes`, makes `feed` throw.
+    public init(maxLineBytes: Int = 16 << 20, maxEventBytes: Int = 16 << 20) {
         lines = LineSplitter(endings: .crLFOrCR, maxLineBytes: maxLineBytes)
+        self.maxEventBytes = maxEventBytes
     }
 
     /// Adds bytes; returns the events they completed, in order.
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws(FramingError) -> [SSEEvent] {
         var events: [SSEEvent] = []
         for line in try lines.feed(bytes) {
-            if let event = process(line: line) { events.append(event) }
+            if let event = try process(line: line) { events.append(event) }
         }
         return events
     }
@@ -36,13 +40,13 @@ public struct SSEParser: Sendable {
     /// Ends the input. A final line without a line break is still interpreted (it may set a
     /// field), but an event not closed by a blank line is dropped, per the specification.
     public mutating func finish() {
-        if let line = lines.finish() { _ = process(line: line) }
+        if let line = lines.finish() { _ = try? process(line: line) }
         data = []
         hasData = false
         eventName = ""
     }
 
-    private mutating func process(line rawLine: [UInt8]) -> SSEEvent? {
+    private mutating func process(line rawLine: [UInt8]) throws(FramingError) -> SSEEvent? {
         var line = rawLine[...]
         if isAtStart {
             isAtStart = false
@@ -66,6 +70,7 @@ public struct SSEParser: Sendable {
         case "event":
             eventName = String(decoding: value, as: UTF8.self)
         case "data":
+            guard data.count + value.count + (hasData ? 1 : 0) <= maxEventBytes else { throw .eventTooLarge(limit: maxEventBytes) }
             if hasData { data.append(UInt8(ascii: "\n")) }
             data.append(contentsOf: value)
             hasData = true

@@ -6,20 +6,25 @@ enum ErrorBody {
     /// The longest message kept, in characters.
     static let messageLimit = 500
 
-    /// The provider's message from `bytes`, scrubbed of `apiKey` and cut to `messageLimit`.
+    /// The provider's message from `bytes`, scrubbed of `secrets`, with control characters
+    /// escaped, and cut to `messageLimit`.
     ///
     /// JSON bodies in the common shapes give their message (with the error type in front when
     /// there is one); anything else (an HTML page from a proxy, say) is shown as a snippet.
-    static func message(from bytes: [UInt8], apiKey: APIKey?) -> String {
-        var message: String
+    static func message(from bytes: [UInt8], secrets: Secrets) -> String {
+        let message: String
         if let json = try? JSONValue(parsing: Data(bytes)), let extracted = extract(json) {
             message = extracted
         } else {
             message = String(decoding: bytes, as: UTF8.self)
         }
-        message = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let apiKey { message = apiKey.redact(message) }
-        return Snippet.make(message, limit: messageLimit)
+        return text(message, secrets: secrets)
+    }
+
+    /// An error message a server wrote anywhere (a body, an event after HTTP 200), made safe
+    /// to show: scrubbed, on one line, escaped and cut to `messageLimit`.
+    static func text(_ message: String, secrets: Secrets) -> String {
+        Snippet.make(message.trimmingCharacters(in: .whitespacesAndNewlines), limit: messageLimit, secrets: secrets)
     }
 
     /// OpenAI and Anthropic: `{"error": {"type", "message"}}`; Ollama: `{"error": "…"}`;

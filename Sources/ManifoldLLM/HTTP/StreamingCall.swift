@@ -26,8 +26,35 @@ struct StreamingCall<Decoder: ChatStreamDecoder>: Sendable {
         case retry(afterSeconds: Double)
     }
 
+    /// The start of the body kept to show when it held no event: enough bytes for a snippet
+    /// and for a whole secret that begins inside it, so that the secret is scrubbed whole.
+    private static var openingLimit: Int { Snippet.defaultLimit * 4 + 1024 }
+
+    /// The most bytes read after the end marker, so that the connection can go back to the
+    /// pool; a server that sends more is cut off instead.
+    private static var drainLimit: Int { 64 * 1024 }
+
     /// Runs the call, yielding events into `continuation`, and finishes it on success.
+    ///
+    /// The whole call, retries included, must end within `requestTimeoutSeconds`: the read
+    /// timeout only bounds silence, and a server that keeps sending keep-alives, or one byte
+    /// at a time, would hold the call open forever. Every `ProviderError` leaves scrubbed of
+    /// the provider's secrets and with its control characters escaped.
     func run(into continuation: EventStream.Continuation) async throws {
+        let secrets = Secrets(settings)
+        do {
+            try await RequestDeadline.run(
+                seconds: settings.requestTimeoutSeconds,
+                expired: ProviderError.requestTimedOut(provider: provider, seconds: settings.requestTimeoutSeconds)
+            ) {
+                try await runAttempts(into: continuation)
+            }
+        } catch let error as ProviderError {
+            throw error.sanitized(secrets)
+        }
+    }
+
+    private func runAttempts(into continuation: EventStream.Continuation) async throws {
         var attempt = 0
         while true {
             attempt += 1
@@ -56,18 +83,32 @@ struct StreamingCall<Decoder: ChatStreamDecoder>: Sendable {
         var decoder = makeDecoder()
         var delivered = false
         var opening: [UInt8] = []
+        var received = 0
+        var drained = 0
         do {
             for try await buffer in response.body {
-                // After the end marker the rest of the body is only drained, so that the
-                // connection goes back to the pool instead of being closed.
-                if decoder.isComplete { continue }
                 let bytes = buffer.readableBytesView
-                if opening.count < Snippet.defaultLimit { opening += bytes.prefix(Snippet.defaultLimit - opening.count) }
+                if decoder.isComplete {
+                    // After the end marker the rest of the body is drained, so that the
+                    // connection goes back to the pool instead of being closed; but only a
+                    // little of it, and nothing after an answer the decoder cut short.
+                    drained += bytes.count
+                    if decoder.endedEarly || drained > Self.drainLimit { break }
+                    continue
+                }
+                received += bytes.count
+                guard received <= settings.maxResponseBytes else {
+                    throw ProviderError.responseTooLarge(provider: provider, limit: settings.maxResponseBytes)
+                }
+                if opening.count < Self.openingLimit { opening += bytes.prefix(Self.openingLimit - opening.count) }
                 try decoder.consume(bytes) { event in
                     continuation.yield(event)
                     delivered = true
                 }
-                if decoder.isComplete { continuation.finish() }
+                if decoder.isComplete {
+                    continuation.finish()
+                    if decoder.endedEarly { break }
+                }
             }
         } catch let error as ProviderError {
             throw error
@@ -82,7 +123,8 @@ struct StreamingCall<Decoder: ChatStreamDecoder>: Sendable {
                     delivered = true
                 }
             } catch ProviderError.streamTruncated(let provider, let expected, nil) where !delivered {
-                let reason = opening.isEmpty ? "the body was empty" : "no events; the body began: \(Snippet.make(bytes: opening))"
+                let reason = opening.isEmpty
+                    ? "the body was empty" : "no events; the body began: \(Snippet.make(bytes: opening, secrets: Secrets(settings)))"
                 throw ProviderError.streamTruncated(provider: provider, expected: expected, reason: reason)
             }
         }
@@ -116,7 +158,7 @@ struct StreamingCall<Decoder: ChatStreamDecoder>: Sendable {
     /// Maps a non-2xx response to a retry or a `ProviderError`.
     private func failure(for response: HTTPClientResponse, attempt: Int) async throws -> Outcome {
         let status = Int(response.status.code)
-        let message = ErrorBody.message(from: await Self.readErrorBody(response.body), apiKey: settings.apiKey)
+        let message = ErrorBody.message(from: await Self.readErrorBody(response.body), secrets: Secrets(settings))
 
         if status == 429 || (500...599).contains(status) {
             let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryAfter.seconds($0) }

@@ -2,7 +2,9 @@
 public enum FinishReason: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A natural end of the answer or a stop sequence.
     case stop
-    /// The token limit (`maxTokens`) cut the answer.
+    /// The token limit (`maxTokens`) cut the answer: the server said so, or the client
+    /// counted a text or tool-argument piece past the limit and stopped reading (tool calls
+    /// still incomplete then are left out of the message).
     case length
     /// The model wants tools run; the assistant message carries the calls.
     case toolCalls

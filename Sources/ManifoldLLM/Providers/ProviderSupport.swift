@@ -12,21 +12,30 @@ enum ProviderSupport {
     }
 
     /// Parses one frame's JSON payload, which must be an object.
-    static func object(from text: String, provider: String, expected: String) throws -> [String: JSONValue] {
+    static func object(from text: String, settings: DecoderSettings, expected: String) throws -> [String: JSONValue] {
         guard let value = try? JSONValue(parsing: text), let object = value.objectValue else {
-            throw ProviderError.malformedStream(provider: provider, expected: expected, snippet: Snippet.make(text))
+            throw ProviderError.malformedStream(
+                provider: settings.provider, expected: expected, snippet: Snippet.make(text, secrets: settings.secrets))
         }
         return object
     }
 
-    /// Maps a framing failure (an endless line, a non-JSON NDJSON line) to the provider's error.
+    /// Maps a framing failure to the provider's error: a line or an event that never ends is
+    /// over `maxEventBytes` (the limit of both), a non-JSON NDJSON line is malformed.
     static func malformed(_ error: FramingError, provider: String, expected: String) -> ProviderError {
         switch error {
         case .invalidJSONLine(let snippet):
             return .malformedStream(provider: provider, expected: expected, snippet: snippet)
-        case .lineTooLong:
-            return .malformedStream(provider: provider, expected: expected, snippet: error.description)
+        case .lineTooLong(let limit), .eventTooLarge(let limit):
+            return .eventTooLarge(provider: provider, limit: limit)
         }
+    }
+
+    /// The message of an error a server reported inside a stream (`{"message": …}`, a bare
+    /// string, or any other JSON shown as text), made safe to show.
+    static func streamErrorMessage(_ error: JSONValue?, fallback: String, secrets: Secrets) -> String {
+        let text = error?["message"]?.stringValue ?? error?.stringValue ?? error.map(\.jsonText) ?? fallback
+        return ErrorBody.text(text, secrets: secrets)
     }
 
     /// A JSON integer member as `Int` (0 when absent), for token counts.

@@ -13,8 +13,13 @@ protocol ChatStreamDecoder: Sendable {
     /// end marker never came.
     mutating func finish(emit: (ChatStreamEvent) -> Void) throws
 
-    /// Whether the end marker was seen; bytes after it are ignored.
+    /// Whether the answer is complete: the end marker was seen, or the decoder ended the
+    /// answer itself (`endedEarly`); bytes after it are ignored.
     var isComplete: Bool { get }
+
+    /// Whether the decoder ended the answer before the end marker, at the request's token
+    /// limit: the server is still sending, so the rest of the body is not read.
+    var endedEarly: Bool { get }
 
     /// The end marker, for error messages (`"data: [DONE]"`, …).
     var terminator: String { get }

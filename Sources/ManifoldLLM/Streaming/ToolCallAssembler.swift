@@ -19,6 +19,12 @@ struct ToolCallAssembler: Sendable {
     private var pending: [Int: Pending] = [:]
     private var keysInOrder: [Int] = []
     private var finished: [Int: ToolCall] = [:]
+    /// Scrubbed from the snippet of a call that cannot be completed.
+    private let secrets: Secrets
+
+    init(secrets: Secrets = .none) {
+        self.secrets = secrets
+    }
 
     /// Adds a fragment for `key`: any of id, name and argument text may be present.
     ///
@@ -57,7 +63,7 @@ struct ToolCallAssembler: Sendable {
             throw ProviderError.malformedStream(
                 provider: provider,
                 expected: "a function name for tool call \(call.ordinal)",
-                snippet: Snippet.make("arguments: " + call.arguments)
+                snippet: Snippet.make("arguments: " + call.arguments, secrets: secrets)
             )
         }
         call.completed = true

@@ -11,15 +11,46 @@ import Glibc
 /// program quietly with status 0, as `head` expects; any other failure to write standard
 /// output (`> /dev/full`, a closed descriptor) is reported once on standard error and ends the
 /// program with status 1. A failure to write standard error itself ends it with status 1.
+///
+/// Messages on standard error quote text from outside (a server's error, a plugin's, an
+/// input), so their control characters are escaped: a terminal would obey an OSC sequence
+/// (`ESC ] 0 ; … BEL` retitles the window), a CSI one (`ESC [ 2 J` clears the screen) or a
+/// carriage return that hides what came before. Standard output carries the graph's outputs,
+/// which are data and are written byte for byte.
 enum Terminal {
-    /// Writes to standard error.
+    /// Writes a message to standard error, its control characters escaped (`escaped(_:)`).
     static func error(_ text: String) {
-        write(text.hasSuffix("\n") ? text : text + "\n", to: STDERR_FILENO)
+        let safe = escaped(text)
+        write(safe.hasSuffix("\n") ? safe : safe + "\n", to: STDERR_FILENO)
     }
 
     /// Writes to standard output, as is.
     static func output(_ text: String) {
         write(text, to: STDOUT_FILENO)
+    }
+
+    /// `text` with every C0 control character but line feed and tab, DEL, and every C1
+    /// control character shown as `\xHH` (carriage return as `\r`); unchanged when it has none.
+    static func escaped(_ text: String) -> String {
+        func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x0A, 0x09: false
+            case 0x00...0x1F, 0x7F...0x9F: true
+            default: false
+            }
+        }
+        guard text.unicodeScalars.contains(where: needsEscaping) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard needsEscaping(scalar) else {
+                result.append(scalar)
+                continue
+            }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            let escape = scalar == "\r" ? "\\r" : "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            result.append(contentsOf: escape.unicodeScalars)
+        }
+        return String(result)
     }
 
     /// Whether standard error is a terminal (progress lines only make sense there).

@@ -175,6 +175,17 @@ final class FakeLLMServer: Sendable {
         case .hang(let seconds):
             try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
             return false
+        case .endless(let piece, let milliseconds):
+            // A write to a connection the client closed throws, which ends the loop. Writes
+            // rarely wait (the client reads fast), so each one is preceded by a real sleep:
+            // a loop that never suspends would hold a thread of the concurrency pool, which
+            // has two on a two-core machine, and stall the client under test.
+            let bytes = ByteBuffer(string: piece)
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(max(1, milliseconds)))
+                try await outbound.write(.body(.byteBuffer(bytes)))
+            }
+            return false
         }
     }
 }

@@ -25,6 +25,9 @@ struct FakeResponse: Sendable {
         /// Nothing more is sent and the connection stays open for this long (or until the
         /// client closes it).
         case hang(seconds: Double)
+        /// `piece` is sent again and again, `everyMilliseconds` (at least 1) apart, until the
+        /// client closes the connection: a server whose answer never ends.
+        case endless(String, everyMilliseconds: Int)
     }
 
     /// One write.

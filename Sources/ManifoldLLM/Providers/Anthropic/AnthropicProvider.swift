@@ -50,7 +50,10 @@ public struct AnthropicProvider: ChatProvider, CustomStringConvertible {
                 headers: headers,
                 body: AnthropicRequestEncoder.body(for: request, model: model, defaultMaxTokens: defaultMaxTokens).serialized(),
                 model: model,
-                makeDecoder: { AnthropicStreamDecoder(provider: name) }
+                makeDecoder: {
+                    AnthropicStreamDecoder(
+                        DecoderSettings(provider: name, settings: settings, maxOutputTokens: request.maxTokens ?? defaultMaxTokens))
+                }
             )
             try await call.run(into: continuation)
         }

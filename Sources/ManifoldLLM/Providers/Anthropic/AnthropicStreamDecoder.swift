@@ -9,18 +9,25 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         case other
     }
 
-    private let provider: String
-    private var sse = SSEParser()
+    private let settings: DecoderSettings
+    private var provider: String { settings.provider }
+    private var sse: SSEParser
     private var answer: AnswerBuilder
     private var blocks: [Int: Block] = [:]
     private var inputTokens = 0
     private var outputTokens = 0
     private(set) var isComplete = false
+    private(set) var endedEarly = false
     let terminator = "event: message_stop"
 
+    init(_ settings: DecoderSettings) {
+        self.settings = settings
+        sse = SSEParser(maxLineBytes: settings.maxEventBytes, maxEventBytes: settings.maxEventBytes)
+        answer = AnswerBuilder(settings)
+    }
+
     init(provider: String) {
-        self.provider = provider
-        answer = AnswerBuilder(provider: provider)
+        self.init(DecoderSettings(provider: provider))
     }
 
     mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
@@ -32,6 +39,12 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         }
         for frame in frames where !isComplete {
             try handle(frame).forEach(emit)
+            if answer.reachedOutputLimit, !isComplete {
+                isComplete = true
+                endedEarly = true
+                if inputTokens > 0 || outputTokens > 0 { answer.usage = Usage(inputTokens: inputTokens, outputTokens: outputTokens) }
+                answer.finishAtOutputLimit().forEach(emit)
+            }
         }
     }
 
@@ -45,7 +58,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
     }
 
     private mutating func handle(_ frame: SSEEvent) throws -> [ChatStreamEvent] {
-        let payload = try ProviderSupport.object(from: frame.data, provider: provider, expected: "a JSON event payload")
+        let payload = try ProviderSupport.object(from: frame.data, settings: settings, expected: "a JSON event payload")
         // The event name and the payload's `type` agree; the name is what the API documents.
         let type = frame.event != "message" ? frame.event : (payload["type"]?.stringValue ?? "")
         let index = payload["index"]?.integerValue.map { Int(clamping: $0) }
@@ -64,7 +77,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
                 return answer.text(block["text"]?.stringValue ?? "")
             case "tool_use":
                 blocks[index] = .toolUse
-                return answer.tools.apply(
+                return answer.toolFragment(
                     key: index, id: block["id"]?.stringValue, name: block["name"]?.stringValue, arguments: nil)
             default:
                 blocks[index] = .other
@@ -78,7 +91,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
             case (.text, "text_delta"):
                 return answer.text(delta["text"]?.stringValue ?? "")
             case (.toolUse, "input_json_delta"):
-                return answer.tools.apply(key: index, id: nil, name: nil, arguments: delta["partial_json"]?.stringValue)
+                return answer.toolFragment(key: index, id: nil, name: nil, arguments: delta["partial_json"]?.stringValue)
             default:
                 return []
             }
@@ -100,7 +113,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
             throw ProviderError.streamError(
                 provider: provider,
                 type: error?["type"]?.stringValue ?? "error",
-                message: error?["message"]?.stringValue ?? Snippet.make(frame.data)
+                message: ProviderSupport.streamErrorMessage(error, fallback: frame.data, secrets: settings.secrets)
             )
         default:
             // `ping` keep-alives, and event types added to the API later, which it says to
@@ -124,7 +137,8 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
     }
 
     private func malformed(_ expected: String, _ payload: [String: JSONValue]) -> ProviderError {
-        .malformedStream(provider: provider, expected: expected, snippet: Snippet.make(JSONValue.object(payload).jsonText))
+        .malformedStream(
+            provider: provider, expected: expected, snippet: Snippet.make(JSONValue.object(payload).jsonText, secrets: settings.secrets))
     }
 
     static func finishReason(_ name: String) -> FinishReason {

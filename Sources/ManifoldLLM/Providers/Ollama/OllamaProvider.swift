@@ -37,7 +37,9 @@ public struct OllamaProvider: ChatProvider, CustomStringConvertible {
                 headers: headers,
                 body: OllamaRequestEncoder.body(for: request, model: model).serialized(),
                 model: model,
-                makeDecoder: { OllamaStreamDecoder(provider: name) }
+                makeDecoder: {
+                    OllamaStreamDecoder(DecoderSettings(provider: name, settings: settings, maxOutputTokens: request.maxTokens))
+                }
             )
             try await call.run(into: continuation)
         }

@@ -2,17 +2,24 @@ import ManifoldJSON
 
 /// Decodes Ollama's NDJSON chat stream, which ends with a `"done": true` line.
 struct OllamaStreamDecoder: ChatStreamDecoder {
-    private let provider: String
-    private var lines = NDJSONParser()
+    private let settings: DecoderSettings
+    private var provider: String { settings.provider }
+    private var lines: NDJSONParser
     private var answer: AnswerBuilder
     /// Ollama sends each tool call whole, with no index; calls are keyed by arrival order.
     private var toolCallCount = 0
     private(set) var isComplete = false
+    private(set) var endedEarly = false
     let terminator = "a line with \"done\": true"
 
+    init(_ settings: DecoderSettings) {
+        self.settings = settings
+        lines = NDJSONParser(maxLineBytes: settings.maxEventBytes, secrets: settings.secrets)
+        answer = AnswerBuilder(settings)
+    }
+
     init(provider: String) {
-        self.provider = provider
-        answer = AnswerBuilder(provider: provider)
+        self.init(DecoderSettings(provider: provider))
     }
 
     mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
@@ -42,17 +49,22 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
     private mutating func handle(_ values: [JSONValue], emit: (ChatStreamEvent) -> Void) throws {
         for value in values where !isComplete {
             try handle(value).forEach(emit)
+            if answer.reachedOutputLimit, !isComplete {
+                isComplete = true
+                endedEarly = true
+                answer.finishAtOutputLimit().forEach(emit)
+            }
         }
     }
 
     private mutating func handle(_ value: JSONValue) throws -> [ChatStreamEvent] {
         guard let line = value.objectValue else {
             throw ProviderError.malformedStream(
-                provider: provider, expected: "one JSON object per line", snippet: Snippet.make(value.jsonText))
+                provider: provider, expected: "one JSON object per line", snippet: Snippet.make(value.jsonText, secrets: settings.secrets))
         }
         if let error = line["error"] {
             throw ProviderError.streamError(
-                provider: provider, type: "error", message: error.stringValue ?? Snippet.make(error.jsonText))
+                provider: provider, type: "error", message: ProviderSupport.streamErrorMessage(error, fallback: "", secrets: settings.secrets))
         }
         var events: [ChatStreamEvent] = []
         if let message = line["message"] {
@@ -63,7 +75,7 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
                 let arguments = function?["arguments"].map { $0.stringValue ?? $0.jsonText } ?? "{}"
                 let key = toolCallCount
                 toolCallCount += 1
-                events += answer.tools.apply(
+                events += answer.toolFragment(
                     key: key, id: call["id"]?.stringValue, name: function?["name"]?.stringValue, arguments: arguments)
                 events += try answer.tools.complete(key: key, provider: provider)
             }

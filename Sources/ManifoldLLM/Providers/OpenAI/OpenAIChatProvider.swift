@@ -40,7 +40,9 @@ public struct OpenAIChatProvider: ChatProvider, CustomStringConvertible {
                 headers: headers,
                 body: OpenAIRequestEncoder.body(for: request, model: model).serialized(),
                 model: model,
-                makeDecoder: { OpenAIStreamDecoder(provider: name) }
+                makeDecoder: {
+                    OpenAIStreamDecoder(DecoderSettings(provider: name, settings: settings, maxOutputTokens: request.maxTokens))
+                }
             )
             try await call.run(into: continuation)
         }

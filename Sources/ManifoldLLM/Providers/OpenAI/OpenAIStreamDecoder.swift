@@ -3,15 +3,22 @@ import ManifoldJSON
 
 /// Decodes the SSE stream of `chat.completion.chunk`s that ends with `data: [DONE]`.
 struct OpenAIStreamDecoder: ChatStreamDecoder {
-    private let provider: String
-    private var sse = SSEParser()
+    private let settings: DecoderSettings
+    private var provider: String { settings.provider }
+    private var sse: SSEParser
     private var answer: AnswerBuilder
     private(set) var isComplete = false
+    private(set) var endedEarly = false
     let terminator = "data: [DONE]"
 
+    init(_ settings: DecoderSettings) {
+        self.settings = settings
+        sse = SSEParser(maxLineBytes: settings.maxEventBytes, maxEventBytes: settings.maxEventBytes)
+        answer = AnswerBuilder(settings)
+    }
+
     init(provider: String) {
-        self.provider = provider
-        answer = AnswerBuilder(provider: provider)
+        self.init(DecoderSettings(provider: provider))
     }
 
     mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
@@ -23,6 +30,11 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
         }
         for frame in frames where !isComplete {
             try handle(frame).forEach(emit)
+            if answer.reachedOutputLimit, !isComplete {
+                isComplete = true
+                endedEarly = true
+                answer.finishAtOutputLimit().forEach(emit)
+            }
         }
     }
 
@@ -41,14 +53,14 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
             isComplete = true
             return try answer.finish()
         }
-        let chunk = try ProviderSupport.object(from: data, provider: provider, expected: "a JSON chat.completion.chunk or [DONE]")
+        let chunk = try ProviderSupport.object(from: data, settings: settings, expected: "a JSON chat.completion.chunk or [DONE]")
         // Compatible servers (vLLM, LiteLLM, OpenRouter) report failures after HTTP 200 as an
         // `error` member, sometimes under `event: error`.
         if let error = chunk["error"], error != .null {
             throw ProviderError.streamError(
                 provider: provider,
                 type: error["type"]?.stringValue ?? error["code"]?.stringValue ?? "error",
-                message: error["message"]?.stringValue ?? error.stringValue ?? Snippet.make(error.jsonText)
+                message: ProviderSupport.streamErrorMessage(error, fallback: "", secrets: settings.secrets)
             )
         }
         if let usage = chunk["usage"]?.objectValue {
@@ -64,7 +76,7 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
                 if let text = delta["content"]?.stringValue { events += answer.text(text) }
                 for (position, fragment) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
                     let function = fragment["function"]
-                    events += answer.tools.apply(
+                    events += answer.toolFragment(
                         key: fragment["index"]?.integerValue.map { Int(clamping: $0) } ?? position,
                         id: fragment["id"]?.stringValue,
                         name: function?["name"]?.stringValue,
