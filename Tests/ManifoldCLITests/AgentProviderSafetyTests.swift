@@ -57,7 +57,7 @@ struct AgentProviderSafetyTests {
             #"{"provider": "openai", "model": "m", "baseURL": "\#(server.baseURL)/v1", "timeoutSeconds": 60, "maxRetries": 0}"#,
             middleware: #"[{"plugin": "timeout", "config": {"seconds": 1}}]"#)
         // Standard input stays open: the run is still going when the connection must close.
-        let child = try ChildProcess(executable: CLI.executable, arguments: ["run", graph, "--lines"], directory: CLI.repositoryRoot)
+        let child = try await ChildProcess.launch(executable: CLI.executable, arguments: ["run", graph, "--lines"], directory: CLI.repositoryRoot)
         child.input.fileHandleForWriting.write(Data("hello\n".utf8))
         let requested = await server.waitForRequests(1, seconds: 60)
         // The limit is 1 s; 20 s is far above any delay of a loaded machine, far below 60 s.

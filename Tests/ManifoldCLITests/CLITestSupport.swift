@@ -41,7 +41,7 @@ enum CLI {
         _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: String = repositoryRoot,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Result {
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: executable, arguments: arguments, directory: directory, environment: environment)
         if let stdin { child.input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try child.input.fileHandleForWriting.close()
@@ -57,7 +57,7 @@ enum CLI {
     /// Runs a bash script in the repository root with `$MANIFOLD` naming the executable, for
     /// what only a shell sets up: redirections to /dev/full, pipes whose reader goes away.
     static func shell(_ script: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: "/bin/bash", arguments: ["-c", script], directory: repositoryRoot, environment: ["MANIFOLD": executable])
         try child.input.fileHandleForWriting.close()
         let finished = await child.collect(timeLimit: timeLimit)

@@ -25,10 +25,26 @@ final class ChildProcess: Sendable {
     var processIdentifier: Int32 { process.processIdentifier }
 
     /// Starts `executable` in `directory` with the test process's environment plus `environment`,
-    /// reading `standardInput` if given (another process's output, say) instead of `input`.
-    init(
+    /// reading `standardInput` if given (another process's output, say) instead of `input`,
+    /// once one of the `ChildProcessSlots` is free; the slot is freed when the child exits.
+    static func launch(
         executable: String, arguments: [String], directory: String, environment: [String: String] = [:],
         standardInput: Pipe? = nil
+    ) async throws -> ChildProcess {
+        await ChildProcessSlots.shared.acquire()
+        do {
+            return try ChildProcess(
+                executable: executable, arguments: arguments, directory: directory, environment: environment,
+                standardInput: standardInput)
+        } catch {
+            ChildProcessSlots.shared.release()
+            throw error
+        }
+    }
+
+    private init(
+        executable: String, arguments: [String], directory: String, environment: [String: String],
+        standardInput: Pipe?
     ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -39,6 +55,7 @@ final class ChildProcess: Sendable {
         process.standardOutput = output
         process.standardError = error
         self.process = process
+        process.terminationHandler = { _ in ChildProcessSlots.shared.release() }
         try process.run()
     }
 
@@ -130,4 +147,44 @@ private final class Flag: Sendable {
     func set() { state.store(true, ordering: .relaxed) }
 
     var isSet: Bool { state.load(ordering: .relaxed) }
+}
+
+/// How many test children run at once. Every suite of the test process shares the machine's
+/// few cores; a burst of `manifold` children (dozens of CLI tests start together) would starve
+/// the suites that wait for their own work within a time limit.
+final class ChildProcessSlots: Sendable {
+    static let shared = ChildProcessSlots(limit: max(3, ProcessInfo.processInfo.activeProcessorCount + 1))
+
+    private let state: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+
+    init(limit: Int) {
+        state = Mutex((limit, []))
+    }
+
+    /// Waits for a free slot and takes it.
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let granted = state.withLock { state -> Bool in
+                guard state.free > 0 else {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.free -= 1
+                return true
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    /// Gives a slot back, to the longest waiter if there is one.
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.free += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
 }

@@ -45,7 +45,7 @@ struct RunCommandTests {
 
     @Test func timeoutEndsTheRunWith124() async throws {
         // Standard input stays open, so only the time limit can end this run.
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--timeout", "1"],
             directory: CLI.repositoryRoot)
         let finished = await child.collect(timeLimit: CLI.timeLimit)
@@ -167,7 +167,7 @@ struct RunCommandTests {
     }
 
     @Test func ctrlCStopsGracefullyWith130() async throws {
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"], directory: CLI.repositoryRoot)
         child.input.fileHandleForWriting.write(Data("first line\n".utf8))
         // Wait for the first output: the graph is running and still reading standard input,

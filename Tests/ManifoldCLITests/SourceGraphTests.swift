@@ -31,7 +31,7 @@ struct SourceGraphTests {
 
     @Test func ctrlCStopsAnEndlessSource() async throws {
         let graph = try CLI.writeGraph(Self.tickerGraph(count: 0))
-        let child = try ChildProcess(executable: CLI.executable, arguments: ["run", graph], directory: CLI.repositoryRoot)
+        let child = try await ChildProcess.launch(executable: CLI.executable, arguments: ["run", graph], directory: CLI.repositoryRoot)
         try child.input.fileHandleForWriting.close()
         let seen = await child.readOutput(until: "tick 3\n", timeLimit: CLI.timeLimit)
         #expect(String(decoding: seen, as: UTF8.self).contains("tick 3\n"), "no ticks before Ctrl-C")

@@ -38,7 +38,7 @@ struct StoppingRunTests {
         let folder = try await TestCPlugin.build(name: "sleeper", process: Self.sleepsForever)
         // Eight inputs at once: more blocked calls than the concurrency pool has threads here.
         let graph = try Self.graph(plugin: "sleeper", in: folder, concurrency: 8)
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: CLI.executable,
             arguments: ["run", graph, "--timeout", "1"] + Array(repeating: ["--input", "x"], count: 8).flatMap { $0 },
             directory: CLI.repositoryRoot)
@@ -56,7 +56,7 @@ struct StoppingRunTests {
     func secondSignalEndsAPluginThatNeverReturns(signal: Int32, name: String, status: Int32) async throws {
         let folder = try await TestCPlugin.build(name: "reader", process: Self.readsForever)
         let graph = try Self.graph(plugin: "reader", in: folder)
-        let child = try ChildProcess(executable: CLI.executable, arguments: ["run", graph, "--input", "x"], directory: CLI.repositoryRoot)
+        let child = try await ChildProcess.launch(executable: CLI.executable, arguments: ["run", graph, "--input", "x"], directory: CLI.repositoryRoot)
         let started = await child.readOutput(until: "processing\n", timeLimit: CLI.timeLimit)
         #expect(String(decoding: started, as: UTF8.self).contains("processing\n"), "the plugin never started")
         kill(child.processIdentifier, signal)
@@ -76,7 +76,7 @@ struct StoppingRunTests {
     @Test("--timeout counts from launch, while the whole of standard input is still being read")
     func timeoutCountsWhileStandardInputIsRead() async throws {
         // Standard input stays open and empty: only the time limit can end this run.
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--timeout", "1"], directory: CLI.repositoryRoot)
         let finished = await child.collect(timeLimit: CLI.timeLimit)
         #expect(!finished.timedOut, "--timeout 1 did not end a run waiting for standard input; stderr:\n\(finished.stderr)")
@@ -87,7 +87,7 @@ struct StoppingRunTests {
 
     @Test("Ctrl-C while the whole of standard input is being read stops without feeding it")
     func ctrlCWhileStandardInputIsRead() async throws {
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "-v"], directory: CLI.repositoryRoot)
         child.input.fileHandleForWriting.write(Data("never fed".utf8))
         // What -v prints comes after the signals are caught; standard input stays open.
@@ -102,7 +102,7 @@ struct StoppingRunTests {
 
     @Test("SIGTERM stops like the first Ctrl-C: what was read is processed and written, then 143")
     func sigtermDrainsLikeCtrlC() async throws {
-        let child = try ChildProcess(
+        let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"], directory: CLI.repositoryRoot)
         child.input.fileHandleForWriting.write(Data("first line\n".utf8))
         let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
@@ -132,7 +132,7 @@ struct StoppingRunTests {
             seq.standardOutput = numbers
             try seq.run()
             defer { seq.terminate() }
-            let child = try ChildProcess(
+            let child = try await ChildProcess.launch(
                 executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"], directory: CLI.repositoryRoot,
                 standardInput: numbers)
             let seen = await child.readOutput(until: "\n1000!\n", timeLimit: CLI.timeLimit)

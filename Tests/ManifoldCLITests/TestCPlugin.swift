@@ -68,7 +68,7 @@ enum TestCPlugin {
     /// Compiles C `sources` into the shared library `output` against the ABI headers, plus
     /// any further include folders.
     static func compile(_ sources: [String], into output: String, includes: [String] = []) async throws {
-        let compiler = try ChildProcess(
+        let compiler = try await ChildProcess.launch(
             executable: "/usr/bin/cc",
             arguments: ["-std=gnu11", "-shared", "-fPIC", "-pthread", "-I", CLI.repositoryRoot + "/Sources/CManifoldABI/include"]
                 + includes.flatMap { ["-I", $0] } + sources + ["-o", output],
