@@ -1,4 +1,5 @@
 import Foundation
+import ManifoldJSON
 
 #if canImport(Glibc)
 import Glibc
@@ -18,39 +19,15 @@ import Glibc
 /// carriage return that hides what came before. Standard output carries the graph's outputs,
 /// which are data and are written byte for byte.
 enum Terminal {
-    /// Writes a message to standard error, its control characters escaped (`escaped(_:)`).
+    /// Writes a message to standard error, its control characters escaped (`ControlCharacters`).
     static func error(_ text: String) {
-        let safe = escaped(text)
+        let safe = ControlCharacters.escaped(text)
         write(safe.hasSuffix("\n") ? safe : safe + "\n", to: STDERR_FILENO)
     }
 
     /// Writes to standard output, as is.
     static func output(_ text: String) {
         write(text, to: STDOUT_FILENO)
-    }
-
-    /// `text` with every C0 control character but line feed and tab, DEL, and every C1
-    /// control character shown as `\xHH` (carriage return as `\r`); unchanged when it has none.
-    static func escaped(_ text: String) -> String {
-        func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
-            switch scalar.value {
-            case 0x0A, 0x09: false
-            case 0x00...0x1F, 0x7F...0x9F: true
-            default: false
-            }
-        }
-        guard text.unicodeScalars.contains(where: needsEscaping) else { return text }
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            guard needsEscaping(scalar) else {
-                result.append(scalar)
-                continue
-            }
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            let escape = scalar == "\r" ? "\\r" : "\\x" + (hex.count < 2 ? "0" + hex : hex)
-            result.append(contentsOf: escape.unicodeScalars)
-        }
-        return String(result)
     }
 
     /// Whether standard error is a terminal (progress lines only make sense there).

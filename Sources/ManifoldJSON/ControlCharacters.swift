@@ -23,7 +23,7 @@ public enum ControlCharacters {
     }
 
     /// C0 but `\n` and `\t`, DEL, and C1 (U+0080 to U+009F).
-    static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
+    public static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A, 0x09: false
         case 0x00...0x1F, 0x7F...0x9F: true
