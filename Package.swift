@@ -123,12 +123,22 @@ let package = Package(
         // in-process; each plugin target only exports one of them (one entry symbol per .so).
         // The payloads of chat/* and tool/* artifacts, defined once for the plugins and the CLI that speak them.
         .target(name: "ManifoldContracts", dependencies: ["Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
-        .target(name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON", "ManifoldContracts"], swiftSettings: strictSettings),
-        .target(name: "ManifoldToolsKit", dependencies: ["ManifoldPluginKit", "ManifoldFFI", "ManifoldTrust", "Manifold", "ManifoldJSON", "ManifoldContracts"], swiftSettings: strictSettings),
-        .target(name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
-        .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", "ManifoldPluginKit"], path: "Plugins/Agent", swiftSettings: strictSettings),
-        .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", "ManifoldPluginKit"], path: "Plugins/Tools", swiftSettings: strictSettings),
-        .target(name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginKit"], path: "Plugins/Middleware", swiftSettings: strictSettings),
+        // Each lives under Plugins/<Name>/: Kit (the logic), Library (the .so's one export), Tests.
+        .target(
+            name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON", "ManifoldContracts"],
+            path: "Plugins/Agent/Kit", swiftSettings: strictSettings),
+        .target(
+            name: "ManifoldToolsKit",
+            dependencies: ["ManifoldPluginKit", "ManifoldFFI", "ManifoldTrust", "Manifold", "ManifoldJSON", "ManifoldContracts"],
+            path: "Plugins/Tools/Kit", swiftSettings: strictSettings),
+        .target(
+            name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/Middleware/Kit",
+            swiftSettings: strictSettings),
+        .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", "ManifoldPluginKit"], path: "Plugins/Agent/Library", swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", "ManifoldPluginKit"], path: "Plugins/Tools/Library", swiftSettings: strictSettings),
+        .target(
+            name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginKit"], path: "Plugins/Middleware/Library",
+            swiftSettings: strictSettings),
 
         // MARK: Tests
         // Linked into the one test process: ends a test run that hangs, with a message.
@@ -148,14 +158,34 @@ let package = Package(
         .testTarget(name: "ManifoldJSONTests", dependencies: ["ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldContractsTests", dependencies: ["ManifoldContracts", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        // What the plugins' test targets share: recorders, error expectations, time limits.
+        .target(
+            name: "ManifoldPluginTestSupport", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/TestSupport",
+            swiftSettings: strictSettings),
         .testTarget(
-            name: "ManifoldStandardPluginsTests",
+            name: "ManifoldAgentKitTests",
             dependencies: [
-                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldContracts", "ManifoldPluginKit", "ManifoldLLM", "Manifold",
-                "ManifoldJSON",
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldPluginTestSupport", "ManifoldContracts", "ManifoldPluginKit", "ManifoldLLM",
+                "Manifold", "ManifoldJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Plugins/Agent/Tests", swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldToolsKitTests",
+            dependencies: ["ManifoldToolsKit", "ManifoldFFI", "ManifoldPluginTestSupport", "ManifoldContracts", "ManifoldPluginKit", "Manifold", "ManifoldJSON"],
+            path: "Plugins/Tools/Tests", swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldMiddlewareKitTests",
+            dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginTestSupport", "ManifoldPluginKit", "Manifold", "ManifoldJSON"],
+            path: "Plugins/Middleware/Tests", swiftSettings: strictSettings),
+        // The bundled manifests against the plugins' compiled descriptors, all plugins at once.
+        .testTarget(
+            name: "ManifoldStandardPluginsTests",
+            dependencies: [
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldPluginTestSupport", "ManifoldPluginKit", "Manifold",
+                "ManifoldJSON",
             ],
             swiftSettings: strictSettings
         ),

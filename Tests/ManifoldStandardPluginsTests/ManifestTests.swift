@@ -5,6 +5,7 @@ import ManifoldJSON
 import ManifoldMiddlewareKit
 import ManifoldPluginKit
 import ManifoldToolsKit
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("plugin manifests")

@@ -4,6 +4,7 @@ import ManifoldContracts
 import ManifoldAgentKit
 import ManifoldLLM
 import ManifoldPluginKit
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("agent")

@@ -2,6 +2,7 @@ import Foundation
 import Manifold
 import ManifoldJSON
 import ManifoldToolsKit
+import ManifoldPluginTestSupport
 import Testing
 
 /// A tool whose C function blocks holds a thread of the node's own, never one of the

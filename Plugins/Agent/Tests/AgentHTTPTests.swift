@@ -2,6 +2,7 @@ import Foundation
 import Manifold
 import ManifoldAgentKit
 import ManifoldLLM
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("agent over HTTP")

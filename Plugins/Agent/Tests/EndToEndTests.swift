@@ -4,6 +4,7 @@ import ManifoldAgentKit
 import ManifoldJSON
 import ManifoldLLM
 import ManifoldToolsKit
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("agent and tools on a hub")

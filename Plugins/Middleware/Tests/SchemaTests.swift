@@ -2,6 +2,7 @@ import Foundation
 import Manifold
 import ManifoldJSON
 import ManifoldMiddlewareKit
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("schema middleware")

@@ -1,5 +1,6 @@
 import Foundation
 import ManifoldToolsKit
+import ManifoldPluginTestSupport
 import Testing
 
 /// Tool libraries are held to the plugin libraries' rules: located before anything is loaded,

@@ -2,6 +2,7 @@ import Foundation
 import Manifold
 import ManifoldJSON
 import ManifoldToolsKit
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("tools")

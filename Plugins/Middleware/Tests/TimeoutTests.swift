@@ -1,6 +1,7 @@
 import Foundation
 import Manifold
 import ManifoldMiddlewareKit
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("timeout middleware")

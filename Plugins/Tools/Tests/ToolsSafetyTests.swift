@@ -2,6 +2,7 @@ import Foundation
 import Manifold
 import ManifoldJSON
 import ManifoldToolsKit
+import ManifoldPluginTestSupport
 import Testing
 
 /// Dangerous C functions load only with `"unsafe": true`, and the config schema (what

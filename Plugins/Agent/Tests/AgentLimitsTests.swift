@@ -3,6 +3,7 @@ import Manifold
 import ManifoldAgentKit
 import ManifoldJSON
 import ManifoldLLM
+import ManifoldPluginTestSupport
 import Testing
 
 @Suite("agent limits")

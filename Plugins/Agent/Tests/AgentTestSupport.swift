@@ -1,4 +1,5 @@
 import Foundation
+import ManifoldPluginTestSupport
 import Manifold
 import ManifoldAgentKit
 import ManifoldLLM

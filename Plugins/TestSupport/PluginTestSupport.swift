@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// Collects what a generator or middleware emits, in order, from any task.
-final class Recorder: Sendable {
+package final class Recorder: Sendable {
     private struct State {
         var artifacts: [Artifact] = []
         var waiters: [(type: ArtifactType, continuation: CheckedContinuation<Artifact, Never>)] = []
@@ -14,19 +14,21 @@ final class Recorder: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// Everything emitted so far.
-    var all: [Artifact] { state.withLock { $0.artifacts } }
+    package var all: [Artifact] { state.withLock { $0.artifacts } }
 
     /// Those of one type.
-    func of(_ type: ArtifactType) -> [Artifact] { all.filter { $0.type == type } }
+    package func of(_ type: ArtifactType) -> [Artifact] { all.filter { $0.type == type } }
 
     /// A context for `input` whose `emit` records here.
-    func context(for input: Artifact, node: String = "node") -> ProcessingContext {
+    package func context(for input: Artifact, node: String = "node") -> ProcessingContext {
         ProcessingContext(node: node, input: input) { [self] artifact in record(artifact) }
     }
 
     /// The first artifact of `type`, waiting (without spinning) until one is emitted.
-    func first(of type: ArtifactType) async -> Artifact {
+    package func first(of type: ArtifactType) async -> Artifact {
         await withCheckedContinuation { continuation in
             let found: Artifact? = state.withLock { state in
                 if let hit = state.artifacts.first(where: { $0.type == type }) { return hit }
@@ -38,7 +40,7 @@ final class Recorder: Sendable {
     }
 
     /// Forgets what was recorded.
-    func clear() { state.withLock { $0.artifacts.removeAll() } }
+    package func clear() { state.withLock { $0.artifacts.removeAll() } }
 
     private func record(_ artifact: Artifact) {
         let woken: [CheckedContinuation<Artifact, Never>] = state.withLock { state in
@@ -52,38 +54,42 @@ final class Recorder: Sendable {
 }
 
 /// Collects log lines.
-final class LogRecorder: Sendable {
+package final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
 
+    package init() {}
+
     /// The log closure to hand to a plugin.
-    var log: @Sendable (PluginHost.LogLevel, String) -> Void {
+    package var log: @Sendable (PluginHost.LogLevel, String) -> Void {
         { [self] _, message in lines.withLock { $0.append(message) } }
     }
 
     /// Every line so far, joined.
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    package var text: String { lines.withLock { $0.joined(separator: "\n") } }
 }
 
 /// A counter shared by the closures of a test.
-final class Counter: Sendable {
+package final class Counter: Sendable {
     private let value = Mutex(0)
+
+    package init() {}
 
     /// Adds one and returns the new value.
     @discardableResult
-    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+    package func increment() -> Int { value.withLock { $0 += 1; return $0 } }
 
     /// The value now.
-    var current: Int { value.withLock { $0 } }
+    package var current: Int { value.withLock { $0 } }
 }
 
 /// The payload of `artifact` parsed as JSON (`.null` when it is not JSON, which fails the
 /// expectations that read it).
-func json(_ artifact: Artifact) -> JSONValue {
+package func json(_ artifact: Artifact) -> JSONValue {
     (try? JSONValue(parsing: artifact.payload)) ?? .null
 }
 
 /// Runs `body`, which must throw an error whose description contains every fragment.
-func expectError(
+package func expectError(
     containing fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
 ) async {
     do {
@@ -98,7 +104,7 @@ func expectError(
 }
 
 /// Synchronous variant of `expectError`.
-func expectError(
+package func expectError(
     containing fragments: [String], sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
 ) {
     do {
@@ -114,7 +120,7 @@ func expectError(
 
 /// Fails instead of hanging when `body` takes longer than `seconds`; `body` is cancelled then.
 @discardableResult
-func withTimeLimit<T: Sendable>(
+package func withTimeLimit<T: Sendable>(
     _ seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
@@ -134,16 +140,16 @@ func withTimeLimit<T: Sendable>(
 }
 
 /// Where the test's shared libraries are.
-enum TestLibraries {
-    static let libm = "libm.so.6"
-    static let exampleToolsFileName = "libManifoldExampleTools.so"
+package enum TestLibraries {
+    package static let libm = "libm.so.6"
+    package static let exampleToolsFileName = "libManifoldExampleTools.so"
 
     /// The folder of the test binary, where `swift test` puts every built product.
-    static let binaryFolder: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    package static let binaryFolder: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().path
 }
 
 /// The repository's `manifests/plugins` folder.
-let pluginManifestFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+package let pluginManifestFolder = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("manifests/plugins")
