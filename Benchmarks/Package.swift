@@ -45,6 +45,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Generated large graphs and their validation, for how validation scales.
+        .target(
+            name: "ManifoldGraphBenchKit",
+            dependencies: [
+                "ManifoldBenchKit",
+                .product(name: "Manifold", package: rootPackage),
+                .product(name: "ManifoldHost", package: rootPackage),
+            ]
+        ),
+        .executableTarget(
+            name: "manifold-graph-probe",
+            dependencies: ["ManifoldGraphBenchKit", "ManifoldBenchKit"]
+        ),
         .target(
             name: "ManifoldBenchHarness",
             dependencies: [.product(name: "Benchmark", package: "benchmark")]
@@ -69,6 +82,15 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/PluginBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "GraphBenchmarks",
+            dependencies: [
+                "ManifoldBenchKit", "ManifoldBenchHarness", "ManifoldGraphBenchKit",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/GraphBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

@@ -18,14 +18,24 @@ extension GraphManifest {
     ) throws(ManifestErrors) -> GraphManifest {
         var resolved = self
         var outcome = EnvironmentSubstitution.Outcome()
+        var secretsByConfig: [String: Set<String>] = [:]
+        func substitute(_ config: JSONValue, at path: String) -> JSONValue {
+            var configOutcome = EnvironmentSubstitution.Outcome()
+            let value = EnvironmentSubstitution.substitute(
+                in: config, at: path, environment: environment, placeholder: placeholderForMissing, outcome: &configOutcome)
+            outcome.missing += configOutcome.missing
+            if !configOutcome.substitutedPaths.isEmpty {
+                outcome.substitutedPaths.formUnion(configOutcome.substitutedPaths)
+                secretsByConfig[path] = configOutcome.substitutedPaths
+            }
+            return value
+        }
         for index in resolved.nodes.indices {
             let node = resolved.nodes[index]
-            resolved.nodes[index].config = EnvironmentSubstitution.substitute(
-                in: node.rawConfig, at: node.configPath, environment: environment, placeholder: placeholderForMissing, outcome: &outcome)
+            resolved.nodes[index].config = substitute(node.rawConfig, at: node.configPath)
             for layer in node.middleware.indices {
-                resolved.nodes[index].middleware[layer].config = EnvironmentSubstitution.substitute(
-                    in: node.middleware[layer].rawConfig, at: node.middlewarePath(layer) + ".config", environment: environment,
-                    placeholder: placeholderForMissing, outcome: &outcome)
+                resolved.nodes[index].middleware[layer].config = substitute(
+                    node.middleware[layer].rawConfig, at: node.middlewarePath(layer) + ".config")
             }
         }
         if placeholderForMissing == nil, !outcome.missing.isEmpty {
@@ -36,6 +46,7 @@ extension GraphManifest {
             })
         }
         resolved.secretPaths = outcome.substitutedPaths
+        resolved.secretPathsByConfig = secretsByConfig
         resolved.isResolved = true
         return resolved
     }
@@ -58,7 +69,7 @@ extension GraphManifest {
     public func configSecretPaths(forNode id: String, middleware: Int? = nil) -> Set<String> {
         guard let node = node(id) else { return [] }
         let base = middleware.map { node.middlewarePath($0) + ".config" } ?? node.configPath
-        return Set(secretPaths.compactMap { path -> String? in
+        return Set((secretPathsByConfig[base] ?? []).compactMap { path -> String? in
             guard path == base || path.hasPrefix(base + ".") || path.hasPrefix(base + "[") else { return nil }
             return JSONPath.root + path.dropFirst(base.count)
         })

@@ -59,6 +59,18 @@ public struct GraphManifest: Sendable {
     public internal(set) var secretPaths: Set<String> = []
     /// Whether `resolvingEnvironment` produced this manifest.
     public internal(set) var isResolved = false
+    /// `secretPaths` grouped by the config they are in (`$.nodes.ID.config`,
+    /// `$.nodes.ID.middleware[i].config`), so that asking for one node's secrets does not
+    /// read every node's. Set together with `secretPaths`.
+    var secretPathsByConfig: [String: Set<String>] = [:]
+
+    /// Position in `nodes` by id, and by name in `inputs` and `outputs`: a validator asks
+    /// for each node once per edge, and a linear search each time made 10,000-node graphs
+    /// quadratic. Node ids never change after parsing (resolution replaces configs only);
+    /// `node(_:)` still checks the id it finds.
+    private let nodePositions: [String: Int]
+    private let inputPositions: [String: Int]
+    private let outputPositions: [String: Int]
 
     init(
         file: String, formatVersion: Int, name: String, description: String?, pluginPaths: [String], hub: HubSettings,
@@ -75,21 +87,27 @@ public struct GraphManifest: Sendable {
         self.nodes = nodes
         self.allowCycles = allowCycles
         self.environmentReferences = environmentReferences
+        // The first of a repeated name wins, as a search from the front would find it.
+        nodePositions = Dictionary(nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        inputPositions = Dictionary(inputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        outputPositions = Dictionary(outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The node with this id.
     public func node(_ id: String) -> GraphNode? {
-        nodes.first { $0.id == id }
+        guard let position = nodePositions[id] else { return nil }
+        guard nodes.indices.contains(position), nodes[position].id == id else { return nodes.first { $0.id == id } }
+        return nodes[position]
     }
 
     /// The graph input with this name.
     public func input(named name: String) -> GraphPort? {
-        inputs.first { $0.name == name }
+        inputPositions[name].map { inputs[$0] }
     }
 
     /// The graph output with this name.
     public func output(named name: String) -> GraphPort? {
-        outputs.first { $0.name == name }
+        outputPositions[name].map { outputs[$0] }
     }
 
     /// Reads and checks the graph manifest at `path`; nodes keep the file's order.

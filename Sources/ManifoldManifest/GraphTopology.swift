@@ -10,19 +10,23 @@ extension GraphManifest {
     /// (the hub publishes there). Two patterns of one node that match the same producer give
     /// two edges, with different consumer paths.
     public func edges() -> [GraphEdge] {
-        let producers = self.producers
+        var index = ProducerIndex(self)
+        return edges(using: &index)
+    }
+
+    private func edges(using index: inout ProducerIndex) -> [GraphEdge] {
         var edges: [GraphEdge] = []
         for node in nodes {
-            for (index, pattern) in node.subscribe.enumerated() {
-                for producer in producers where pattern.matches(producer.topic) {
+            for (position, pattern) in node.subscribe.enumerated() {
+                for producer in index.producers(matching: pattern).map({ index.producers[$0] }) {
                     edges.append(GraphEdge(
                         producer: producer.end, topic: producer.topic, consumer: .node(node.id), subscription: pattern,
-                        producerPath: producer.path, consumerPath: node.subscriptionPath(index)))
+                        producerPath: producer.path, consumerPath: node.subscriptionPath(position)))
                 }
             }
         }
         for output in outputs {
-            for producer in producers where producer.topic == output.topic {
+            for producer in index.producers(of: output.topic).map({ index.producers[$0] }) {
                 edges.append(GraphEdge(
                     producer: producer.end, topic: producer.topic, consumer: .output(output.name),
                     subscription: TopicPattern(exactly: output.topic), producerPath: producer.path, consumerPath: output.topicPath))
@@ -41,37 +45,46 @@ extension GraphManifest {
     /// Subscriptions to `$` system topics and graph outputs on them are not checked: the hub
     /// publishes there. Both lists are sorted and de-duplicated.
     public func checkTopology() -> (errors: [ManifestError], warnings: [ManifestError]) {
-        let producers = self.producers
-        let published = Array(Set(producers.map(\.topic.name))).sorted()
+        var index = ProducerIndex(self)
+        let published = index.publishedTopics
         let publishedText = published.isEmpty
             ? "no node has an \"output\" and the graph has no inputs"
             : "producers publish to: " + published.joined(separator: ", ")
         var errors: [ManifestError] = []
         var warnings: [ManifestError] = []
 
+        // Every topic read by a node or a graph output. Only producers' topics are ever asked
+        // about, so the topics each subscription matches among them are all there is to know.
+        var readTopics = Set(outputs.map(\.topic))
         for node in nodes {
-            for (index, pattern) in node.subscribe.enumerated() where !pattern.text.hasPrefix("$") {
-                guard !producers.contains(where: { pattern.matches($0.topic) }) else { continue }
+            for pattern in node.subscribe {
+                for position in index.producers(matching: pattern) { readTopics.insert(index.producers[position].topic) }
+            }
+        }
+
+        for node in nodes {
+            for (position, pattern) in node.subscribe.enumerated() where !pattern.text.hasPrefix("$") {
+                guard index.producers(matching: pattern).isEmpty else { continue }
                 let what = pattern.hasWildcards ? "a topic matching '\(pattern)'" : "'\(pattern)'"
                 let hint = NameSuggestion.closest(to: pattern.text, among: published).map { "did you mean '\($0)'? Otherwise " } ?? ""
                 errors.append(ManifestError(
-                    file: file, jsonPath: node.subscriptionPath(index), message: "nothing publishes to \(what); \(publishedText)",
+                    file: file, jsonPath: node.subscriptionPath(position), message: "nothing publishes to \(what); \(publishedText)",
                     fix: hint + "publish to it from a node's \"output\" or a graph input's \"topic\""))
             }
-            if let output = node.output, !isRead(output) {
+            if let output = node.output, !readTopics.contains(output) {
                 warnings.append(ManifestError(
                     file: file, jsonPath: node.outputPath,
                     message: "nothing reads topic '\(output)': no node subscribes to it and no graph output uses it",
                     fix: "subscribe a node to it, add a graph output with \"topic\": \"\(output)\", or remove \"output\"; unread artifacts go to $dead-letter"))
             }
         }
-        for input in inputs where !isRead(input.topic) {
+        for input in inputs where !readTopics.contains(input.topic) {
             warnings.append(ManifestError(
                 file: file, jsonPath: input.topicPath,
                 message: "nothing reads topic '\(input.topic)' of graph input '\(input.name)': no node subscribes to it",
                 fix: "subscribe a node to '\(input.topic)', or remove the input"))
         }
-        for output in outputs where !output.topic.isSystem && !producers.contains(where: { $0.topic == output.topic }) {
+        for output in outputs where !output.topic.isSystem && !index.isPublished(output.topic) {
             let hint = NameSuggestion.closest(to: output.topic.name, among: published).map { "did you mean '\($0)'? Otherwise " } ?? ""
             errors.append(ManifestError(
                 file: file, jsonPath: output.topicPath,
@@ -79,7 +92,7 @@ extension GraphManifest {
                 fix: hint + "set a node's \"output\" to '\(output.topic)'"))
         }
         if !allowCycles {
-            for cycle in cycles() {
+            for cycle in cycles(edges: edges(using: &index)) {
                 errors.append(ManifestError(
                     file: file, jsonPath: cycle.closingPath, message: "nodes form a cycle: " + cycle.nodes.joined(separator: " → "),
                     fix: "if the loop is intended (agent/tool loops), set \"allowCycles\": true at the top level; otherwise remove a subscription on the cycle"))
@@ -90,22 +103,6 @@ extension GraphManifest {
 
     // MARK: Helpers
 
-    /// A producer: a graph input or a node with an output.
-    private struct Producer {
-        let end: GraphEdge.End
-        let topic: Topic
-        let path: String
-    }
-
-    private var producers: [Producer] {
-        inputs.map { Producer(end: .input($0.name), topic: $0.topic, path: $0.topicPath) }
-            + nodes.compactMap { node in node.output.map { Producer(end: .node(node.id), topic: $0, path: node.outputPath) } }
-    }
-
-    private func isRead(_ topic: Topic) -> Bool {
-        nodes.contains { $0.subscribe.contains { $0.matches(topic) } } || outputs.contains { $0.topic == topic }
-    }
-
     /// A cycle: node ids from a node back to itself, and the path of the subscription that
     /// closes it (on the first node).
     struct Cycle {
@@ -114,17 +111,21 @@ extension GraphManifest {
     }
 
     /// One cycle per strongly connected group of nodes (or node subscribing to its own
-    /// output): the shortest through the group's first node in manifest order.
-    func cycles() -> [Cycle] {
+    /// output), given the graph's `edges()`: the shortest through the group's first node in
+    /// manifest order.
+    func cycles(edges: [GraphEdge]) -> [Cycle] {
         let ids = nodes.map(\.id)
         let position = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var successors = [[Int]](repeating: [], count: ids.count)
+        // Links already in `successors`, as source × count + target: a node read by thousands
+        // must not search its successor list once per edge.
+        var linked = Set<Int>()
         var closingPaths: [[Int: String]] = Array(repeating: [:], count: ids.count)
-        for edge in edges() {
+        for edge in edges {
             guard case .node(let from) = edge.producer, case .node(let to) = edge.consumer,
                 let source = position[from], let target = position[to]
             else { continue }
-            if !successors[source].contains(target) { successors[source].append(target) }
+            if linked.insert(source * ids.count + target).inserted { successors[source].append(target) }
             if closingPaths[target][source] == nil { closingPaths[target][source] = edge.consumerPath }
         }
         var cycles: [Cycle] = []
@@ -151,10 +152,12 @@ extension GraphManifest {
                 }
             }
             guard let last else { continue }
-            var path = [last]
-            while let step = previous[path[0]], path[0] != start { path.insert(step, at: 0) }
-            if path[0] != start { path.insert(start, at: 0) }
-            let names = path.map { ids[$0] } + [ids[start]]
+            // Walked back from the last node and reversed once: inserting at the front of a
+            // cycle through thousands of nodes would move the whole path per step.
+            var backwards = [last]
+            while let step = previous[backwards[backwards.count - 1]], backwards[backwards.count - 1] != start { backwards.append(step) }
+            if backwards[backwards.count - 1] != start { backwards.append(start) }
+            let names = backwards.reversed().map { ids[$0] } + [ids[start]]
             cycles.append(Cycle(nodes: names, closingPath: closingPaths[start][last] ?? nodes[start].path))
         }
         return cycles

@@ -114,7 +114,7 @@ struct SourceJSONParser {
                 if bytes[index] == UInt8(ascii: "}") { throw error("expected a key after ',' (JSON does not allow a trailing comma)") }
                 throw error("unexpected \(describeCurrent()); expected a key in double quotes")
             }
-            let keyLine = position(of: index).line
+            let keyLine = line(of: index)
             let key = try parseString()
             skipWhitespace()
             guard peek(UInt8(ascii: ":")) else {
@@ -325,16 +325,26 @@ struct SourceJSONParser {
         return "character '\(String(decoding: bytes[index..<end], as: UTF8.self))'"
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
-    func position(of offset: Int) -> (line: Int, column: Int) {
+    /// 1-based line of a byte offset, by binary search over the line starts: every key asks
+    /// for its line (for duplicate-key messages), so this must not walk the text.
+    func line(of offset: Int) -> Int {
         let offset = min(offset, bytes.count)
         var low = 0, high = lineStarts.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
             if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        let column = bytes[lineStarts[low]..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-        return (low + 1, column)
+        return low + 1
+    }
+
+    /// 1-based line and column (in characters) of a byte offset. The column counts the
+    /// line's characters up to the offset, so only errors ask for it: a key's line alone
+    /// comes from `line(of:)`, which stays cheap on a manifest written on one long line.
+    func position(of offset: Int) -> (line: Int, column: Int) {
+        let offset = min(offset, bytes.count)
+        let line = line(of: offset)
+        let column = bytes[lineStarts[line - 1]..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        return (line, column)
     }
 
     func error(_ problem: String) -> JSONSyntaxError {

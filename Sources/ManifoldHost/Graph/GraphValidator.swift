@@ -200,16 +200,17 @@ public enum GraphValidator {
     private static func checkEdgeTypes(
         _ manifest: GraphManifest, plugins: [String: any PluginProvider], file: String, into diagnostics: inout Set<GraphDiagnostic>
     ) {
+        // By-name lookups (indexed in `GraphManifest`): this runs twice per edge.
         func types(of end: GraphEdge.End, producing: Bool) -> (name: String, types: ArtifactTypeSet)? {
             switch end {
             case .input(let name):
-                guard let input = manifest.inputs.first(where: { $0.name == name }) else { return nil }
+                guard let input = manifest.input(named: name) else { return nil }
                 return ("graph input '\(name)'", input.types)
             case .output(let name):
-                guard let output = manifest.outputs.first(where: { $0.name == name }) else { return nil }
+                guard let output = manifest.output(named: name) else { return nil }
                 return ("graph output '\(name)'", output.types)
             case .node(let id):
-                guard let node = manifest.nodes.first(where: { $0.id == id }), let plugin = plugins[node.plugin],
+                guard let node = manifest.node(id), let plugin = plugins[node.plugin],
                     plugin.descriptor.kind == .generator
                 else { return nil }
                 return ("node '\(id)'", producing ? plugin.descriptor.outputs : plugin.descriptor.inputs)
