@@ -53,7 +53,7 @@ public struct GraphPicture: Sendable {
     }
 
     private func nodeLabel(_ nodeID: String, separator: String) -> String {
-        guard let node = manifest.nodes.first(where: { $0.id == nodeID }) else { return nodeID }
+        guard let node = manifest.node(nodeID) else { return nodeID }
         var label = "\(nodeID)\(separator)\(node.plugin)"
         if !node.middleware.isEmpty { label += " + " + node.middleware.map(\.plugin).joined(separator: ", ") }
         if let plugin = plugins[node.plugin] {
@@ -64,11 +64,11 @@ public struct GraphPicture: Sendable {
 
     private func edgeLabel(_ edge: GraphEdge) -> String {
         var label = edge.topic.name
-        if case .node(let producer) = edge.producer, let node = manifest.nodes.first(where: { $0.id == producer }),
+        if case .node(let producer) = edge.producer, let node = manifest.node(producer),
             let plugin = plugins[node.plugin]
         {
             label += " \(plugin.descriptor.outputs)"
-        } else if case .input(let name) = edge.producer, let input = manifest.inputs.first(where: { $0.name == name }) {
+        } else if case .input(let name) = edge.producer, let input = manifest.input(named: name) {
             label += " \(input.types)"
         }
         return label

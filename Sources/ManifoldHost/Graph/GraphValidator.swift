@@ -75,8 +75,15 @@ public enum GraphValidator {
         options.searchPaths = manifest.pluginPaths + loaderOptions.searchPaths
         let loader = PluginLoader(options: options)
         var plugins: [String: any PluginProvider] = providers
+        // A plugin that cannot be had is looked for once, and its error reported at every
+        // place that names it: thousands of nodes naming a missing plugin cost one search.
+        var failures: [String: (problem: String, fix: String?)] = [:]
         func plugin(_ name: String, at jsonPath: String) -> (any PluginProvider)? {
             if let loaded = plugins[name] { return loaded }
+            if let failure = failures[name] {
+                diagnostics.insert(GraphDiagnostic(.error, file: path, path: jsonPath, message: failure.problem, fix: failure.fix))
+                return nil
+            }
             do {
                 let loaded: any PluginProvider
                 switch resolution {
@@ -86,11 +93,11 @@ public enum GraphValidator {
                 plugins[name] = loaded
                 return loaded
             } catch let error as PluginLoadError {
-                diagnostics.insert(GraphDiagnostic(.error, file: path, path: jsonPath, message: error.problem, fix: error.fix))
+                failures[name] = (error.problem, error.fix)
             } catch {
-                diagnostics.insert(GraphDiagnostic(.error, file: path, path: jsonPath, message: "\(error)"))
+                failures[name] = ("\(error)", nil)
             }
-            return nil
+            return plugin(name, at: jsonPath)
         }
 
         for node in manifest.nodes {

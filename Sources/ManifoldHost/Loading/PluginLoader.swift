@@ -51,6 +51,7 @@ public final class PluginLoader: Sendable {
     public let options: PluginLoaderOptions
     private let cache = Mutex<[String: LoadedPlugin]>([:])
     private let libraries = Mutex<[String: LoadedLibrary]>([:])
+    private let nameIndex = Mutex<[String: String]?>(nil)
 
     /// Makes a loader.
     public init(options: PluginLoaderOptions = PluginLoaderOptions()) {
@@ -144,18 +145,27 @@ public final class PluginLoader: Sendable {
 
     /// The manifest in the search paths whose "name" is `name`.
     private func manifestFile(named name: String) throws -> String {
-        var known: [String] = []
-        for file in manifestFiles() {
-            guard let manifestName = Self.peekName(file) else { continue }
-            if manifestName == name { return file }
-            known.append(manifestName)
-        }
+        let index = manifestIndex()
+        if let file = index[name] { return file }
         let searched = options.searchPaths.isEmpty ? "(no search paths)" : options.searchPaths.joined(separator: ", ")
         throw PluginLoadError(
             file: name, kind: .notFound,
             problem: "no plugin named '\(name)' in \(searched)"
-                + (known.isEmpty ? "" : "; found: \(known.sorted().joined(separator: ", "))"),
-            fix: "check the name, or add the folder holding \(name).json to the graph's \"plugins\" paths")
+                + (index.isEmpty ? "" : "; found: \(index.keys.sorted().joined(separator: ", "))"),
+            fix: "check the name, or add the folder holding \(name).json to the graph's \"plugins\" paths or to MANIFOLD_PLUGIN_PATH")
+    }
+
+    /// Each plugin name in the search paths and the first manifest that has it, read once per
+    /// loader: a graph naming many plugins must not read every manifest for each.
+    private func manifestIndex() -> [String: String] {
+        if let index = nameIndex.withLock({ $0 }) { return index }
+        var files: [String: String] = [:]
+        for file in manifestFiles() {
+            guard let manifestName = Self.peekName(file), files[manifestName] == nil else { continue }
+            files[manifestName] = file
+        }
+        nameIndex.withLock { $0 = files }
+        return files
     }
 
     /// Loads the plugin a manifest describes and checks the library against it.
