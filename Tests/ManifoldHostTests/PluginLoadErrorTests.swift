@@ -188,6 +188,27 @@ struct PluginLoadErrorTests {
         let error = try #require(loadError { try named.load(named: "uppercsae") })
         #expect(error.kind == .notFound)
         #expect(error.description.contains("no plugin named 'uppercsae'"))
-        #expect(error.description.contains("uppercase"))
+        #expect(error.fix.hasPrefix("did you mean 'uppercase'? check the name"))
+        #expect(error.fix.contains("MANIFOLD_PLUGIN_PATH"))
+    }
+
+    /// Thousands of nodes naming a plugin that cannot be had: one search, and the error at
+    /// each node; a folder named twice is searched once.
+    @Test func aMissingPluginIsReportedAtEveryNodeNamingIt() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let nodes = (0..<50).map { "\"n\($0)\": {\"plugin\": \"uppercsae\", \"subscribe\": [\"input\"], \"output\": \"out\"}" }
+        let graph = folder + "/graph.json"
+        try """
+            {"manifold": 1, "name": "many", "plugins": ["\(HostTestSupport.bundledManifests)"],
+             "inputs": {"text": {"topic": "input", "types": ["text/plain"]}},
+             "outputs": {"out": {"topic": "out", "types": ["text/plain"]}},
+             "nodes": {\(nodes.joined(separator: ", "))}}
+            """.write(toFile: graph, atomically: true, encoding: .utf8)
+        let validation = GraphValidator.validate(
+            manifestAt: graph, loaderOptions: PluginLoaderOptions(searchPaths: [HostTestSupport.bundledManifests]),
+            resolution: .manifestsOnly)
+        let missing = validation.errors.filter { $0.message.contains("no plugin named 'uppercsae'") }
+        #expect(Set(missing.map(\.path)) == Set((0..<50).map { "$.nodes.n\($0).plugin" }))
+        #expect(missing.allSatisfy { $0.message.contains("in \(HostTestSupport.bundledManifests);") }, "\(missing.first?.message ?? "")")
     }
 }

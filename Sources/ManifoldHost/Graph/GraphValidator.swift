@@ -72,7 +72,11 @@ public enum GraphValidator {
         for warning in topology.warnings { diagnostics.insert(diagnostic(warning, .warning)) }
 
         var options = loaderOptions
-        options.searchPaths = manifest.pluginPaths + loaderOptions.searchPaths
+        // A folder named twice (the graph's and the checkout's manifests) is searched once.
+        var seenFolders = Set<String>()
+        options.searchPaths = (manifest.pluginPaths + loaderOptions.searchPaths).filter {
+            seenFolders.insert(PluginLoader.absolute($0)).inserted
+        }
         let loader = PluginLoader(options: options)
         var plugins: [String: any PluginProvider] = providers
         // A plugin that cannot be had is looked for once, and its error reported at every

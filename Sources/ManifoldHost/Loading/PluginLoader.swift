@@ -152,7 +152,8 @@ public final class PluginLoader: Sendable {
             file: name, kind: .notFound,
             problem: "no plugin named '\(name)' in \(searched)"
                 + (index.isEmpty ? "" : "; found: \(index.keys.sorted().joined(separator: ", "))"),
-            fix: "check the name, or add the folder holding \(name).json to the graph's \"plugins\" paths or to MANIFOLD_PLUGIN_PATH")
+            fix: (NameSuggestion.closest(to: name, among: index.keys).map { "did you mean '\($0)'? " } ?? "")
+                + "check the name, or add the folder holding \(name).json to the graph's \"plugins\" paths or to MANIFOLD_PLUGIN_PATH")
     }
 
     /// Each plugin name in the search paths and the first manifest that has it, read once per
