@@ -121,7 +121,7 @@ package func expectError(
 /// Fails instead of hanging when `body` takes longer than `seconds`; `body` is cancelled then.
 @discardableResult
 package func withTimeLimit<T: Sendable>(
-    _ seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+    _ seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in

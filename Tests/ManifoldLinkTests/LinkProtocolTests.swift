@@ -166,7 +166,7 @@ struct LinkProtocolTests {
 
 extension Hub {
     /// `waitUntilIdle()`, failing the test instead of hanging it.
-    func waitUntilIdleWithin(seconds: Double = 5) async throws {
+    func waitUntilIdleWithin(seconds: Double = 30) async throws {
         let idle = Mutex(false)
         Task {
             await waitUntilIdle()

@@ -45,7 +45,7 @@ final class RawPeer: @unchecked Sendable {
     }
 
     /// The next frame the hub's side sent, waiting up to `seconds` for it (off the test's thread).
-    func nextFrame(within seconds: Double = 10) async throws -> WireFrame {
+    func nextFrame(within seconds: Double = 30) async throws -> WireFrame {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             if let frame = try reader.next() { return frame }
@@ -65,7 +65,7 @@ final class RawPeer: @unchecked Sendable {
     }
 
     /// The next control message, skipping nothing: an artifact frame here is a test failure.
-    func nextMessage(within seconds: Double = 5) async throws -> LinkMessage {
+    func nextMessage(within seconds: Double = 30) async throws -> LinkMessage {
         let frame = try await nextFrame(within: seconds)
         guard case .control(let kind, let header, _) = frame else {
             throw DeadlineError(what: "a control message, got an artifact frame")
@@ -84,7 +84,7 @@ struct DeadlineError: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` until it holds, for at most `seconds`.
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async throws -> Bool {
+func eventually(within seconds: Double = 30, _ condition: () -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while !condition() {
         guard Date() < deadline else { return condition() }

@@ -15,13 +15,16 @@ struct DeadlineExceeded: Error, CustomStringConvertible {
 
 /// Runs `body` and fails the test instead of hanging when it takes longer than `seconds`.
 ///
+/// A guard against hangs, not a measure of speed: the default is far above what any body
+/// here needs, since the suites share two cores with CLI tests' child processes.
+///
 /// The body runs in its own task; a task group races a cancellable wait for its result
 /// against a sleep. On timeout the body is cancelled, an issue is recorded and
 /// `DeadlineExceeded` is thrown, even if the body ignores cancellation (it is then left behind,
 /// but the test does not hang).
 @discardableResult
 func withDeadline<T: Sendable>(
-    seconds: Double = 5, _ what: String = "the operation", sourceLocation: SourceLocation = #_sourceLocation,
+    seconds: Double = 30, _ what: String = "the operation", sourceLocation: SourceLocation = #_sourceLocation,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let result = Completion<T>()
@@ -312,7 +315,7 @@ struct Inbox {
     /// Takes exactly `count` artifacts; records an issue if the subscription ends first or
     /// they do not all arrive within `seconds`.
     mutating func take(
-        _ count: Int, within seconds: Double = 5, sourceLocation: SourceLocation = #_sourceLocation
+        _ count: Int, within seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> [Artifact] {
         let subscription = self.subscription
         let watchdog = Watchdog(seconds: seconds) { subscription.cancel() }
@@ -327,7 +330,7 @@ struct Inbox {
     }
 
     /// Reads until the subscription ends (it must have been closed or cancelled).
-    mutating func drain(within seconds: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Artifact] {
+    mutating func drain(within seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Artifact] {
         let subscription = self.subscription
         let watchdog = Watchdog(seconds: seconds) { subscription.cancel() }
         defer { watchdog.stop() }

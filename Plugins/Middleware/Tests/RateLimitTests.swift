@@ -28,7 +28,7 @@ struct RateLimitTests {
         let first = try await clock.measure { try await Self.pass(sequential, 5) }
         // The first goes at once, the other four each wait 1/20 s: at least 0.2 s in all.
         #expect(first >= .milliseconds(190))
-        #expect(first < .seconds(20), "bounded far above 0.2 s: a loaded 2-core CI machine stalls tasks for seconds")
+        #expect(first < .seconds(60), "bounded far above 0.2 s: a loaded 2-core machine stalls tasks for many seconds")
 
         let concurrent = try RateLimitPlugin(configuration: .init(ratePerSecond: 20))
         let second = try await clock.measure { try await Self.pass(concurrent, 5, concurrently: true) }
