@@ -174,7 +174,7 @@ let package = Package(
             path: "Plugins/Agent/Tests", swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldToolsKitTests",
-            dependencies: ["ManifoldToolsKit", "ManifoldFFI", "ManifoldPluginTestSupport", "ManifoldContracts", "ManifoldPluginKit", "Manifold", "ManifoldJSON"],
+            dependencies: ["ManifoldToolsKit", "ManifoldFFI", "ManifoldFFITestSupport", "ManifoldPluginTestSupport", "ManifoldContracts", "ManifoldPluginKit", "Manifold", "ManifoldJSON"],
             path: "Plugins/Tools/Tests", swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldMiddlewareKitTests",
@@ -189,7 +189,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ManifoldFFITests", dependencies: ["ManifoldFFI", "ManifoldJSON"], swiftSettings: strictSettings),
+        // A C library whose calls block until the test releases them, built by the tests.
+        .target(
+            name: "ManifoldFFITestSupport", dependencies: ["ManifoldFFI"], path: "Tests/ManifoldFFITestSupport",
+            swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldFFITests", dependencies: ["ManifoldFFI", "ManifoldFFITestSupport", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldLLMTests",
             dependencies: [

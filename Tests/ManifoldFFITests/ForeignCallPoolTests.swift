@@ -1,4 +1,5 @@
 import Foundation
+import ManifoldFFITestSupport
 import ManifoldFFI
 import ManifoldJSON
 import Testing

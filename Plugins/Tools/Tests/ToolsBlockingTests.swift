@@ -1,4 +1,5 @@
 import Foundation
+import ManifoldFFITestSupport
 import Manifold
 import ManifoldJSON
 import ManifoldToolsKit

@@ -10,8 +10,8 @@ import Testing
 ///
 /// `blocking_read_byte(fd)` reads one byte from `fd` and returns it (or -1); while it waits,
 /// `blocking_count()` counts it.
-final class BlockingLibrary: Sendable {
-    static let source = """
+package final class BlockingLibrary: Sendable {
+    package static let source = """
         #include <stdatomic.h>
         #include <stdint.h>
         #include <unistd.h>
@@ -30,15 +30,15 @@ final class BlockingLibrary: Sendable {
         """
 
     /// The compiled library.
-    let path: String
+    package let path: String
     /// The pipe's read end, for the blocking calls.
-    let readEnd: Int32
+    package let readEnd: Int32
     private let writeEnd: Int32
     private let folder: String
     /// The calls that report how many are blocked, bound once.
-    let count: ForeignFunction
+    package let count: ForeignFunction
     /// The blocking function.
-    let read: ForeignFunction
+    package let read: ForeignFunction
 
     private init(path: String, folder: String, readEnd: Int32, writeEnd: Int32) throws {
         self.path = path
@@ -50,8 +50,8 @@ final class BlockingLibrary: Sendable {
     }
 
     /// Compiles the library into a new temporary folder and opens a pipe.
-    static func make() async throws -> BlockingLibrary {
-        let folder = NSTemporaryDirectory() + "manifold-ffi-tests-" + UUID().uuidString
+    package static func make() async throws -> BlockingLibrary {
+        let folder = NSTemporaryDirectory() + "manifold-blocking-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let sourcePath = folder + "/blocking.c"
         let path = folder + "/libblocking.so"
@@ -70,17 +70,17 @@ final class BlockingLibrary: Sendable {
     }
 
     /// How many calls wait in `blocking_read_byte` now.
-    var blocked: Int { (try? count.call(nil).integerValue).flatMap { Int($0) } ?? -1 }
+    package var blocked: Int { (try? count.call(nil).integerValue).flatMap { Int($0) } ?? -1 }
 
     /// Releases `bytes.count` blocked calls, each returning one of the bytes.
-    func release(_ bytes: [UInt8]) {
+    package func release(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
     }
 
     /// A thread that releases `count` calls (with byte 0) after `seconds` unless disarmed
     /// first: if the blocked calls ever starved the test's own tasks, the test fails with its
     /// expectations instead of hanging. Whether it fired is the answer of `disarm()`.
-    func deadman(releasing count: Int, after seconds: Double) -> Deadman {
+    package func deadman(releasing count: Int, after seconds: Double) -> Deadman {
         Deadman(seconds: seconds) { [self] in release([UInt8](repeating: 0, count: count)) }
     }
 
@@ -105,12 +105,12 @@ final class BlockingLibrary: Sendable {
 }
 
 /// Runs an action on a thread of its own after a delay, unless disarmed before.
-final class Deadman: Sendable {
+package final class Deadman: Sendable {
     private let disarmed = DispatchSemaphore(value: 0)
     private let fired = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(seconds: Double, action: @escaping @Sendable () -> Void) {
+    package init(seconds: Double, action: @escaping @Sendable () -> Void) {
         Thread { [self] in
             if disarmed.wait(timeout: .now() + seconds) == .timedOut {
                 fired.store(true, ordering: .sequentiallyConsistent)
@@ -121,7 +121,7 @@ final class Deadman: Sendable {
     }
 
     /// Stops it if it has not fired; returns whether it had.
-    func disarm() -> Bool {
+    package func disarm() -> Bool {
         disarmed.signal()
         finished.wait()
         return fired.load(ordering: .sequentiallyConsistent)
@@ -130,7 +130,7 @@ final class Deadman: Sendable {
 
 /// Waits, up to `seconds`, until `condition` holds, checking every few milliseconds with
 /// `Task.sleep` (so it also needs the concurrency pool's timers to work). Returns whether it held.
-func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async -> Bool {
+package func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if condition() { return true }
