@@ -55,6 +55,19 @@ struct ManifestOnlyCommandTests {
         #expect(listing.stdout.contains("BROKEN"), "stdout: \(listing.stdout)")
     }
 
+    @Test func aLibraryThatHangsWhileLoadingIsKilledAndReported() async throws {
+        let foreign = try await ForeignPluginFolder(extraSource: "#include <unistd.h>\n__attribute__((constructor)) static void hang(void) { for (;;) sleep(1000); }")
+        let listing = try await CLI.run(["plugins", "--check", "--load-time-limit", "1", "--path", foreign.folder])
+        #expect(listing.status == 1)
+        #expect(listing.stdout.contains("did not finish loading within 1 s and was killed"), "stdout: \(listing.stdout)")
+        let inspected = try await CLI.run(["inspect", "--load-time-limit", "0.5", foreign.library])
+        #expect(inspected.status == 1)
+        #expect(inspected.stderr.contains("did not finish loading within 0.5 s"), "stderr: \(inspected.stderr)")
+        let misused = try await CLI.run(["inspect", "--load-time-limit", "0", foreign.library])
+        #expect(misused.status == 64)
+        #expect(misused.stderr.contains("--load-time-limit must be more than 0"))
+    }
+
     @Test func validateReportsWhatItCanCheckWithoutCode() async throws {
         let foreign = try await ForeignPluginFolder(extraSource: "")
         // A pin that does not match is found by hashing the file, which runs nothing.

@@ -52,6 +52,8 @@ extension RunEventRecord {
         return "\(value)"
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// `value` as a JSON string: quotes, backslashes and control characters escaped, the
     /// rest (including `/` and non-ASCII) as UTF-8.
     static func appendQuoted(_ value: String, to line: inout [UInt8]) {
@@ -64,8 +66,8 @@ extension RunEventRecord {
             case 0x0D: line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                line.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                line.append(contentsOf: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
             default: line.append(byte)
             }
         }

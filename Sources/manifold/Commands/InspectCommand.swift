@@ -46,6 +46,8 @@ struct InspectCommand: AsyncParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
 
+    @OptionGroup var loadTimeLimit: LoadTimeLimitOption
+
     @OptionGroup var global: GlobalOptions
 
     private var isManifest: Bool { plugin.hasSuffix(".json") }
@@ -85,7 +87,7 @@ struct InspectCommand: AsyncParsableCommand {
         if json { arguments.append("--json") }
         if manifest { arguments.append("--manifest") }
         if let pluginName { arguments += ["--plugin", pluginName] }
-        let outcome = LibraryProbe.inspect(arguments, allowInsecurePlugins: plugins.allowInsecurePlugins)
+        let outcome = LibraryProbe.inspect(arguments, allowInsecurePlugins: plugins.allowInsecurePlugins, timeLimit: loadTimeLimit.seconds)
         if !outcome.output.isEmpty { Terminal.output(String(decoding: outcome.output, as: UTF8.self)) }
         if !outcome.errors.isEmpty { Terminal.error(outcome.errorText) }
         if let abnormalEnd = outcome.abnormalEnd {

@@ -35,6 +35,8 @@ struct PluginsCommand: AsyncParsableCommand {
 
     @OptionGroup var plugins: PluginOptions
 
+    @OptionGroup var loadTimeLimit: LoadTimeLimitOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -88,7 +90,7 @@ struct PluginsCommand: AsyncParsableCommand {
 
     /// Loads the manifest's library in a child process and checks it; the problem, if any.
     private func probe(_ manifest: String) -> String? {
-        let outcome = LibraryProbe.inspect([manifest, "--json"], allowInsecurePlugins: plugins.allowInsecurePlugins)
+        let outcome = LibraryProbe.inspect([manifest, "--json"], allowInsecurePlugins: plugins.allowInsecurePlugins, timeLimit: loadTimeLimit.seconds)
         if let abnormalEnd = outcome.abnormalEnd { return "the library \(abnormalEnd)" }
         guard outcome.succeeded else {
             let text = outcome.errorText

@@ -48,6 +48,9 @@ enum LibraryProbe {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
+        // Signalled by Foundation when the child exits: the wait below sleeps instead of polling.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
@@ -63,11 +66,11 @@ enum LibraryProbe {
                 collected.store(data, isOutput: isOutput)
             }
         }
-        let timedOut = waitForExit(process, within: timeLimit)
+        let timedOut = waitForExit(process, exited: exited, within: timeLimit)
         reading.wait()
         var outcome = Outcome(output: collected.output, errors: collected.errors, status: nil, abnormalEnd: nil)
         if timedOut {
-            outcome.abnormalEnd = "did not finish loading within \(Int(timeLimit)) s and was killed (a library initialiser that hangs?)"
+            outcome.abnormalEnd = "did not finish loading within \(RunWatchdog.seconds(.milliseconds(Int64(timeLimit * 1000)))) and was killed (a library initialiser that hangs?)"
         } else if process.terminationReason == .uncaughtSignal {
             let signal = process.terminationStatus
             let name = strsignal(signal).map { String(cString: $0) } ?? "signal \(signal)"
@@ -79,17 +82,11 @@ enum LibraryProbe {
     }
 
     /// Waits for `process`; after `limit` seconds it is killed. Returns whether it was.
-    private static func waitForExit(_ process: Process, within limit: TimeInterval) -> Bool {
-        let deadline = Date().addingTimeInterval(limit)
-        while process.isRunning {
-            if Date() >= deadline {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return true
-            }
-            usleep(10_000)
-        }
-        return false
+    private static func waitForExit(_ process: Process, exited: DispatchSemaphore, within limit: TimeInterval) -> Bool {
+        guard exited.wait(timeout: .now() + limit) == .timedOut else { return false }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return true
     }
 
     /// This program, to run again as the child.
