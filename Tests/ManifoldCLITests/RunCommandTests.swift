@@ -138,6 +138,14 @@ struct RunCommandTests {
         #expect(result.stderr.contains("--events /nonexistent-dir/events.jsonl: cannot create the file (No such file or directory)"))
     }
 
+    /// A full disk costs the event log, reported once, never the run's outputs.
+    @Test func anEventLogOnAFullDiskIsReportedOnceAndTheRunGoesOn() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "a b", "--events", "/dev/full"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout == "A\nB!\n")
+        #expect(result.stderr.components(separatedBy: "--events /dev/full: writing failed (No space left on device)").count == 2, "stderr: \(result.stderr)")
+    }
+
     /// A FIFO is a fine event log once someone reads it; one nobody reads is refused at once
     /// instead of hanging the run in open(2).
     @Test func eventsToAFIFONobodyReadsIsRefusedWithoutHanging() async throws {
