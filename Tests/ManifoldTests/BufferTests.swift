@@ -46,7 +46,7 @@ struct BufferTests {
         buffer.close()
         buffer.close()  // twice is harmless
         #expect(!buffer.isOpen)
-        let read = try await withDeadline(seconds: 5, "the reader") { try await reader.value }
+        let read = try await withDeadline(seconds: 30, "the reader") { try await reader.value }
         #expect(read == [1, 2])
     }
 
@@ -96,7 +96,7 @@ struct BufferTests {
         var reader = buffer.makeAsyncIterator()
         log.append("reader takes")
         #expect(try await reader.next() == 0)
-        try await withDeadline(seconds: 5, "the blocked writer") { try await written.wait() }
+        try await withDeadline(seconds: 30, "the blocked writer") { try await written.wait() }
         try await writer.value
         #expect(log.values == ["reader takes", "writer resumed"])
         #expect(try await reader.next() == 1)
@@ -255,7 +255,7 @@ struct BufferTests {
         let writers = 16
         let perWriter = 1000
         let buffer = Buffer<Item>(capacity: 4, policy: .block)
-        let received = try await withDeadline(seconds: 15, "16 × 1000 writes") {
+        let received = try await withDeadline(seconds: 30, "16 × 1000 writes") {
             try await withThrowingTaskGroup(of: [Item].self) { group in
                 group.addTask { try await drain(buffer) }
                 try await withThrowingTaskGroup(of: Void.self) { writersGroup in

@@ -39,7 +39,7 @@ struct HubConcurrencyTests {
         let churned = Counter()
         let publishingDone = Gate()
 
-        let results = try await withDeadline(seconds: 15, "the concurrent publish run") {
+        let results = try await withDeadline(seconds: 30, "the concurrent publish run") {
             try await withThrowingTaskGroup(of: (String, Int, Int).self) { group in
                 for stayer in stayers {
                     group.addTask {

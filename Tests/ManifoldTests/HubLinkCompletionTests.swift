@@ -35,7 +35,7 @@ struct HubLinkCompletionTests {
         }
 
         try await pingHub.publish(.text("0"), to: parseTopic("ping"))
-        try await withDeadline(seconds: 20, "both hubs to be idle") {
+        try await withDeadline(seconds: 30, "both hubs to be idle") {
             async let fromPing: Void = pingHub.waitUntilIdle()
             async let fromPong: Void = pongHub.waitUntilIdle()
             _ = await (fromPing, fromPong)

@@ -9,7 +9,7 @@ func start(_ streamer: Streamer) -> Task<StreamerReport, any Error> {
 
 /// Waits (bounded) for a run to finish and returns its report.
 func finish(_ run: Task<StreamerReport, any Error>, sourceLocation: SourceLocation = #_sourceLocation) async throws -> StreamerReport {
-    try await withDeadline(seconds: 5, "Streamer.run()", sourceLocation: sourceLocation) { try await run.value }
+    try await withDeadline(seconds: 30, "Streamer.run()", sourceLocation: sourceLocation) { try await run.value }
 }
 
 let textPorts = PortTypes(inputs: [.plainText], outputs: [.plainText])
@@ -459,7 +459,7 @@ struct StreamerTests {
         let runs = [a, b, c].map(start)
         let inputs = ["x", "y", "z"]
         for input in inputs { try await hub.publish(.text(input, correlationID: "req-\(input)"), to: parseTopic("in")) }
-        try await withDeadline(seconds: 5, "the pipeline to settle") { await hub.waitUntilIdle() }
+        try await withDeadline(seconds: 30, "the pipeline to settle") { await hub.waitUntilIdle() }
         #expect(sinkGenerator.inputs.values.map(\.text) == ["X!", "X?", "Y!", "Y?", "Z!", "Z?"])
         #expect(sinkGenerator.inputs.values.map { $0.correlationID ?? "" } == ["req-x", "req-x", "req-y", "req-y", "req-z", "req-z"])
         #expect(sinkGenerator.inputs.values.allSatisfy { $0.origin == "b" })

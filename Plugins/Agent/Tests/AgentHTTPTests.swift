@@ -33,7 +33,7 @@ struct AgentHTTPTests {
         let agent = try AgentPlugin(configuration: configuration, environment: [:])
         let out = Recorder()
         do {
-            try await withTimeLimit(10) {
+            try await withTimeLimit(30) {
                 let first = try await agent.feed(userTurn("2^10?", conversation: "h"), into: out)
                 let call = try #require(first.first { $0.type == .toolCall })
                 #expect(json(call) == ["id": "call_pow", "name": "pow", "arguments": ["x": 2, "y": 10]])
@@ -79,7 +79,7 @@ struct AgentHTTPTests {
             environment: ["TEST_KEY": key])
         var message = ""
         do {
-            try await withTimeLimit(10) { try await agent.feed(userTurn("hi", conversation: "k"), into: Recorder()) }
+            try await withTimeLimit(30) { try await agent.feed(userTurn("hi", conversation: "k"), into: Recorder()) }
         } catch {
             message = "\(error)"
         }

@@ -23,7 +23,7 @@ struct AgentLimitsTests {
             environment: [:])
         let out = Recorder()
         do {
-            try await withTimeLimit(10) { try await agent.feed(userTurn("talk", conversation: "c"), into: out) }
+            try await withTimeLimit(30) { try await agent.feed(userTurn("talk", conversation: "c"), into: out) }
         } catch {
             try await server.stop()
             throw error

@@ -32,7 +32,7 @@ struct EndToEndTests {
         try toolsNode.connect()
         let answers = try hub.subscribe("agent.out", name: "reader", accepts: [.chatMessage])
 
-        let result = try await withTimeLimit(10) {
+        let result = try await withTimeLimit(30) {
             try await withThrowingTaskGroup(of: Void.self, returning: Artifact.self) { group in
                 group.addTask { _ = try await agentNode.run() }
                 group.addTask { _ = try await toolsNode.run() }
