@@ -150,7 +150,10 @@ let package = Package(
         .testTarget(name: "ManifoldWireTests", dependencies: ["ManifoldWire", "Manifold"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldHostTests",
-            dependencies: ["ManifoldHost", "Manifold", "ManifoldJSON", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldNativeBridge", "CManifoldABI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.

@@ -14,8 +14,11 @@ extension Artifact {
     /// Copies a view that was *lent* to this side (a plugin's input, a downstream output in
     /// `on_emit`): the payload is retained and referenced when large, copied when small.
     ///
+    /// `recent` (the reader's cache of the last artifact's metadata and type) saves reading
+    /// them again when they repeat.
+    ///
     /// - Throws: `NativeArtifactError` for a short struct or a missing or malformed type.
-    package init(borrowing pointer: UnsafePointer<manifold_artifact>) throws {
+    package init(borrowing pointer: UnsafePointer<manifold_artifact>, recent: RecentArtifactFields? = nil) throws {
         let view = try Self.readView(pointer)
         let payload = view.payload
         let data: Data
@@ -29,7 +32,7 @@ extension Artifact {
         } else {
             data = Self.copying(payload)
         }
-        try self.init(view: view, payload: data)
+        try self.init(view: view, payload: data, recent: recent)
     }
 
     /// Takes a view that was *given* to this side (`emit`, `next`, a source's `emit`): when
@@ -37,10 +40,14 @@ extension Artifact {
     /// exactly once, also when the view is refused.
     ///
     /// When the view's type has the same bytes as `knownType`'s text (a plugin's output
-    /// usually has its input's type), that type is taken instead of parsing the text again.
+    /// usually has its input's type), that type is taken instead of parsing the text again;
+    /// `recent` saves reading metadata and type that repeat those of the last artifact read.
     ///
     /// - Throws: `NativeArtifactError` for a short struct or a missing or malformed type.
-    package init(adopting pointer: UnsafePointer<manifold_artifact>, knownType: KnownArtifactType? = nil) throws {
+    package init(
+        adopting pointer: UnsafePointer<manifold_artifact>, knownType: KnownArtifactType? = nil,
+        recent: RecentArtifactFields? = nil
+    ) throws {
         let size = Int(pointer.pointee.struct_size)
         let payload = size >= StructPrefix.size(through: \manifold_artifact.payload)
             ? pointer.pointee.payload : manifold_payload()
@@ -58,7 +65,7 @@ extension Artifact {
         } else {
             data = Self.copying(payload)
         }
-        try self.init(view: try Self.readView(pointer), payload: data, knownType: knownType)
+        try self.init(view: try Self.readView(pointer), payload: data, knownType: knownType, recent: recent)
     }
 
     private static func readView(_ pointer: UnsafePointer<manifold_artifact>) throws -> manifold_artifact {
@@ -86,25 +93,23 @@ extension Artifact {
             deallocator: .custom { _, _ in release(UnsafeMutableRawPointer(bitPattern: ownerAddress)) })
     }
 
-    private init(view: manifold_artifact, payload: Data, knownType: KnownArtifactType? = nil) throws {
+    private init(
+        view: manifold_artifact, payload: Data, knownType: KnownArtifactType? = nil, recent: RecentArtifactFields?
+    ) throws {
         let type: ArtifactType
         if let knownType, knownType.matches(view.type) {
             type = knownType.type
+        } else if let recent {
+            type = try recent.type(view.type)
         } else {
-            let typeText = view.type.string
-            guard !typeText.isEmpty else { throw NativeArtifactError(reason: "emitted artifact has no type") }
-            do {
-                type = try ArtifactType(parsing: typeText)
-            } catch {
-                throw NativeArtifactError(reason: "emitted artifact has a malformed type: \(error)")
-            }
+            type = try RecentArtifactFields.parseType(view.type)
         }
-        var metadata: [String: String] = [:]
+        let metadata: [String: String]
         if let entries = view.metadata, view.metadata_count > 0 {
-            metadata.reserveCapacity(view.metadata_count)
-            for index in 0..<view.metadata_count {
-                metadata[entries[index].key.string] = entries[index].value.string
-            }
+            metadata = recent?.metadata(entries, count: view.metadata_count)
+                ?? RecentArtifactFields.readMetadata(entries, count: view.metadata_count)
+        } else {
+            metadata = [:]
         }
         let id = view.id.string
         let origin = view.origin.string

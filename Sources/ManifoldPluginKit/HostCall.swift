@@ -31,6 +31,8 @@ struct HostCall: @unchecked Sendable {
 
     /// Ends the call. Nothing of the call may be touched afterwards.
     func complete(_ status: manifold_status, _ message: String) {
+        // Success carries no message: no string to lay out, once per input.
+        if message.isEmpty { return functions.complete?(functions.context, status, manifold_str(data: nil, length: 0)) ?? () }
         message.withManifoldStr { text in functions.complete?(functions.context, status, text) }
     }
 

@@ -44,7 +44,7 @@ let pluginProcess: @convention(c) (
     let instance = PluginInstance.from(opaque)
     let input: Artifact
     do {
-        input = try Artifact(borrowing: view)
+        input = try Artifact(borrowing: view, recent: instance.recentInputs)
     } catch {
         call.complete(MANIFOLD_INVALID_ARGUMENT, "\(error)")
         return

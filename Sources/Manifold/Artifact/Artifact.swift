@@ -43,10 +43,13 @@ public struct Artifact: Sendable, Hashable {
 
 /// The id of an artifact: a string, unique per artifact.
 ///
-/// A new id is a random 64-bit prefix drawn once per process followed by a counter
-/// (`3f9c…e1-2a`): unique within the process and, with overwhelming probability, across
-/// processes. Foundation's `UUID()` reads `/dev/urandom` on every call (about 5 µs, most of
-/// the cost of making an artifact), which a per-artifact id cannot afford.
+/// A new id is ten random base-62 characters drawn once per process (about 59.5 bits)
+/// followed by a base-62 counter (`k3J9xaQ2bT1a`): unique within the process (the prefix has
+/// a fixed width) and, with overwhelming probability, across processes. Foundation's `UUID()`
+/// reads `/dev/urandom` on every call (about 5 µs, most of the cost of making an artifact),
+/// which a per-artifact id cannot afford; and up to the 916,132,832nd id of a process the text
+/// is at most 15 bytes, which Swift keeps inside the `String` itself: making, copying or
+/// reading one back from a plugin's C view allocates nothing.
 public struct ArtifactID: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The id's text.
     public let rawValue: String
@@ -81,19 +84,38 @@ public struct ArtifactID: Sendable, Hashable, Codable, CustomStringConvertible, 
 final class ArtifactIDSource: Sendable {
     static let shared = ArtifactIDSource()
 
-    private let prefix: String
+    /// Base 62: letters and digits only, so an id is safe in a file name, a URL or a subject.
+    private static let digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+    static let prefixLength = 10
+
+    private let prefix: [UInt8]
     private let counter = Atomic<UInt64>(0)
 
     private init() {
         var generator = SystemRandomNumberGenerator()
-        let random = generator.next() as UInt64
-        let hex = String(random, radix: 16)
-        prefix = String(repeating: "0", count: 16 - hex.count) + hex
+        prefix = (0..<Self.prefixLength).map { _ in Self.digits[Int(generator.next(upperBound: UInt64(62)))] }
     }
 
     func next() -> String {
-        let number = counter.add(1, ordering: .relaxed).newValue
-        return prefix + "-" + String(number, radix: 16)
+        var number = counter.add(1, ordering: .relaxed).newValue
+        // 11 base-62 digits hold any UInt64; written backwards into a fixed buffer.
+        var counterDigits: (UInt64, UInt64) = (0, 0)
+        let count = withUnsafeMutableBytes(of: &counterDigits) { buffer -> Int in
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = Self.digits[Int(number % 62)]
+                number /= 62
+            } while number > 0
+            return buffer.count - index
+        }
+        return withUnsafeBytes(of: &counterDigits) { digits in
+            String(unsafeUninitializedCapacity: Self.prefixLength + count) { text in
+                for index in 0..<Self.prefixLength { text[index] = prefix[index] }
+                for index in 0..<count { text[Self.prefixLength + index] = digits[digits.count - count + index] }
+                return Self.prefixLength + count
+            }
+        }
     }
 }
 

@@ -107,10 +107,12 @@ final class NativeCall: @unchecked Sendable {
 
     /// Queues an event for the host task; false (nothing queued) once the call completed.
     @discardableResult
-    func push(_ event: Event) -> Bool {
+    func push(_ event: consuming Event) -> Bool {
+        let isCompletion = event.isCompletion
+        var pending: Event? = consume event
         let (accepted, waiter): (Bool, UnsafeContinuation<Void, Never>?) = state.withLock { state in
-            if state.completed, !event.isCompletion { return (false, nil) }
-            state.events.append(event)
+            if state.completed, !isCompletion { return (false, nil) }
+            state.events.append(pending.take()!)
             defer { state.waiter = nil }
             return (true, state.waiter)
         }
@@ -122,7 +124,9 @@ final class NativeCall: @unchecked Sendable {
         guard let view else { return MANIFOLD_INVALID_ARGUMENT }
         var output: Artifact
         do {
-            output = try Artifact(adopting: view, knownType: KnownArtifactType(text: inputView.pointer.pointee.type, type: input.type))
+            output = try Artifact(
+                adopting: view, knownType: KnownArtifactType(text: inputView.pointer.pointee.type, type: input.type),
+                recent: owner.recentOutputs)
         } catch {
             if !push(.output(Self.refusedOutput(error, node: node))) {
                 owner.reportPluginBug("emitted a malformed artifact after completing its call")
@@ -131,17 +135,19 @@ final class NativeCall: @unchecked Sendable {
         }
         output.origin = node
         if output.correlationID == nil { output.correlationID = input.correlationID }
+        // Moved into the queue rather than copied: a copy retains and releases every field.
+        var pending: Event? = .output(output)
         // One lock: whether the call still takes outputs, and the output queued if it does.
         let (status, waiter): (manifold_status, UnsafeContinuation<Void, Never>?) = state.withLock { state in
             if state.completed { return (MANIFOLD_INVALID_ARGUMENT, nil) }
             if state.cancelled { return (MANIFOLD_CANCELLED, nil) }
-            state.events.append(.output(output))
+            state.events.append(pending.take()!)
             defer { state.waiter = nil }
             return (MANIFOLD_OK, state.waiter)
         }
         waiter?.resume()
-        if status == MANIFOLD_INVALID_ARGUMENT {
-            owner.reportPluginBug("emitted an artifact of type \(output.type) after completing its call; it was dropped")
+        if status == MANIFOLD_INVALID_ARGUMENT, case .output(let dropped)? = pending {
+            owner.reportPluginBug("emitted an artifact of type \(dropped.type) after completing its call; it was dropped")
         }
         return status
     }
@@ -309,7 +315,7 @@ private let nativeCallNext:
         let handler = StructPrefix.read(handlerPointer, declaredSize: Int(handlerPointer.pointee.struct_size))
         do {
             guard let view else { throw NativeArtifactError(reason: "next called without an input") }
-            var next = try Artifact(adopting: view)
+            var next = try Artifact(adopting: view, recent: call.owner.recentOutputs)
             next.origin = call.input.origin
             if next.correlationID == nil { next.correlationID = call.input.correlationID }
             call.startNext(next, handler: handler)

@@ -20,6 +20,8 @@ final class NativeInstance: @unchecked Sendable {
     /// Callbacks the plugin got wrong (after their call completed, malformed source output),
     /// counted; each is also logged.
     let pluginBugs = Atomic<Int>(0)
+    /// The last output's metadata and type, reused while the plugin's outputs repeat them.
+    let recentOutputs = RecentArtifactFields()
 
     /// Calls the plugin's `create` with the node's config.
     ///

@@ -131,7 +131,7 @@ public final class NativeSource: @unchecked Sendable {
         guard let view else { return MANIFOLD_INVALID_ARGUMENT }
         var artifact: Artifact
         do {
-            artifact = try Artifact(adopting: view)
+            artifact = try Artifact(adopting: view, recent: instance.recentOutputs)
         } catch {
             // Nothing is dropped silently: a refused artifact is logged and counted.
             instance.reportPluginBug("emitted a malformed artifact from its source, which was dropped: \(error)")
