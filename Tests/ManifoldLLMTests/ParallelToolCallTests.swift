@@ -22,7 +22,7 @@ struct ParallelToolCallTests {
                 let result = await collect(provider(server).stream(ChatRequest(messages: [.user("Weather and time in Paris?")])))
                 #expect(result.error == nil)
                 #expect(result.toolCalls == Self.weatherAndTime)
-                #expect(result.toolCalls.allSatisfy(\.hasValidArguments))
+                #expect(result.toolCalls.allSatisfy { $0.hasValidArguments })
                 #expect(result.toolCalls.map(\.arguments) == [["city": "Paris"], ["tz": "Europe/Paris"]])
                 #expect(result.finished?.reason == .toolCalls)
                 #expect(result.finished?.message.toolCalls == Self.weatherAndTime)
@@ -47,7 +47,7 @@ struct ParallelToolCallTests {
         }
     }
 
-    @Test("a fragment without index and id continues the latest call; a second entry of one chunk is another call")
+    @Test("without index and id a fragment continues the latest call, unless it names another function or is a later entry of its chunk")
     func fragmentsWithoutIndexOrID() throws {
         func chunk(_ calls: String) -> String {
             #"data: {"choices":[{"index":0,"delta":{"tool_calls":[\#(calls)]},"finish_reason":null}]}"# + "\n\n"

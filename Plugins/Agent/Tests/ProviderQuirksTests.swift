@@ -148,20 +148,20 @@ struct ProviderQuirksTests {
     }
 
     @Test("the schema checks the new provider keys; the agent refuses what the schema cannot see, naming the key")
-    func configErrors() async throws {
+    func configErrors() throws {
         let schema = try JSONSchema(try #require(AgentPlugin.info.configSchema))
         #expect(schema.accepts(["provider": ["provider": "openai", "reasoning": true, "reasoningEffort": "high", "extraBody": ["seed": 1]]]))
         #expect(!schema.accepts(["provider": ["provider": "openai", "extraBody": "seed=1"]]))
         #expect(!schema.accepts(["provider": ["provider": "openai", "reasoning": "yes"]]))
         #expect(!schema.accepts(["provider": ["provider": "openai", "reasoningEffort": ""]]))
 
-        await expectError(containing: ["config.temperature", "'o3-mini' is a reasoning model", "\"reasoning\": false"]) {
+        expectError(containing: ["config.temperature", "'o3-mini' is a reasoning model", "\"reasoning\": false"]) {
             _ = try AgentPlugin(
                 configuration: AgentConfiguration(
                     provider: ProviderConfig(provider: .openai, model: "o3-mini", apiKeyEnv: "K"), temperature: 0),
                 environment: ["K": "key"])
         }
-        await expectError(containing: ["config.temperature", "'gpt-5' is a reasoning model"]) {
+        expectError(containing: ["config.temperature", "'gpt-5' is a reasoning model"]) {
             _ = try AgentPlugin(
                 configuration: AgentConfiguration(
                     provider: ProviderConfig(provider: .openai, model: "gpt-4o", apiKeyEnv: "K"), model: "gpt-5", temperature: 0.7),
@@ -172,7 +172,7 @@ struct ProviderQuirksTests {
             configuration: AgentConfiguration(
                 provider: ProviderConfig(provider: .openai, model: "o3-finetune", apiKeyEnv: "K", reasoning: false), temperature: 0),
             environment: ["K": "key"])
-        await expectError(containing: ["config.provider", "\"extraBody\" must not set \"max_tokens\"", "use \"maxTokens\" instead"]) {
+        expectError(containing: ["config.provider", "\"extraBody\" must not set \"max_tokens\"", "use \"maxTokens\" instead"]) {
             _ = try AgentPlugin(
                 configuration: AgentConfiguration(
                     provider: ProviderConfig(provider: .openai, model: "gpt-4o", apiKeyEnv: "K", extraBody: ["max_tokens": 5])),

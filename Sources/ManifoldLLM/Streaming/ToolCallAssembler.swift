@@ -37,8 +37,8 @@ struct ToolCallAssembler: Sendable {
     ///
     /// `key` is the wire's index of the call. Without one, a fragment with an `id` belongs to
     /// the call with that id (a new one if there is none), and one without an id continues the
-    /// latest call, unless `startsNewCall` says it cannot (a later entry of the same chunk's
-    /// array is always another call).
+    /// latest call, unless it names another function or `startsNewCall` says it cannot (a
+    /// later entry of the same chunk's array is always another call).
     ///
     /// A call is announced (`toolCallStarted`) once its name is known; argument text that came
     /// earlier is then passed on in one delta, so that deltas never precede the start.
@@ -46,7 +46,7 @@ struct ToolCallAssembler: Sendable {
         key: Int?, id: String?, name: String?, arguments: String?, startsNewCall: Bool = false
     ) -> [ChatStreamEvent] {
         let id = id.flatMap { $0.isEmpty ? nil : $0 }
-        let ordinal = ordinal(key: key, id: id, startsNewCall: startsNewCall)
+        let ordinal = ordinal(key: key, id: id, name: name, startsNewCall: startsNewCall)
         var call = calls[ordinal]
         guard !call.completed else { return [] }
         var events: [ChatStreamEvent] = []
@@ -73,7 +73,7 @@ struct ToolCallAssembler: Sendable {
     }
 
     /// The ordinal of the call a fragment belongs to, creating the call when it is new.
-    private mutating func ordinal(key: Int?, id: String?, startsNewCall: Bool) -> Int {
+    private mutating func ordinal(key: Int?, id: String?, name: String?, startsNewCall: Bool) -> Int {
         if let key {
             if let ordinal = callAtKey[key] {
                 let open = calls[ordinal]
@@ -91,7 +91,10 @@ struct ToolCallAssembler: Sendable {
             if let ordinal = calls.lastIndex(where: { $0.hasServerID && $0.id == id }) { return ordinal }
             return newCall()
         }
-        if startsNewCall || calls.isEmpty { return newCall() }
+        // A name other than the latest call's is another call: servers repeat a call's name
+        // in its fragments, but never rename it.
+        let renamed = name.map { name in !name.isEmpty && !(calls.last?.name.isEmpty ?? true) && calls.last?.name != name } ?? false
+        if startsNewCall || calls.isEmpty || renamed { return newCall() }
         return calls.count - 1
     }
 
