@@ -174,7 +174,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Plugins/Agent/Tests", swiftSettings: strictSettings),
+            path: "Plugins/Agent/Tests", resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldToolsKitTests",
             dependencies: ["ManifoldToolsKit", "ManifoldFFI", "ManifoldFFITestSupport", "ManifoldPluginTestSupport", "ManifoldContracts", "ManifoldPluginKit", "Manifold", "ManifoldJSON"],
@@ -205,6 +205,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            // Streams recorded in each provider's wire format, one file per case.
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
     ]

@@ -20,7 +20,7 @@ struct AnthropicProviderTests {
             #expect(result.finished?.reason == .toolCalls)
             #expect(result.finished?.message == .assistant("Let me check — one moment.", toolCalls: [call]))
             // input_tokens 25 plus 5 read from the prompt cache; output is the final cumulative count.
-            #expect(result.usage == Usage(inputTokens: 30, outputTokens: 31))
+            #expect(result.usage == Usage(inputTokens: 30, outputTokens: 31, cacheReadInputTokens: 5))
 
             let request = try #require(server.requests.first)
             #expect(request.path == "/v1/messages")

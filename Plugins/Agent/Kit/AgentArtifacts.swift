@@ -146,11 +146,16 @@ public enum AgentMetadataKey {
     public static let inputTokens = "usage.input_tokens"
     /// Output tokens of the model call that produced the artifact.
     public static let outputTokens = "usage.output_tokens"
+    /// The part of `usage.input_tokens` read from the provider's prompt cache, when reported.
+    public static let cacheReadInputTokens = "usage.cache_read_input_tokens"
+    /// The part of `usage.input_tokens` written to the provider's prompt cache, when reported.
+    public static let cacheCreationInputTokens = "usage.cache_creation_input_tokens"
     /// On `chat/message`: input tokens of every model call of the user turn.
     public static let totalInputTokens = "usage.total_input_tokens"
     /// On `chat/message`: output tokens of every model call of the user turn.
     public static let totalOutputTokens = "usage.total_output_tokens"
-    /// On `chat/message`: why the model stopped (`stop`, `length`, …, or `tool_round_limit`).
+    /// On `chat/message`: why the model stopped (`stop`, `length`, `refusal`, …, or
+    /// `tool_round_limit`).
     public static let finishReason = "agent.finish_reason"
     /// On `chat/message`: how many tool rounds the turn took.
     public static let toolRounds = "agent.tool_rounds"

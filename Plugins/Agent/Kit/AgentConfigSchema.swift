@@ -22,6 +22,9 @@ enum AgentConfigSchema {
             "headers": ["type": "object", "additionalProperties": ["type": "string"]],
             "script": ["type": "array", "minItems": 1, "items": scriptedTurn],
             "chunkDelayMilliseconds": ["type": "integer", "minimum": 0, "maximum": 60000],
+            "reasoning": ["type": "boolean"],
+            "reasoningEffort": ["type": "string", "minLength": 1],
+            "extraBody": ["type": "object"],
         ],
     ]
 
@@ -51,6 +54,8 @@ enum AgentConfigSchema {
                 "properties": [
                     "inputTokens": ["type": "integer", "minimum": 0],
                     "outputTokens": ["type": "integer", "minimum": 0],
+                    "cacheReadInputTokens": ["type": "integer", "minimum": 0],
+                    "cacheCreationInputTokens": ["type": "integer", "minimum": 0],
                 ],
             ],
         ],

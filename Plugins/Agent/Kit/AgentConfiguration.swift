@@ -75,6 +75,13 @@ public struct AgentConfiguration: Decodable, Sendable {
         if let maxTokens, maxTokens < 1 {
             throw ConfigurationError(message: "config.maxTokens must be at least 1, got \(maxTokens)")
         }
+        // Known now for every request, so refused now rather than at the first user turn.
+        if provider.provider == .openai, let model = model ?? provider.model,
+            let problem = OpenAIReasoning(reasoning: provider.reasoning).samplingProblem(
+                model: model, temperature: temperature, topP: nil)
+        {
+            throw ConfigurationError(message: "config.temperature: \(problem)")
+        }
         var definitions: [ToolDefinition] = []
         for (index, tool) in (tools ?? []).enumerated() {
             definitions.append(try tool.definition(at: index))

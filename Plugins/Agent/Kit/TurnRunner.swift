@@ -67,6 +67,10 @@ struct TurnRunner: Sendable {
         if let usage = answer.usage {
             metadata[AgentMetadataKey.inputTokens] = "\(usage.inputTokens)"
             metadata[AgentMetadataKey.outputTokens] = "\(usage.outputTokens)"
+            if let cached = usage.cacheReadInputTokens { metadata[AgentMetadataKey.cacheReadInputTokens] = "\(cached)" }
+            if let written = usage.cacheCreationInputTokens {
+                metadata[AgentMetadataKey.cacheCreationInputTokens] = "\(written)"
+            }
         }
         switch store.commit(answer, key: step.key, turnID: step.turnID) {
         case .stale:

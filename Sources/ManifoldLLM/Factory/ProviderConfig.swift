@@ -1,3 +1,5 @@
+import ManifoldJSON
+
 /// A provider as a configuration file describes it.
 ///
 /// ```json
@@ -39,6 +41,16 @@ public struct ProviderConfig: Sendable, Hashable, Codable {
     public var script: [ScriptedTurn]?
     /// A scripted provider's pause before each streamed piece.
     public var chunkDelayMilliseconds: Int?
+    /// OpenAI only: whether the model is a reasoning model (sent `max_completion_tokens`,
+    /// refused a temperature other than 1); decided by the model's name when absent (see
+    /// `OpenAIReasoning`).
+    public var reasoning: Bool?
+    /// OpenAI only: sent as `reasoning_effort` (`minimal`, `low`, `medium`, `high`, …).
+    public var reasoningEffort: String?
+    /// Members added to every request body, for server options this configuration does not
+    /// model. A key the provider sets itself is refused (see `ProviderFactory.reservedBodyKeys`);
+    /// for Ollama, `options` is merged into the sampling options member by member.
+    public var extraBody: [String: JSONValue]?
 
     /// Creates a configuration.
     public init(
@@ -55,7 +67,10 @@ public struct ProviderConfig: Sendable, Hashable, Codable {
         maxTokens: Int? = nil,
         headers: [String: String]? = nil,
         script: [ScriptedTurn]? = nil,
-        chunkDelayMilliseconds: Int? = nil
+        chunkDelayMilliseconds: Int? = nil,
+        reasoning: Bool? = nil,
+        reasoningEffort: String? = nil,
+        extraBody: [String: JSONValue]? = nil
     ) {
         self.provider = provider
         self.baseURL = baseURL
@@ -71,5 +86,8 @@ public struct ProviderConfig: Sendable, Hashable, Codable {
         self.headers = headers
         self.script = script
         self.chunkDelayMilliseconds = chunkDelayMilliseconds
+        self.reasoning = reasoning
+        self.reasoningEffort = reasoningEffort
+        self.extraBody = extraBody
     }
 }

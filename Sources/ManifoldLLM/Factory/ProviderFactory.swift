@@ -11,6 +11,20 @@ public enum ProviderFactory {
         _ config: ProviderConfig,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> any ChatProvider {
+        if config.provider != .openai {
+            for (key, value) in [("reasoning", config.reasoning.map { "\($0)" }), ("reasoningEffort", config.reasoningEffort)]
+            where value != nil {
+                throw ProviderError.invalidConfiguration(
+                    "\(config.provider.rawValue): \"\(key)\" applies only to provider \"openai\"; remove it")
+            }
+        }
+        if config.provider == .scripted, config.extraBody != nil {
+            throw ProviderError.invalidConfiguration("scripted: \"extraBody\" has no effect on a scripted provider; remove it")
+        }
+        if let effort = config.reasoningEffort, effort.isEmpty {
+            throw ProviderError.invalidConfiguration("openai: \"reasoningEffort\" must not be empty (e.g. \"low\", \"medium\", \"high\")")
+        }
+        try checkExtraBody(config.extraBody ?? [:], kind: config.provider)
         switch config.provider {
         case .scripted:
             guard let script = config.script, !script.isEmpty else {
@@ -25,7 +39,8 @@ public enum ProviderFactory {
                 config, environment: environment,
                 defaultBaseURL: OpenAIChatProvider.defaultBaseURL,
                 defaultKeyVariable: OpenAIChatProvider.defaultAPIKeyEnvironmentVariable)
-            return OpenAIChatProvider(settings: settings)
+            return OpenAIChatProvider(
+                settings: settings, reasoning: OpenAIReasoning(reasoning: config.reasoning, reasoningEffort: config.reasoningEffort))
         case .anthropic:
             let settings = try settings(
                 config, environment: environment,
@@ -119,7 +134,8 @@ public enum ProviderFactory {
             maxResponseBytes: maxResponseBytes,
             maxEventBytes: maxEventBytes,
             retry: retry,
-            extraHeaders: config.headers ?? [:]
+            extraHeaders: config.headers ?? [:],
+            extraBody: config.extraBody ?? [:]
         )
     }
 

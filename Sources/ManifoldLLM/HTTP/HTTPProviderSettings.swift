@@ -1,3 +1,5 @@
+import ManifoldJSON
+
 /// Connection settings shared by the HTTP providers.
 public struct HTTPProviderSettings: Sendable, CustomStringConvertible {
     /// The API root without the endpoint, e.g. `https://api.openai.com/v1`; a trailing `/` is
@@ -29,6 +31,11 @@ public struct HTTPProviderSettings: Sendable, CustomStringConvertible {
     public var retry: RetryPolicy
     /// Headers added to every request (an organisation id, a gateway's own auth, …).
     public var extraHeaders: [String: String]
+    /// Members added to every request body, for server options the request does not model
+    /// (OpenAI `seed` or `service_tier`, Ollama `keep_alive` or `options.num_ctx`, …). They never
+    /// replace a member the provider sets (`ProviderFactory` refuses such keys); a request's
+    /// own `ChatRequest.extraBody` does.
+    public var extraBody: [String: JSONValue]
 
     /// Creates settings.
     public init(
@@ -42,7 +49,8 @@ public struct HTTPProviderSettings: Sendable, CustomStringConvertible {
         maxResponseBytes: Int = defaultMaxResponseBytes,
         maxEventBytes: Int = defaultMaxEventBytes,
         retry: RetryPolicy = RetryPolicy(),
-        extraHeaders: [String: String] = [:]
+        extraHeaders: [String: String] = [:],
+        extraBody: [String: JSONValue] = [:]
     ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -55,6 +63,7 @@ public struct HTTPProviderSettings: Sendable, CustomStringConvertible {
         self.maxEventBytes = maxEventBytes
         self.retry = retry
         self.extraHeaders = extraHeaders
+        self.extraBody = extraBody
     }
 
     /// The default of `requestTimeoutSeconds`: 10 minutes, far beyond a long answer of a slow
@@ -70,10 +79,11 @@ public struct HTTPProviderSettings: Sendable, CustomStringConvertible {
     public var description: String {
         let key = apiKey == nil ? "none" : "set" + (apiKeyEnvironmentVariable.map { " from \($0)" } ?? "")
         let headers = extraHeaders.keys.sorted().joined(separator: ", ")
+        let body = extraBody.keys.sorted().joined(separator: ", ")
         return "HTTPProviderSettings(baseURL: \(baseURL), model: \(defaultModel ?? "none"), apiKey: \(key), "
             + "connectTimeout: \(connectTimeoutSeconds) s, readTimeout: \(readTimeoutSeconds) s, "
             + "requestTimeout: \(requestTimeoutSeconds) s, maxResponseBytes: \(maxResponseBytes), maxEventBytes: \(maxEventBytes), "
-            + "maxRetries: \(retry.maxRetries), extraHeaders: [\(headers)])"
+            + "maxRetries: \(retry.maxRetries), extraHeaders: [\(headers)], extraBody: [\(body)])"
     }
 
     /// `baseURL + path` with exactly one `/` between them.

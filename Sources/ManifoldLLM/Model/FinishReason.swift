@@ -10,7 +10,10 @@ public enum FinishReason: Sendable, Hashable, Codable, CustomStringConvertible {
     case toolCalls
     /// The provider's safety filter withheld content.
     case contentFilter
-    /// A reason this module does not model, as the provider named it (e.g. Anthropic's `refusal`).
+    /// The model declined to answer: OpenAI sent its reason as `refusal` content (which is
+    /// the message's text), or Anthropic stopped with `stop_reason: "refusal"`.
+    case refusal
+    /// A reason this module does not model, as the provider named it.
     case other(String)
 
     /// The snake_case name used when encoding (`"tool_calls"`, …).
@@ -20,6 +23,7 @@ public enum FinishReason: Sendable, Hashable, Codable, CustomStringConvertible {
         case .length: return "length"
         case .toolCalls: return "tool_calls"
         case .contentFilter: return "content_filter"
+        case .refusal: return "refusal"
         case .other(let reason): return reason
         }
     }
@@ -31,6 +35,7 @@ public enum FinishReason: Sendable, Hashable, Codable, CustomStringConvertible {
         case "length": self = .length
         case "tool_calls": self = .toolCalls
         case "content_filter": self = .contentFilter
+        case "refusal": self = .refusal
         default: self = .other(name)
         }
     }

@@ -12,6 +12,9 @@ struct AnswerBuilder: Sendable {
     var tools: ToolCallAssembler
     var usage: Usage?
     var finishReason: FinishReason?
+    /// Whether the model declined: OpenAI's `refusal` content arrived. The answer then ends
+    /// with `FinishReason.refusal` whatever finish reason the server gives (it says `stop`).
+    private(set) var refused = false
     private let maxOutputTokens: Int?
     private var outputTokens = 0
     /// Whether a piece arrived beyond the token limit; the decoder then ends the answer with
@@ -32,21 +35,34 @@ struct AnswerBuilder: Sendable {
         return [.textDelta(delta)]
     }
 
-    /// Passes a tool-call fragment to `tools`; argument text counts against the token limit.
-    mutating func toolFragment(key: Int, id: String?, name: String?, arguments: String?) -> [ChatStreamEvent] {
+    /// Records a piece of a refusal: it is the answer's text (what the model says instead of
+    /// answering), and it makes the finish reason `refusal`.
+    mutating func refusal(_ delta: String) -> [ChatStreamEvent] {
+        guard !delta.isEmpty else { return [] }
+        refused = true
+        return text(delta)
+    }
+
+    /// Passes a tool-call fragment to `tools` (see `ToolCallAssembler.apply`); argument text
+    /// counts against the token limit.
+    mutating func toolFragment(
+        key: Int?, id: String?, name: String?, arguments: String?, startsNewCall: Bool = false
+    ) -> [ChatStreamEvent] {
         if let arguments, !arguments.isEmpty, !admitOutputToken() { return [] }
-        return tools.apply(key: key, id: id, name: name, arguments: arguments)
+        return tools.apply(key: key, id: id, name: name, arguments: arguments, startsNewCall: startsNewCall)
     }
 
     /// The closing events: open tool calls, usage, then `finished` with the whole message.
     ///
     /// A `stop` reason with tool calls becomes `toolCalls`: some servers (older Ollama and
-    /// llama.cpp builds) report `stop` there, and the agent loop decides on the reason.
+    /// llama.cpp builds) report `stop` there, and the agent loop decides on the reason. A
+    /// refusal stays a refusal.
     mutating func finish() throws -> [ChatStreamEvent] {
         var events = try tools.completeAll(provider: provider)
         let calls = tools.toolCalls
         var reason = finishReason ?? (calls.isEmpty ? .stop : .toolCalls)
         if reason == .stop, !calls.isEmpty { reason = .toolCalls }
+        if refused, reason == .stop { reason = .refusal }
         if let usage { events.append(.usage(usage)) }
         events.append(.finished(reason, .assistant(text, toolCalls: calls)))
         return events

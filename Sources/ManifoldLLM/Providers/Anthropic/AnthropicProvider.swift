@@ -48,7 +48,9 @@ public struct AnthropicProvider: ChatProvider, CustomStringConvertible {
                 settings: settings,
                 path: "/messages",
                 headers: headers,
-                body: AnthropicRequestEncoder.body(for: request, model: model, defaultMaxTokens: defaultMaxTokens).serialized(),
+                body: AnthropicRequestEncoder.body(
+                    for: request, model: model, defaultMaxTokens: defaultMaxTokens, extraBody: settings.extraBody
+                ).serialized(),
                 model: model,
                 makeDecoder: {
                     AnthropicStreamDecoder(

@@ -4,7 +4,11 @@ import ManifoldJSON
 enum AnthropicRequestEncoder {
     /// The body for `request` with the resolved `model`; `maxTokens` fills the required
     /// `max_tokens` when the request sets none.
-    static func body(for request: ChatRequest, model: String, defaultMaxTokens: Int) -> JSONValue {
+    /// Members of `extraBody` are added where the host sets none; the request's own
+    /// `extraBody` then overrides anything.
+    static func body(
+        for request: ChatRequest, model: String, defaultMaxTokens: Int, extraBody: [String: JSONValue] = [:]
+    ) -> JSONValue {
         var system: [String] = []
         var turns: [(role: String, blocks: [JSONValue])] = []
 
@@ -45,6 +49,7 @@ enum AnthropicRequestEncoder {
         body.merge(
             ProviderSupport.sampling(request, temperature: "temperature", topP: "top_p", maxTokens: nil, stop: "stop_sequences")
         ) { _, new in new }
+        body.merge(extraBody) { host, _ in host }
         body.merge(request.extraBody) { _, new in new }
         return .object(body)
     }

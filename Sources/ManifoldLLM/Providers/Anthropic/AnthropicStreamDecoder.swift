@@ -14,8 +14,11 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
     private var sse: SSEParser
     private var answer: AnswerBuilder
     private var blocks: [Int: Block] = [:]
-    private var inputTokens = 0
-    private var outputTokens = 0
+    /// The usage counts as last reported, each on its own: an event may carry any subset.
+    private var inputTokens: Int?
+    private var cacheCreationInputTokens: Int?
+    private var cacheReadInputTokens: Int?
+    private var outputTokens: Int?
     private(set) var isComplete = false
     private(set) var endedEarly = false
     let terminator = "event: message_stop"
@@ -42,7 +45,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
             if answer.reachedOutputLimit, !isComplete {
                 isComplete = true
                 endedEarly = true
-                if inputTokens > 0 || outputTokens > 0 { answer.usage = Usage(inputTokens: inputTokens, outputTokens: outputTokens) }
+                answer.usage = usage
                 answer.finishAtOutputLimit().forEach(emit)
             }
         }
@@ -106,7 +109,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
             return []
         case "message_stop":
             isComplete = true
-            answer.usage = Usage(inputTokens: inputTokens, outputTokens: outputTokens)
+            answer.usage = usage
             return try answer.finish()
         case "error":
             let error = payload["error"]
@@ -122,18 +125,32 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         }
     }
 
-    /// Usage counts are cumulative: a later report replaces an earlier one. Cached prompt
-    /// tokens are reported apart from `input_tokens`; they are added so that `inputTokens`
-    /// is the whole prompt, as OpenAI counts it.
+    /// Usage counts are cumulative and each field is reported on its own: `message_start`
+    /// carries the input counts, `message_delta` the output count and sometimes the input
+    /// counts again, with or without the cache fields. So each field present replaces its own
+    /// earlier value, and a field absent keeps it, as the official SDKs do.
     private mutating func record(_ usage: JSONValue) {
-        if usage["input_tokens"] != nil {
-            inputTokens = ProviderSupport.count(usage["input_tokens"])
-                + ProviderSupport.count(usage["cache_creation_input_tokens"])
-                + ProviderSupport.count(usage["cache_read_input_tokens"])
+        func update(_ field: inout Int?, _ name: String) {
+            if let value = usage[name], value != .null { field = ProviderSupport.count(value) }
         }
-        if usage["output_tokens"] != nil {
-            outputTokens = ProviderSupport.count(usage["output_tokens"])
+        update(&inputTokens, "input_tokens")
+        update(&cacheCreationInputTokens, "cache_creation_input_tokens")
+        update(&cacheReadInputTokens, "cache_read_input_tokens")
+        update(&outputTokens, "output_tokens")
+    }
+
+    /// The usage so far, `nil` before any count arrived. `inputTokens` is the whole prompt:
+    /// `input_tokens` counts only what follows the last cache breakpoint, so the cached parts
+    /// are added, as the SDKs do for the total input.
+    private var usage: Usage? {
+        guard inputTokens != nil || cacheCreationInputTokens != nil || cacheReadInputTokens != nil || outputTokens != nil else {
+            return nil
         }
+        return Usage(
+            inputTokens: (inputTokens ?? 0) + (cacheCreationInputTokens ?? 0) + (cacheReadInputTokens ?? 0),
+            outputTokens: outputTokens ?? 0,
+            cacheReadInputTokens: cacheReadInputTokens,
+            cacheCreationInputTokens: cacheCreationInputTokens)
     }
 
     private func malformed(_ expected: String, _ payload: [String: JSONValue]) -> ProviderError {
@@ -146,7 +163,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         case "end_turn", "stop_sequence": return .stop
         case "max_tokens": return .length
         case "tool_use": return .toolCalls
-        case "refusal": return .contentFilter
+        case "refusal": return .refusal
         default: return .other(name)
         }
     }

@@ -35,7 +35,7 @@ public struct OllamaProvider: ChatProvider, CustomStringConvertible {
                 settings: settings,
                 path: "/api/chat",
                 headers: headers,
-                body: OllamaRequestEncoder.body(for: request, model: model).serialized(),
+                body: OllamaRequestEncoder.body(for: request, model: model, extraBody: settings.extraBody).serialized(),
                 model: model,
                 makeDecoder: {
                     OllamaStreamDecoder(DecoderSettings(provider: name, settings: settings, maxOutputTokens: request.maxTokens))

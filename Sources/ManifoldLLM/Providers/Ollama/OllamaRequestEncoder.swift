@@ -5,8 +5,10 @@ enum OllamaRequestEncoder {
     /// The body for `request` with the resolved `model`.
     ///
     /// Sampling settings go under `options` (`num_predict` is the token limit). Ollama has no
-    /// tool-choice setting, so `toolChoice` is not sent.
-    static func body(for request: ChatRequest, model: String) -> JSONValue {
+    /// tool-choice setting, so `toolChoice` is not sent. Members of `extraBody` are added where
+    /// the host sets none, and its `options` member by member (so `num_ctx` joins the sampling
+    /// options); the request's own `extraBody` then overrides anything.
+    static func body(for request: ChatRequest, model: String, extraBody: [String: JSONValue] = [:]) -> JSONValue {
         // Ollama matches a tool result to its call by tool name; recover names the history's
         // tool messages did not record from the calls they answer.
         var toolNames: [String: String] = [:]
@@ -22,9 +24,14 @@ enum OllamaRequestEncoder {
         if !request.tools.isEmpty {
             body["tools"] = .array(request.tools.map(ProviderSupport.functionTool))
         }
-        let options = ProviderSupport.sampling(
+        var options = ProviderSupport.sampling(
             request, temperature: "temperature", topP: "top_p", maxTokens: "num_predict", stop: "stop")
+        var extra = extraBody
+        if let configured = extra.removeValue(forKey: "options")?.objectValue {
+            options.merge(configured) { host, _ in host }
+        }
         if !options.isEmpty { body["options"] = .object(options) }
+        body.merge(extra) { host, _ in host }
         body.merge(request.extraBody) { _, new in new }
         return .object(body)
     }

@@ -13,12 +13,18 @@ public struct OpenAIChatProvider: ChatProvider, CustomStringConvertible {
     public let name: String
     /// Where and how to connect.
     public let settings: HTTPProviderSettings
+    /// How requests to reasoning models are shaped.
+    public let reasoning: OpenAIReasoning
     private let transport: HTTPTransport
 
     /// Creates a provider with its own HTTP client.
-    public init(settings: HTTPProviderSettings = HTTPProviderSettings(baseURL: defaultBaseURL), name: String = "openai") {
+    public init(
+        settings: HTTPProviderSettings = HTTPProviderSettings(baseURL: defaultBaseURL), name: String = "openai",
+        reasoning: OpenAIReasoning = OpenAIReasoning()
+    ) {
         self.name = name
         self.settings = settings
+        self.reasoning = reasoning
         transport = HTTPTransport(
             connectTimeoutSeconds: settings.connectTimeoutSeconds, readTimeoutSeconds: settings.readTimeoutSeconds)
     }
@@ -27,9 +33,15 @@ public struct OpenAIChatProvider: ChatProvider, CustomStringConvertible {
     public var description: String { "OpenAIChatProvider(\(settings))" }
 
     /// Streams the answer to `request`.
+    ///
+    /// A request a reasoning model cannot take (a temperature other than 1) fails with
+    /// `invalidConfiguration` before anything is sent.
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
-        EventStream.make { [name, settings, transport] continuation in
+        EventStream.make { [name, settings, reasoning, transport] continuation in
             let model = try ProviderSupport.model(for: request, settings: settings, provider: name)
+            if let problem = reasoning.samplingProblem(model: model, temperature: request.temperature, topP: request.topP) {
+                throw ProviderError.invalidConfiguration("\(name): \(problem)")
+            }
             var headers: [(name: String, value: String)] = [("Accept", "text/event-stream")]
             if let key = settings.apiKey { headers.append(("Authorization", "Bearer \(key.value)")) }
             let call = StreamingCall(
@@ -38,7 +50,9 @@ public struct OpenAIChatProvider: ChatProvider, CustomStringConvertible {
                 settings: settings,
                 path: "/chat/completions",
                 headers: headers,
-                body: OpenAIRequestEncoder.body(for: request, model: model).serialized(),
+                body: OpenAIRequestEncoder.body(
+                    for: request, model: model, reasoning: reasoning, extraBody: settings.extraBody
+                ).serialized(),
                 model: model,
                 makeDecoder: {
                     OpenAIStreamDecoder(DecoderSettings(provider: name, settings: settings, maxOutputTokens: request.maxTokens))

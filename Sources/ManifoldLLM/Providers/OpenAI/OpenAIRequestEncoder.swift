@@ -4,10 +4,15 @@ import ManifoldJSON
 enum OpenAIRequestEncoder {
     /// The body for `request` with the resolved `model`.
     ///
-    /// `max_tokens` is used rather than `max_completion_tokens` because every compatible
-    /// server (Ollama, vLLM, llama.cpp, LM Studio) accepts it; OpenAI's reasoning models that
-    /// need the newer name can get it through `extraBody`.
-    static func body(for request: ChatRequest, model: String) -> JSONValue {
+    /// `max_tokens` is used for ordinary models because every compatible server (Ollama,
+    /// vLLM, llama.cpp, LM Studio) accepts it; a reasoning model (see `OpenAIReasoning`) gets
+    /// `max_completion_tokens` and no `temperature` or `top_p` (the caller refused values
+    /// other than the default). Members of `extraBody` are added where the host sets none;
+    /// the request's own `extraBody` then overrides anything.
+    static func body(
+        for request: ChatRequest, model: String, reasoning: OpenAIReasoning = OpenAIReasoning(),
+        extraBody: [String: JSONValue] = [:]
+    ) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(model),
             "messages": .array(request.messages.map(message)),
@@ -19,9 +24,21 @@ enum OpenAIRequestEncoder {
             body["tools"] = .array(request.tools.map(ProviderSupport.functionTool))
         }
         if let choice = request.toolChoice { body["tool_choice"] = toolChoice(choice) }
-        body.merge(
-            ProviderSupport.sampling(request, temperature: "temperature", topP: "top_p", maxTokens: "max_tokens", stop: "stop")
-        ) { _, new in new }
+        if reasoning.appliesTo(model: model) {
+            var sampling = request
+            sampling.temperature = nil
+            sampling.topP = nil
+            body.merge(
+                ProviderSupport.sampling(
+                    sampling, temperature: "temperature", topP: "top_p", maxTokens: "max_completion_tokens", stop: "stop")
+            ) { _, new in new }
+        } else {
+            body.merge(
+                ProviderSupport.sampling(request, temperature: "temperature", topP: "top_p", maxTokens: "max_tokens", stop: "stop")
+            ) { _, new in new }
+        }
+        if let effort = reasoning.reasoningEffort { body["reasoning_effort"] = .string(effort) }
+        body.merge(extraBody) { host, _ in host }
         body.merge(request.extraBody) { _, new in new }
         return .object(body)
     }

@@ -64,23 +64,24 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
             )
         }
         if let usage = chunk["usage"]?.objectValue {
-            answer.usage = Usage(
-                inputTokens: ProviderSupport.count(usage["prompt_tokens"]),
-                outputTokens: ProviderSupport.count(usage["completion_tokens"])
-            )
+            answer.usage = Self.usage(usage)
         }
         var events: [ChatStreamEvent] = []
         // Only the first choice is followed: requests never ask for `n` > 1.
         for choice in chunk["choices"]?.arrayValue ?? [] where (choice["index"]?.integerValue ?? 0) == 0 {
             if let delta = choice["delta"] {
                 if let text = delta["content"]?.stringValue { events += answer.text(text) }
+                // A refusal comes as its own content field, with `finish_reason: stop`.
+                if let refusal = delta["refusal"]?.stringValue { events += answer.refusal(refusal) }
                 for (position, fragment) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
                     let function = fragment["function"]
                     events += answer.toolFragment(
-                        key: fragment["index"]?.integerValue.map { Int(clamping: $0) } ?? position,
+                        key: fragment["index"]?.integerValue.map { Int(clamping: $0) },
                         id: fragment["id"]?.stringValue,
                         name: function?["name"]?.stringValue,
-                        arguments: function?["arguments"]?.stringValue
+                        arguments: function?["arguments"]?.stringValue,
+                        // Two entries of one chunk are two calls, even without index or id.
+                        startsNewCall: position > 0
                     )
                 }
             }
@@ -92,6 +93,16 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
             }
         }
         return events
+    }
+
+    /// The usage of a chunk: `prompt_tokens` is the whole prompt, and the cached part of it is
+    /// in `prompt_tokens_details.cached_tokens` when the server reports it.
+    static func usage(_ usage: [String: JSONValue]) -> Usage {
+        Usage(
+            inputTokens: ProviderSupport.count(usage["prompt_tokens"]),
+            outputTokens: ProviderSupport.count(usage["completion_tokens"]),
+            cacheReadInputTokens: usage["prompt_tokens_details"]?["cached_tokens"]?.integerValue.map { Int(clamping: $0) }
+        )
     }
 
     static func finishReason(_ name: String) -> FinishReason {
