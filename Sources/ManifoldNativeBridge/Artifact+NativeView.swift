@@ -65,7 +65,8 @@ extension Artifact {
         let size = Int(pointer.pointee.struct_size)
         guard size >= minimumViewSize else {
             throw NativeArtifactError(
-                reason: "artifact struct_size \(size) is smaller than the \(minimumViewSize) bytes that hold its id and type")
+                reason: "artifact struct_size \(size) is smaller than the \(minimumViewSize) bytes that hold its id and type",
+                fix: "set struct_size = sizeof(manifold_artifact)")
         }
         return StructPrefix.read(pointer, declaredSize: size)
     }
@@ -92,18 +93,31 @@ extension Artifact {
             type = knownType.type
         } else {
             let typeText = view.type.string
-            guard !typeText.isEmpty else { throw NativeArtifactError(reason: "emitted artifact has no type") }
+            let typeFix = "set type to a concrete media type, e.g. \"text/plain\" or \"application/octet-stream\""
+            guard !typeText.isEmpty else { throw NativeArtifactError(reason: "the artifact has no type", fix: typeFix) }
             do {
                 type = try ArtifactType(parsing: typeText)
             } catch {
-                throw NativeArtifactError(reason: "emitted artifact has a malformed type: \(error)")
+                throw NativeArtifactError(reason: "the artifact's type is malformed: \(error)", fix: typeFix)
+            }
+            guard !type.isWildcard else {
+                throw NativeArtifactError(reason: "the artifact's type \(type) is a pattern, not a type", fix: typeFix)
             }
         }
         var metadata: [String: String] = [:]
-        if let entries = view.metadata, view.metadata_count > 0 {
+        if view.metadata_count > 0 {
+            guard let entries = view.metadata else {
+                throw NativeArtifactError(
+                    reason: "the artifact has metadata_count \(view.metadata_count) but metadata is NULL",
+                    fix: "point metadata at metadata_count entries, or set metadata_count to 0")
+            }
             metadata.reserveCapacity(view.metadata_count)
             for index in 0..<view.metadata_count {
-                metadata[entries[index].key.string] = entries[index].value.string
+                let key = entries[index].key.string
+                guard metadata.updateValue(entries[index].value.string, forKey: key) == nil else {
+                    throw NativeArtifactError(
+                        reason: "the artifact's metadata has the key '\(key)' twice", fix: "give each metadata key once")
+                }
             }
         }
         let id = view.id.string
