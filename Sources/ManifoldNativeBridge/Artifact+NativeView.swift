@@ -72,7 +72,8 @@ extension Artifact {
         let size = Int(pointer.pointee.struct_size)
         guard size >= minimumViewSize else {
             throw NativeArtifactError(
-                reason: "artifact struct_size \(size) is smaller than the \(minimumViewSize) bytes that hold its id and type")
+                reason: "artifact struct_size \(size) is smaller than the \(minimumViewSize) bytes that hold its id and type",
+                fix: "set struct_size = sizeof(manifold_artifact)")
         }
         return StructPrefix.read(pointer, declaredSize: size)
     }
@@ -105,8 +106,13 @@ extension Artifact {
             type = try RecentArtifactFields.parseType(view.type)
         }
         let metadata: [String: String]
-        if let entries = view.metadata, view.metadata_count > 0 {
-            metadata = recent?.metadata(entries, count: view.metadata_count)
+        if view.metadata_count > 0 {
+            guard let entries = view.metadata else {
+                throw NativeArtifactError(
+                    reason: "the artifact has metadata_count \(view.metadata_count) but metadata is NULL",
+                    fix: "point metadata at metadata_count entries, or set metadata_count to 0")
+            }
+            metadata = try recent?.metadata(entries, count: view.metadata_count)
                 ?? RecentArtifactFields.readMetadata(entries, count: view.metadata_count)
         } else {
             metadata = [:]

@@ -19,8 +19,11 @@ package final class RecentArtifactFields: Sendable {
     package init() {}
 
     /// The metadata of `entries` (`count` of them), from the cache when the bytes match.
-    package func metadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) -> [String: String] {
-        last.withLockIfAvailable { $0.metadata(entries, count: count) } ?? Self.readMetadata(entries, count: count)
+    ///
+    /// - Throws: `NativeArtifactError` when a key appears twice.
+    package func metadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) throws -> [String: String] {
+        if let cached = try last.withLockIfAvailable({ try $0.metadata(entries, count: count) }) { return cached }
+        return try Self.readMetadata(entries, count: count)
     }
 
     /// The type the text `type` names, from the cache when the bytes match.
@@ -33,11 +36,18 @@ package final class RecentArtifactFields: Sendable {
         return type
     }
 
-    /// Reads metadata entries into a dictionary (a later key replaces an earlier one).
-    static func readMetadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) -> [String: String] {
+    /// Reads metadata entries into a dictionary.
+    ///
+    /// - Throws: `NativeArtifactError` when a key appears twice: which one the writer meant
+    ///   cannot be known.
+    static func readMetadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) throws -> [String: String] {
         var metadata = [String: String](minimumCapacity: count)
         for index in 0..<count {
-            metadata[entries[index].key.string] = entries[index].value.string
+            let key = entries[index].key.string
+            guard metadata.updateValue(entries[index].value.string, forKey: key) == nil else {
+                throw NativeArtifactError(
+                    reason: "the artifact's metadata has the key '\(key)' twice", fix: "give each metadata key once")
+            }
         }
         return metadata
     }
@@ -47,12 +57,18 @@ package final class RecentArtifactFields: Sendable {
     /// - Throws: `NativeArtifactError` for an empty or malformed type.
     static func parseType(_ text: manifold_str) throws -> ArtifactType {
         let typeText = text.string
-        guard !typeText.isEmpty else { throw NativeArtifactError(reason: "emitted artifact has no type") }
+        let typeFix = "set type to a concrete media type, e.g. \"text/plain\" or \"application/octet-stream\""
+        guard !typeText.isEmpty else { throw NativeArtifactError(reason: "the artifact has no type", fix: typeFix) }
+        let type: ArtifactType
         do {
-            return try ArtifactType(parsing: typeText)
+            type = try ArtifactType(parsing: typeText)
         } catch {
-            throw NativeArtifactError(reason: "emitted artifact has a malformed type: \(error)")
+            throw NativeArtifactError(reason: "the artifact's type is malformed: \(error)", fix: typeFix)
         }
+        guard !type.isWildcard else {
+            throw NativeArtifactError(reason: "the artifact's type \(type) is a pattern, not a type", fix: typeFix)
+        }
+        return type
     }
 
     private struct Last: ~Copyable {
@@ -67,9 +83,9 @@ package final class RecentArtifactFields: Sendable {
         var typeBytes: [UInt8] = []
         var type: ArtifactType?
 
-        mutating func metadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) -> [String: String] {
+        mutating func metadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) throws -> [String: String] {
             if count * 2 == metadataLengths.count, matchesMetadata(entries, count: count) { return metadata }
-            let read = RecentArtifactFields.readMetadata(entries, count: count)
+            let read = try RecentArtifactFields.readMetadata(entries, count: count)
             remember(read, entries: entries, count: count)
             return read
         }

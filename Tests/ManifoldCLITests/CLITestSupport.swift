@@ -25,6 +25,8 @@ enum CLI {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// Standard output's bytes as written.
+        var stdoutBytes = Data()
     }
 
     /// How long one `manifold` may run before it is killed and the test fails: far above
@@ -51,7 +53,7 @@ enum CLI {
                 "manifold \(arguments.joined(separator: " ")) did not exit within \(timeLimit) and was killed; stderr:\n\(finished.stderr)",
                 sourceLocation: sourceLocation)
         }
-        return Result(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
+        return Result(status: finished.status, stdout: finished.stdout, stderr: finished.stderr, stdoutBytes: finished.stdoutBytes)
     }
 
     /// Runs a bash script in the repository root with `$MANIFOLD` naming the executable, for

@@ -9,6 +9,8 @@ final class ChildProcess: Sendable {
         let status: Int32
         let terminationReason: Process.TerminationReason
         let stdout: String
+        /// Standard output's bytes as written, for outputs that are no text.
+        let stdoutBytes: Data
         let stderr: String
         /// The child outlived the time limit and was killed.
         let timedOut: Bool
@@ -89,7 +91,7 @@ final class ChildProcess: Sendable {
                 errorRead.wait()
                 continuation.resume(returning: Finished(
                     status: process.terminationStatus, terminationReason: process.terminationReason,
-                    stdout: String(decoding: outData, as: UTF8.self),
+                    stdout: String(decoding: outData, as: UTF8.self), stdoutBytes: outData,
                     stderr: String(decoding: errorData.value, as: UTF8.self),
                     timedOut: timedOut.isSet))
             }

@@ -33,7 +33,7 @@ struct ForeignPluginFolder {
 
     /// A graph running `forward` from this folder between `in` and `out`.
     func graph() throws -> String {
-        // Beside the plugin folder, not in it: every .json there is taken for a plugin manifest.
+        // Beside the plugin folder, not in it, so the folder holds what an untrusted repository would.
         let path = folder + "-graph.json"
         try """
             {"manifold": 1, "name": "foreign", "plugins": ["\(folder)"],

@@ -4,9 +4,18 @@ import Foundation
 /// alone, each in a new folder with its plugin manifest beside it: a folder a graph's
 /// `"plugins"` can name.
 enum TestCPlugin {
-    /// Builds a generator plugin `name` (text/plain in and out) whose `process` runs `process`
-    /// (with `instance`, `input` and `call` in scope), and returns its folder.
-    static func build(name: String, process: String) async throws -> String {
+    /// Builds a generator plugin `name` (text/plain in, `outputType` out) whose `process` runs
+    /// `process` (with `instance`, `input` and `call` in scope), and returns its folder.
+    ///
+    /// - Parameters:
+    ///   - create: the body of `create` (with `config`, `out` in scope); by default one that
+    ///     ignores the config.
+    ///   - configSchema: a C string literal for `config_schema` (`NULL` for none).
+    ///   - extraSource: C code placed before the plugin's functions (helpers they call).
+    static func build(
+        name: String, process: String, outputType: String = "text/plain",
+        create: String = "*out = malloc(1);\n    return MANIFOLD_OK;", configSchema: String = "NULL", extraSource: String = ""
+    ) async throws -> String {
         let folder = NSTemporaryDirectory() + "manifold-cli-plugin-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let source = """
@@ -15,11 +24,11 @@ enum TestCPlugin {
             #include <unistd.h>
             #include "manifold_plugin.h"
 
+            \(extraSource)
             static manifold_status plugin_create(const manifold_plugin *p, manifold_str config, const manifold_host *host,
                                                  void **out, char *error, size_t capacity) {
                 (void)p; (void)config; (void)host; (void)error; (void)capacity;
-                *out = malloc(1);
-                return MANIFOLD_OK;
+                \(create)
             }
             static void plugin_shutdown(void *instance, void (*done)(void *), void *context) { (void)instance; done(context); }
             static void plugin_destroy(void *instance) { free(instance); }
@@ -28,10 +37,12 @@ enum TestCPlugin {
                 \(process)
             }
             static const char *const plugin_types[] = { "text/plain" };
+            static const char *const plugin_output_types[] = { "\(outputType)" };
             static const manifold_plugin the_plugin = {
                 .struct_size = sizeof(manifold_plugin), .name = "\(name)", .version = "1.0.0",
                 .kind = MANIFOLD_KIND_GENERATOR, .flags = MANIFOLD_PLUGIN_FLAG_CONCURRENT,
-                .input_types = plugin_types, .input_type_count = 1, .output_types = plugin_types, .output_type_count = 1,
+                .config_schema = \(configSchema),
+                .input_types = plugin_types, .input_type_count = 1, .output_types = plugin_output_types, .output_type_count = 1,
                 .create = plugin_create, .process = plugin_process, .shutdown = plugin_shutdown, .destroy = plugin_destroy,
             };
             static const manifold_plugin *const library_plugins[] = { &the_plugin };
@@ -59,7 +70,7 @@ enum TestCPlugin {
         try await compile([folder + "/\(name).c"], into: folder + "/lib\(name).so")
         let manifest = """
             { "manifestVersion": 1, "name": "\(name)", "version": "1.0.0", "abi": "2.0", "kind": "generator",
-              "concurrent": true, "library": "lib\(name).so", "inputs": ["text/plain"], "outputs": ["text/plain"] }
+              "concurrent": true, "library": "lib\(name).so", "inputs": ["text/plain"], "outputs": ["\(outputType)"] }
             """
         try manifest.write(toFile: folder + "/\(name).json", atomically: true, encoding: .utf8)
         return folder

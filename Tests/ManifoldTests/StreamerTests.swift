@@ -122,6 +122,39 @@ struct StreamerTests {
         _ = try await deadLetters.drain()
     }
 
+    @Test("an output that is no artifact is counted, dead-lettered malformed-output with its reason, and nothing is published")
+    func malformedOutput() async throws {
+        let hub = Hub()
+        let node = Streamer(
+            name: "broken", generator: ClosureGenerator(ports: textPorts) { _, context in
+                try await context.reject("the artifact has no type")
+                try await context.emit(.text("after"))
+            }, subscribeTo: [parsePattern("in")], output: parseTopic("out"), hub: hub)
+        let out = try hub.subscribe("out", name: "test", accepts: .any)
+        try node.connect()
+        let run = start(node)
+        try await hub.publish(.text("go"), to: parseTopic("in"))
+        var inbox = Inbox(out)
+        #expect(try await inbox.take(1).map(\.text) == ["after"])
+        try await withDeadline { await hub.waitUntilIdle() }
+        hub.close()
+        let report = try await finish(run)
+        #expect(report.rejectedOutputs == 1 && report.emitted == 1 && report.processed == 1 && report.failed == 0)
+        let letter = try #require(hub.recentDeadLetters.last)
+        #expect(letter.deadLetterReason == "malformed-output")
+        #expect(letter.deadLetterDetail == "the artifact has no type")
+        #expect(letter.origin == "broken")
+        #expect(letter.payload.isEmpty)
+    }
+
+    @Test("reject without a Streamer throws the problem")
+    func rejectWithoutARejecter() async throws {
+        let context = ProcessingContext(node: "n", input: .text("x")) { _ in }
+        await #expect(throws: RejectedOutputError.self) { try await context.reject("bad") }
+        let intercepted = context.interceptingEmits { artifact, emit in try await emit(artifact) }
+        await #expect(throws: RejectedOutputError.self) { try await intercepted.reject("bad") }
+    }
+
     @Test("a sink that emits has its outputs dead-lettered no-output-topic")
     func sinkEmitting() async throws {
         let hub = Hub()

@@ -18,6 +18,9 @@ public enum DeadLetterReason: String, Sendable, Hashable, CaseIterable {
     case subscriptionCancelled = "subscription-cancelled"
     /// A node emitted a type its output port does not declare.
     case rejectedOutput = "rejected-output"
+    /// A node tried to emit something that is no valid artifact (a native plugin's malformed
+    /// emit); a stand-in carries the reason.
+    case malformedOutput = "malformed-output"
     /// A node emitted an artifact but has no output topic.
     case noOutputTopic = "no-output-topic"
     /// Sent directly to a subscription id that does not exist (any more).

@@ -5,12 +5,18 @@ public struct ProcessingContext: Sendable {
     /// The input artifact being processed, as it reached the node (before any middleware).
     public let input: Artifact
     private let emitter: @Sendable (Artifact) async throws -> Void
+    private let rejecter: (@Sendable (String) async -> Void)?
 
-    /// Makes a context whose `emit` calls `emitter`.
-    public init(node: String, input: Artifact, emitter: @escaping @Sendable (Artifact) async throws -> Void) {
+    /// Makes a context whose `emit` calls `emitter` and whose `reject` calls `rejecter` (when
+    /// nil, `reject` throws the problem as a `RejectedOutputError`, failing the input).
+    public init(
+        node: String, input: Artifact, emitter: @escaping @Sendable (Artifact) async throws -> Void,
+        rejecter: (@Sendable (String) async -> Void)? = nil
+    ) {
         self.node = node
         self.input = input
         self.emitter = emitter
+        self.rejecter = rejecter
     }
 
     /// Sends one output artifact downstream. May be called many times per input (streaming).
@@ -19,6 +25,18 @@ public struct ProcessingContext: Sendable {
     /// - Throws: when the output cannot be delivered (the run was cancelled).
     public func emit(_ artifact: Artifact) async throws {
         try await emitter(artifact)
+    }
+
+    /// Reports an output the node tried to emit that is no artifact at all (a native plugin's
+    /// emit with a malformed type or struct): nothing is sent on, and a Streamer counts it as a
+    /// rejected output and dead-letters a stand-in carrying `problem`, so the loss is reported
+    /// with its reason instead of vanishing.
+    ///
+    /// - Parameter problem: what was malformed and how to fix it, naming the node.
+    /// - Throws: `RejectedOutputError` when the context has no rejecter (then the input fails).
+    public func reject(_ problem: String) async throws {
+        guard let rejecter else { throw RejectedOutputError(problem: problem) }
+        await rejecter(problem)
     }
 
     /// Whether the work was cancelled; long-running generators should check it and stop.
@@ -31,8 +49,23 @@ public struct ProcessingContext: Sendable {
         _ transform: @escaping @Sendable (Artifact, _ emit: @Sendable (Artifact) async throws -> Void) async throws -> Void
     ) -> ProcessingContext {
         let original = emitter
-        return ProcessingContext(node: node, input: input) { artifact in
-            try await transform(artifact, original)
-        }
+        return ProcessingContext(
+            node: node, input: input,
+            emitter: { artifact in try await transform(artifact, original) },
+            rejecter: rejecter)
     }
+}
+
+/// An output a node tried to emit that could not be made into an artifact, reported where no
+/// Streamer counts it (see `ProcessingContext.reject`).
+public struct RejectedOutputError: Error, CustomStringConvertible {
+    /// What was malformed and how to fix it.
+    public let problem: String
+
+    /// Makes an error.
+    public init(problem: String) {
+        self.problem = problem
+    }
+
+    public var description: String { problem }
 }

@@ -190,9 +190,10 @@ public final class Streamer: Sendable {
 
     /// Runs one input through the chain; records, publishes and (policy `stop`) throws failures.
     private func handle(_ input: Artifact) async throws {
-        let context = ProcessingContext(node: name, input: input) { [self] output in
-            try await publishOutput(output, for: input)
-        }
+        let context = ProcessingContext(
+            node: name, input: input,
+            emitter: { [self] output in try await publishOutput(output, for: input) },
+            rejecter: { [self] problem in rejectMalformedOutput(problem, for: input) })
         let observers = hub.router.observers
         if observers.isActive { observers.emit(.inputBegan(node: name, input: input)) }
         inputsInProgressCount.add(1, ordering: .relaxed)
@@ -246,6 +247,15 @@ public final class Streamer: Sendable {
         try await hub.publish(output, to: topic)
         state.withLock { $0.report.emitted += 1 }
         if hub.router.observers.isActive { hub.router.observers.emit(.output(node: name, output: output, topic: topic, input: input.id)) }
+    }
+
+    /// Counts an output that was no artifact as rejected and dead-letters an empty stand-in
+    /// whose detail is `problem`, so the run reports the real reason.
+    private func rejectMalformedOutput(_ problem: String, for input: Artifact) {
+        state.withLock { $0.report.rejectedOutputs += 1 }
+        let standIn = Artifact(
+            type: .octetStream, payload: Data(), origin: name, correlationID: input.correlationID ?? input.id.rawValue)
+        hub.deadLetter([standIn], reason: .malformedOutput, topic: output ?? .deadLetter, by: name, detail: problem)
     }
 
     private func publishError(_ failure: ProcessingFailure, for input: Artifact) async throws {

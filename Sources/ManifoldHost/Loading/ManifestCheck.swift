@@ -26,6 +26,11 @@ enum ManifestCheck {
         compare("inputs", canonical(manifest.inputs), canonical(descriptor.inputs))
         compare("outputs", canonical(manifest.outputs), canonical(descriptor.outputs))
         compare("concurrent", "\(manifest.allowsConcurrentProcessing)", "\(descriptor.allowsConcurrentProcessing)")
+        // `inspect MANIFEST` shows the manifest's description without loading the library: a
+        // manifest that states one must state the library's. One that states none is fine.
+        if let declared = manifest.description {
+            compare("description", quoted(declared), descriptor.summary.map(quoted) ?? "nothing")
+        }
         if let declared = manifest.extensions {
             compare("extensions", "[" + declared.joined(separator: ", ") + "]", "[" + descriptor.extensions.joined(separator: ", ") + "]")
         }
@@ -67,6 +72,10 @@ enum ManifestCheck {
         default:
             return schema
         }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        JSONValue.string(text).jsonText
     }
 
     private static func canonical(_ types: ArtifactTypeSet) -> String {

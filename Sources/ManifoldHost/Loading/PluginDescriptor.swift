@@ -119,19 +119,26 @@ extension PluginDescriptor {
             }
             return ArtifactTypeSet(parsed)
         }
+        // The schema is compiled into the library: the fix is in its source, never in a manifest.
+        func badSchema(_ what: String) -> PluginLoadError {
+            PluginLoadError(
+                file: file, kind: .malformedDescriptor, problem: "the descriptor of plugin \(index) ('\(name)') \(what)",
+                fix: "correct config_schema in the plugin's source and rebuild the library (a manifest cannot override it); "
+                    + "docs/plugins.md says which JSON Schema keywords the host supports")
+        }
         let schema = try text(raw.config_schema, "config schema")
         if let schema {
             let parsed: JSONValue
             do {
                 parsed = try JSONValue(parsing: schema)
             } catch {
-                throw malformed("('\(name)') has a config_schema that is not JSON: \(error)")
+                throw badSchema("has a config_schema that is not JSON: \(error)")
             }
             // A schema the host cannot apply would leave every config unchecked.
             do {
                 _ = try JSONSchema(parsed)
             } catch {
-                throw malformed("('\(name)') has a config_schema that is no valid JSON Schema: \(error)")
+                throw badSchema("has a config_schema that is no valid JSON Schema: \(error)")
             }
         }
         self.name = name

@@ -291,15 +291,33 @@ public final class PluginLoader: Sendable {
             fix: "build it (swift build builds the bundled plugins), put it beside the manifest, or add its folder to MANIFOLD_LIBRARY_PATH")
     }
 
+    /// The plugin manifests of the search paths: their `.json` files that are manifests by
+    /// `isPluginManifest`; any other JSON there (a graph kept beside its plugins) is no plugin,
+    /// neither listed as a broken one nor found by its "name".
     private func manifestFiles() -> [String] {
         var files: [String] = []
         for folder in options.searchPaths {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for entry in entries.sorted() where entry.hasSuffix(".json") {
-                files.append((Self.absolute(folder) as NSString).appendingPathComponent(entry))
+                let file = (Self.absolute(folder) as NSString).appendingPathComponent(entry)
+                if Self.isPluginManifest(file) { files.append(file) }
             }
         }
         return files
+    }
+
+    /// Whether a JSON file is meant as a plugin manifest: a JSON object with the key
+    /// `manifestVersion`, which every manifest must have; or a file that is not JSON but
+    /// mentions that key (a manifest with a syntax error, to be reported as broken).
+    static func isPluginManifest(_ file: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            // Unreadable: reported as broken, with the reason, when it is read for real.
+            return true
+        }
+        guard let json = try? JSONValue(parsing: data) else {
+            return data.range(of: Data("\"manifestVersion\"".utf8)) != nil
+        }
+        return json.objectValue?["manifestVersion"] != nil
     }
 
     /// Whether the file at `path` is small enough to be a plugin manifest and contains

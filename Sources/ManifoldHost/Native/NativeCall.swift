@@ -21,6 +21,8 @@ final class NativeCall: @unchecked Sendable {
     /// plugin; they are handed from the plugin's thread to the host task under the lock.
     enum Event: @unchecked Sendable {
         case output(Artifact)
+        /// An emit the host refused as malformed: what was wrong and how to fix it.
+        case refused(String)
         case next(Artifact, manifold_next_handler, DownstreamScope)
         case complete(status: manifold_status, message: String)
 
@@ -128,7 +130,7 @@ final class NativeCall: @unchecked Sendable {
                 adopting: view, knownType: KnownArtifactType(text: inputView.pointer.pointee.type, type: input.type),
                 recent: owner.recentOutputs)
         } catch {
-            if !push(.output(Self.refusedOutput(error, node: node))) {
+            if !push(.refused(Self.malformedOutputProblem(error, node: node, plugin: owner.plugin.descriptor.name))) {
                 owner.reportPluginBug("emitted a malformed artifact after completing its call")
             }
             return MANIFOLD_INVALID_ARGUMENT
@@ -262,22 +264,28 @@ final class NativeCall: @unchecked Sendable {
         }
     }
 
-    /// Takes the outputs at the head of the queue (a middleware's forwarded outputs).
-    func takeLeadingOutputs() -> [Artifact] {
+    /// Takes the outputs, and refused emits, at the head of the queue (a middleware's
+    /// forwarded outputs).
+    func takeLeadingOutputs() -> [Event] {
         state.withLock { state in
-            var outputs: [Artifact] = []
-            while case .output(let artifact)? = state.events.first {
-                outputs.append(artifact)
+            var outputs: [Event] = []
+            while let event = state.events.first {
+                switch event {
+                case .output, .refused: outputs.append(event)
+                case .next, .complete: return outputs
+                }
                 state.events.removeFirst()
             }
             return outputs
         }
     }
 
-    /// A stand-in for an output the host could not accept, so the error reaches the
-    /// Streamer's failure accounting instead of vanishing.
-    static func refusedOutput(_ error: any Error, node: String) -> Artifact {
-        Artifact.text("\(error)", type: .error, metadata: [MetadataKey.errorNode: node], origin: node)
+    /// What a run reports for an emit the host refused: the node, the plugin, what was
+    /// malformed, what the plugin was told, and the fix.
+    static func malformedOutputProblem(_ error: any Error, node: String, plugin: String) -> String {
+        let fix = (error as? NativeArtifactError)?.fix ?? "fill the manifold_artifact as manifold/artifact.h describes"
+        return "node '\(node)' (plugin '\(plugin)') emitted a malformed artifact: \(error); "
+            + "it was dropped and the emit returned MANIFOLD_INVALID_ARGUMENT; fix the plugin: \(fix)"
     }
 }
 
@@ -309,7 +317,9 @@ private let nativeCallNext:
         context, view, handlerPointer in
         let call = nativeCall(context)
         guard let handlerPointer else {
-            call.push(.output(NativeCall.refusedOutput(NativeArtifactError(reason: "next called without a handler"), node: call.node)))
+            call.push(.refused(NativeCall.malformedOutputProblem(
+                NativeArtifactError(reason: "next was called without a handler", fix: "pass a manifold_next_handler to next"),
+                node: call.node, plugin: call.owner.plugin.descriptor.name)))
             return
         }
         let handler = StructPrefix.read(handlerPointer, declaredSize: Int(handlerPointer.pointee.struct_size))

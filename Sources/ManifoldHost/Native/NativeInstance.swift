@@ -84,6 +84,14 @@ final class NativeInstance: @unchecked Sendable {
                         failure = error
                         call.cancel()
                     }
+                case .refused(let problem):
+                    guard failure == nil else { continue }
+                    do {
+                        try await context.reject(problem)
+                    } catch {
+                        failure = error
+                        call.cancel()
+                    }
                 case .next(let artifact, let handler, let downstreamScope):
                     await DownstreamScope.$current.withValue(downstreamScope) {
                         await runDownstream(artifact, handler: handler, call: call, context: context, next: next)
@@ -125,7 +133,13 @@ final class NativeInstance: @unchecked Sendable {
             downstream = context.interceptingEmits { output, emit in
                 let view = NativeArtifactView(output)
                 let status = withExtendedLifetime(view) { onEmit(UnsafeMutableRawPointer(bitPattern: userData), view.pointer) }
-                for forwarded in call.takeLeadingOutputs() { try await emit(forwarded) }
+                for forwarded in call.takeLeadingOutputs() {
+                    switch forwarded {
+                    case .output(let artifact): try await emit(artifact)
+                    case .refused(let problem): try await context.reject(problem)
+                    case .next, .complete: break
+                    }
+                }
                 if status == MANIFOLD_CANCELLED { throw CancellationError() }
             }
         }

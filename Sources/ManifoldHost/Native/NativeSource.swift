@@ -134,7 +134,8 @@ public final class NativeSource: @unchecked Sendable {
             artifact = try Artifact(adopting: view, recent: instance.recentOutputs)
         } catch {
             // Nothing is dropped silently: a refused artifact is logged and counted.
-            instance.reportPluginBug("emitted a malformed artifact from its source, which was dropped: \(error)")
+            let fix = (error as? NativeArtifactError)?.fix ?? "fill the manifold_artifact as manifold/artifact.h describes"
+            instance.reportPluginBug("emitted a malformed artifact from its source on node '\(instance.node)', which was dropped: \(error); fix: \(fix)")
             return MANIFOLD_INVALID_ARGUMENT
         }
         let (phase, stopping, publish) = state.withLock { ($0.phase, $0.stopRequested, $0.publish) }

@@ -23,6 +23,7 @@ struct InspectCommand: AsyncParsableCommand {
               manifold inspect manifests/plugins/uppercase.json --check --json
               manifold inspect .build/debug/libManifoldEcho.so
               manifold inspect --manifest .build/debug/libMyPlugin.so > manifests/plugins/my.json
+              manifold inspect --manifest --no-pin .build/debug/libMyPlugin.so > dev-plugins/my.json
               manifold inspect --manifest --plugin retry .build/debug/libManifoldMiddleware.so
             """)
 
@@ -34,6 +35,11 @@ struct InspectCommand: AsyncParsableCommand {
 
     @Flag(help: "Print a plugin manifest generated from the library, to start one from (runs the library's code).")
     var manifest = false
+
+    @Flag(help: ArgumentHelp(
+        "With --manifest: leave out the library's sha256 pin, so rebuilds during development still load.",
+        discussion: "Without a pin the manifest matches any rebuild of the library (still cross-checked field by field); pin it for a release."))
+    var noPin = false
 
     @Flag(help: "Load the manifest's library and check it against the manifest (runs the library's code, in a child process).")
     var check = false
@@ -51,6 +57,12 @@ struct InspectCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     private var isManifest: Bool { plugin.hasSuffix(".json") }
+
+    func validate() throws {
+        if noPin && !manifest {
+            throw ValidationError("--no-pin leaves the pin out of a generated manifest; use it with --manifest")
+        }
+    }
 
     func run() async throws {
         _ = try global.makeLogger()
@@ -86,6 +98,7 @@ struct InspectCommand: AsyncParsableCommand {
         var arguments = [plugin]
         if json { arguments.append("--json") }
         if manifest { arguments.append("--manifest") }
+        if noPin { arguments.append("--no-pin") }
         if let pluginName { arguments += ["--plugin", pluginName] }
         let outcome = LibraryProbe.inspect(arguments, allowInsecurePlugins: plugins.allowInsecurePlugins, timeLimit: loadTimeLimit.seconds)
         if !outcome.output.isEmpty { Terminal.output(String(decoding: outcome.output, as: UTF8.self)) }
@@ -116,7 +129,8 @@ struct InspectCommand: AsyncParsableCommand {
                         + "  fix: add --plugin NAME")
                 throw ExitCode(1)
             }
-            Terminal.output(String(decoding: PluginSummary.generatedManifest(shown[0]).serialized(pretty: true), as: UTF8.self) + "\n")
+            let generated = PluginSummary.generatedManifest(shown[0], pinned: !noPin)
+            Terminal.output(String(decoding: generated.serialized(pretty: true), as: UTF8.self) + "\n")
         } else if json {
             let value = isManifest ? PluginSummary.json(shown[0]) : PluginSummary.json(library: shown)
             Terminal.output(String(decoding: value.serialized(pretty: true), as: UTF8.self) + "\n")

@@ -13,10 +13,20 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Input comes from --input (repeatable: one artifact each), --input-file, or standard
             input (all of it as one artifact, or with --lines each line as it arrives). Exits 0 on
-            success, 1 when a node failed or the graph is invalid, 124 on --timeout (counted from
-            launch), and 130 after Ctrl-C or 143 after SIGTERM. The first Ctrl-C or SIGTERM stops
-            reading input and lets what is in flight finish and reach the outputs; a second one
-            ends the run within 2 s, even if a plugin never returns.
+            success, 1 when a node failed or the graph is invalid, 3 when the run finished but
+            artifacts went to $dead-letter (an undeclared output type, a malformed artifact from a
+            plugin, a topic nobody reads; the reasons are listed on stderr) unless
+            --allow-dead-letters, 124 on --timeout (counted from launch), and 130 after Ctrl-C or
+            143 after SIGTERM. The first Ctrl-C or SIGTERM stops reading input and lets what is in
+            flight finish and reach the outputs; a second one ends the run within 2 s, even if a
+            plugin never returns.
+
+            Text output: payloads of text types (text/*, JSON and +json, XML, YAML, chat/*, tool/*,
+            any type with a charset) are printed one per line; every other type (application/gzip,
+            image/png, application/octet-stream) is binary and written byte for byte, with nothing
+            added, so `> FILE` gets exactly what the plugin emitted. When standard output is a
+            terminal, binary outputs are not written but counted, with a note on stderr: redirect
+            standard output, or use --output json, which carries them in base64.
 
             Examples:
               manifold run Examples/pipeline.json --input "hello world"
@@ -43,8 +53,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("to"), help: "The graph input to feed (default: the graph's only, or first, input).")
     var target: String?
 
-    @Option(help: "How to print outputs: text (payloads as they stream) or json (one JSON object per line).")
+    @Option(help: ArgumentHelp(
+        "How to print outputs: text (payloads as they stream) or json (one JSON object per line).",
+        discussion: "In text mode binary types are written byte for byte, never to a terminal; json gives them in base64."))
     var output: OutputFormat = .text
+
+    @Flag(help: "Exit 0 even when artifacts went to $dead-letter (they are still counted and reported on stderr).")
+    var allowDeadLetters = false
 
     @Option(help: "Stop after this many seconds from launch, within 2 s more even if a plugin never returns (exit 124).")
     var timeout: Double?
@@ -173,7 +188,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         if report.wasStopped { throw ExitCode(128 + (watchdog.stopSignal ?? SIGINT)) }
         if report.failures > 0 { throw ExitCode(1) }
+        if report.hub.deadLettered > 0 && !allowDeadLetters {
+            Terminal.error("error: \(report.hub.deadLettered) artifact(s) were dead-lettered (listed above); exiting \(Self.deadLetterStatus); "
+                + "fix the graph or the plugin, or pass --allow-dead-letters to accept the loss")
+            throw ExitCode(Self.deadLetterStatus)
+        }
     }
+
+    /// The exit status of a run that finished but lost artifacts to `$dead-letter`.
+    static let deadLetterStatus: Int32 = 3
 
     /// The artifacts to feed, from the options or standard input; none for a graph without
     /// inputs (its source nodes drive it) when no input was given.

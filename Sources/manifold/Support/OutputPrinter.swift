@@ -6,13 +6,21 @@ import Synchronization
 
 /// Prints a graph's outputs as they arrive.
 ///
-/// Text mode writes each payload on its own line, except `chat/delta` artifacts, which are
-/// fragments of one message and are written as they come, without a line break, so a
-/// model's answer appears token by token; the `chat/message` that completes deltas already
-/// shown is not printed again. JSON mode writes one object per artifact per line.
+/// Text mode writes each payload of a text type (`ArtifactType.isText`) on its own line,
+/// except `chat/delta` artifacts, which are fragments of one message and are written as they
+/// come, without a line break, so a model's answer appears token by token; the `chat/message`
+/// that completes deltas already shown is not printed again. A payload of any other type
+/// (`application/gzip`, `image/png`) is binary: it is written byte for byte with nothing
+/// added, so `manifold run … > out.gz` holds exactly what the plugin emitted — unless standard
+/// output is a terminal, which such bytes would garble: then it is counted, not written, and
+/// `finish` says how to get it. JSON mode writes one object per artifact per line.
 final class OutputPrinter: Sendable {
     private let format: RunCommand.OutputFormat
     private let midLine = Mutex(false)
+    /// Whether binary outputs are held back because standard output is a terminal.
+    private let withholdsBinary: Bool
+    /// Binary outputs held back, and their types.
+    private let withheld = Mutex((count: 0, types: Set<String>()))
     /// Correlation ids whose answer was already shown delta by delta.
     private let streamed = Mutex(Set<String>())
     private let progress = Mutex((count: 0, shown: false))
@@ -20,6 +28,7 @@ final class OutputPrinter: Sendable {
 
     init(format: RunCommand.OutputFormat) {
         self.format = format
+        self.withholdsBinary = Terminal.stdoutIsTerminal
         // Progress goes to stderr only when stdout is redirected, so the two never interleave.
         self.showsProgress = Terminal.stderrIsTerminal && isatty(1) == 0
     }
@@ -47,7 +56,13 @@ final class OutputPrinter: Sendable {
                     defer { state = false }
                     return state
                 }
-                Terminal.output((wasMidLine ? "\n" : "") + Self.displayText(artifact) + "\n")
+                if artifact.type.isText {
+                    Terminal.output((wasMidLine ? "\n" : "") + Self.displayText(artifact) + "\n")
+                } else {
+                    // The line break ends the text before; the bytes themselves get nothing added.
+                    if wasMidLine { Terminal.output("\n") }
+                    writeBinary(artifact)
+                }
             }
         }
         if showsProgress {
@@ -60,10 +75,29 @@ final class OutputPrinter: Sendable {
         }
     }
 
-    /// Ends a half-written line and clears the progress line.
+    /// Ends a half-written line, clears the progress line, and says how many binary outputs
+    /// were held back from the terminal and how to get them.
     func finish() {
         if midLine.withLock({ $0 }) { Terminal.output("\n") }
         if progress.withLock({ $0.shown }) { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let held = withheld.withLock { $0 }
+        if held.count > 0 {
+            Terminal.error(
+                "note: \(held.count) binary output(s) (\(held.types.sorted().joined(separator: ", "))) not written: standard output "
+                    + "is a terminal; redirect it (`> FILE`) to get the bytes, or use `--output json` (payloads in base64)")
+        }
+    }
+
+    /// Writes a binary payload byte for byte, or counts it when standard output is a terminal.
+    private func writeBinary(_ artifact: Artifact) {
+        guard withholdsBinary else {
+            Terminal.output(artifact.payload)
+            return
+        }
+        withheld.withLock { state in
+            state.count += 1
+            state.types.insert(artifact.type.description)
+        }
     }
 
     static func json(_ artifact: Artifact, output: String) -> JSONValue {
@@ -80,7 +114,7 @@ final class OutputPrinter: Sendable {
             || artifact.type.type == "chat" || artifact.type.type == "tool"
         {
             object["payload"] = json
-        } else if let text = String(data: artifact.payload, encoding: .utf8) {
+        } else if artifact.type.isText, let text = String(data: artifact.payload, encoding: .utf8) {
             object["text"] = .string(text)
         } else {
             object["base64"] = .string(artifact.payload.base64EncodedString())

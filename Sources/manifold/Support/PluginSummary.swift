@@ -86,7 +86,8 @@ enum PluginSummary {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func generatedManifest(_ plugin: ShownPlugin) -> JSONValue {
+    /// A manifest for `plugin`, with the library's SHA-256 unless `pinned` is false.
+    static func generatedManifest(_ plugin: ShownPlugin, pinned: Bool = true) -> JSONValue {
         let descriptor = plugin.descriptor
         var object: [String: JSONValue] = [
             "manifestVersion": 1,
@@ -97,8 +98,8 @@ enum PluginSummary {
             "library": .string((plugin.libraryPath as NSString).lastPathComponent),
             "inputs": .array(descriptor.inputs.types.map { .string($0.description) }),
             "outputs": .array(descriptor.outputs.types.map { .string($0.description) }),
-            "sha256": .string(plugin.sha256),
         ]
+        if pinned { object["sha256"] = .string(plugin.sha256) }
         if descriptor.allowsConcurrentProcessing { object["concurrent"] = true }
         if !descriptor.extensions.isEmpty { object["extensions"] = .array(descriptor.extensions.map { .string($0) }) }
         if let summary = descriptor.summary { object["description"] = .string(summary) }

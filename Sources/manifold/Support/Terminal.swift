@@ -30,24 +30,39 @@ enum Terminal {
         write(text, to: STDOUT_FILENO)
     }
 
+    /// Writes bytes to standard output exactly as they are (a binary output).
+    static func output(_ bytes: Data) {
+        let failure = bytes.withUnsafeBytes { write($0, to: STDOUT_FILENO) }
+        if let failure { fail(failure, descriptor: STDOUT_FILENO) }
+    }
+
     /// Whether standard error is a terminal (progress lines only make sense there).
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
+    /// Whether standard output is a terminal, which binary outputs would garble.
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+
     private static func write(_ text: String, to descriptor: Int32) {
         var text = text
-        let failure: Int32? = text.withUTF8 { bytes -> Int32? in
-            var written = 0
-            while written < bytes.count {
-                let result = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += result
+        let failure = text.withUTF8 { write(UnsafeRawBufferPointer($0), to: descriptor) }
+        if let failure { fail(failure, descriptor: descriptor) }
+    }
+
+    /// Writes all of `bytes`; the `errno` of a failed write, if one failed.
+    private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+        var written = 0
+        while written < bytes.count {
+            let result = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return nil
+            written += result
         }
-        guard let failure else { return }
+        return nil
+    }
+
+    private static func fail(_ failure: Int32, descriptor: Int32) -> Never {
         if failure == EPIPE { exit(0) }
         if descriptor == STDOUT_FILENO {
             write("error: writing to standard output failed: \(String(cString: strerror(failure)))\n", to: STDERR_FILENO)

@@ -100,6 +100,9 @@ struct ABILibraryTests {
         let error = try #require(loadError { _ = try loader.load(libraryAt: library) })
         #expect(error.kind == .malformedDescriptor)
         #expect(error.description.contains("config_schema that is no valid JSON Schema"), "\(error)")
+        // The schema is compiled in: the fix is in the library's source, not in a manifest.
+        #expect(error.fix.contains("correct config_schema in the plugin's source and rebuild the library"), "\(error)")
+        #expect(!error.fix.contains("manifest;"), "\(error)")
     }
 
     @Test func initRefusalStopsTheLoad() async throws {

@@ -60,9 +60,10 @@ struct ABIStructSizeTests {
                 """)
         let outputs = try await kit.run(.text("x"))
         #expect(kit.report(0) == 3)
-        #expect(outputs.count == 1)
-        #expect(outputs.first?.type == .error)
-        #expect(outputs.first?.text.contains("struct_size 8") == true)
+        #expect(outputs.isEmpty)
+        #expect(kit.rejected.items.count == 1)
+        #expect(kit.rejected.items.first?.contains("emitted a malformed artifact: artifact struct_size 8") == true)
+        #expect(kit.rejected.items.first?.contains("fix the plugin: set struct_size = sizeof(manifold_artifact)") == true)
     }
 
     /// A descriptor written by a newer writer (appended fields) loads, read within what this

@@ -75,13 +75,29 @@ struct CPluginKit {
         return symbol.assumingMemoryBound(to: Int32.self)[index]
     }
 
-    /// Runs one input through the instance and collects its outputs.
+    /// What the host refused of the plugin's emits (`ProcessingContext.reject`), across runs.
+    let rejected = CollectedProblems()
+
+    /// Runs one input through the instance and collects its outputs; refused emits go to `rejected`.
     func run(_ input: Artifact) async throws -> [Artifact] {
         let outputs = Collected()
-        let context = ProcessingContext(node: "probe", input: input) { outputs.append($0) }
+        let context = ProcessingContext(
+            node: "probe", input: input, emitter: { outputs.append($0) }, rejecter: { [rejected] in rejected.append($0) })
         try await generator.process(input, context: context)
         return outputs.items
     }
+}
+
+/// Problems reported from any thread.
+final class CollectedProblems: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func append(_ problem: String) {
+        lock.withLock { stored.append(problem) }
+    }
+
+    var items: [String] { lock.withLock { stored } }
 }
 
 /// Outputs gathered from any thread.
