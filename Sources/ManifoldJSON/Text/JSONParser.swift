@@ -11,8 +11,8 @@ import Foundation
 /// - invalid UTF-8, comments, trailing commas, leading zeros, unescaped control characters.
 ///
 /// Names that differ only by Unicode canonical equivalence (`"é"` and `"e\u{301}"`) are two
-/// members, as JSON defines them. Integers that fit in `Int64` are `.integer`, other numbers
-/// `.number`. A leading UTF-8 byte order mark is skipped. Nesting is limited to
+/// members, as JSON defines them. Numbers whose value is an integer that fits in `Int64`
+/// (`3`, `3.0`, `3e2`) are `.integer`, other numbers `.number`. A leading UTF-8 byte order mark is skipped. Nesting is limited to
 /// `maximumDepth` levels so that hostile input cannot exhaust the stack.
 public enum JSONParser {
     /// The deepest nesting of arrays and objects accepted.
@@ -338,6 +338,9 @@ private struct ParserState {
             index = start
             throw error("number \(text) is out of range: JSON numbers here must fit a 64-bit double (about ±1.8e308)")
         }
+        // `2.0` and `1e3` are integers by value: kept as `.integer`, as JSONDecoder gave them,
+        // so code that reads integers sees the same value however the sender wrote it.
+        if let integer = Int64(exactly: number) { return .integer(integer) }
         return .number(number)
     }
 

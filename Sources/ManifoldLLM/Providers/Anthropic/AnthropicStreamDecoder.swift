@@ -136,7 +136,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         }
     }
 
-    private func malformed(_ expected: String, _ payload: [String: JSONValue]) -> ProviderError {
+    private func malformed(_ expected: String, _ payload: JSONObject) -> ProviderError {
         .malformedStream(
             provider: provider, expected: expected, snippet: Snippet.make(JSONValue.object(payload).jsonText, secrets: settings.secrets))
     }
