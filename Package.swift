@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "manifold", targets: ["manifold"]),
         .library(name: "Manifold", targets: ["Manifold"]),
         .library(name: "ManifoldWire", targets: ["ManifoldWire"]),
+        .library(name: "ManifoldJSON", targets: ["ManifoldJSON"]),
         .library(name: "ManifoldLink", targets: ["ManifoldLink"]),
         .library(name: "ManifoldHost", targets: ["ManifoldHost"]),
         .library(name: "ManifoldPluginKit", targets: ["ManifoldPluginKit"]),
@@ -158,7 +159,10 @@ let package = Package(
         ),
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
         .testTarget(name: "ManifoldCLITests", swiftSettings: strictSettings),
-        .testTarget(name: "ManifoldJSONTests", dependencies: ["ManifoldJSON"], swiftSettings: strictSettings),
+        // Resources: the JSON-Schema-Test-Suite's draft 2020-12 files (with its licence) the runner reads.
+        .testTarget(
+            name: "ManifoldJSONTests", dependencies: ["ManifoldJSON"], resources: [.copy("Resources/JSONSchemaTestSuite")],
+            swiftSettings: strictSettings),
         .testTarget(name: "ManifoldContractsTests", dependencies: ["ManifoldContracts", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
         // What the plugins' test targets share: recorders, error expectations, time limits.

@@ -27,6 +27,11 @@ let package = Package(
             name: "manifold-wire-probe",
             dependencies: [.product(name: "Manifold", package: rootPackage), .product(name: "ManifoldWire", package: rootPackage)]
         ),
+        // The JSON parser against JSONDecoder, in the same run.
+        .executableTarget(
+            name: "manifold-json-probe",
+            dependencies: [.product(name: "ManifoldJSON", package: rootPackage)]
+        ),
         // Needs the host (plugin loading), kept apart so the hub benchmarks build without it.
         .target(
             name: "ManifoldPluginBenchKit",

@@ -5,6 +5,10 @@ import Foundation
 ///
 /// Numbers keep the distinction between integers and other numbers, so that `3` round-trips
 /// as `3` and an integer argument can be range-checked without going through `Double`.
+///
+/// Strings and object member names compare by Unicode code points, as JSON does: `"é"`
+/// (U+00E9) and `"e\u{301}"` are different strings and different member names, although
+/// Swift's `String ==` calls them equal.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -12,12 +16,42 @@ public enum JSONValue: Sendable, Hashable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
+
+    /// An object made of a Swift dictionary's members.
+    public static func object(_ members: [String: JSONValue]) -> JSONValue {
+        .object(JSONObject(members))
+    }
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let left), .bool(let right)): return left == right
+        case (.integer(let left), .integer(let right)): return left == right
+        case (.number(let left), .number(let right)): return left == right
+        case (.string(let left), .string(let right)): return JSONText.sameCodePoints(left, right)
+        case (.array(let left), .array(let right)): return left == right
+        case (.object(let left), .object(let right)): return left == right
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0 as UInt8)
+        case .bool(let value): hasher.combine(1 as UInt8); hasher.combine(value)
+        case .integer(let value): hasher.combine(2 as UInt8); hasher.combine(value)
+        case .number(let value): hasher.combine(3 as UInt8); hasher.combine(value)
+        case .string(let value): hasher.combine(4 as UInt8); JSONText.hashCodePoints(value, into: &hasher)
+        case .array(let value): hasher.combine(5 as UInt8); hasher.combine(value)
+        case .object(let value): hasher.combine(6 as UInt8); hasher.combine(value)
+        }
+    }
 }
 
 extension JSONValue {
     /// The value as an object, or `nil`.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let object) = self { return object }
         return nil
     }
@@ -95,7 +129,7 @@ extension JSONValue: Codable {
         } else if let array = try? container.decode([JSONValue].self) {
             self = .array(array)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(JSONObject(try container.decode([String: JSONValue].self)))
         }
     }
 
@@ -111,28 +145,33 @@ extension JSONValue: Codable {
         case .number(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        case .object(let value): try container.encode(value.dictionary)
         }
     }
 }
 
 extension JSONValue {
-    /// Parses UTF-8 JSON text. Syntax errors carry the decoder's own description (line and column).
-    public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    /// Parses UTF-8 JSON text strictly (RFC 8259; see `JSONParser`): a member name written
+    /// twice in one object, a number out of the range of a double, a lone surrogate and invalid
+    /// UTF-8 are refused.
+    ///
+    /// - Throws: `JSONParseError`, with the line, column and byte offset of the problem and,
+    ///   for a duplicate name, its JSON path.
+    public init(parsing data: Data) throws(JSONParseError) {
+        self = try JSONParser.parse(data)
     }
 
     /// Parses JSON text.
-    public init(parsing text: String) throws {
-        try self.init(parsing: Data(text.utf8))
+    public init(parsing text: String) throws(JSONParseError) {
+        self = try JSONParser.parse(Data(text.utf8))
     }
 
-    /// Serialises the value; keys are sorted so the output is stable.
+    /// Serialises the value; keys are sorted by code point so the output is stable.
+    /// Non-finite numbers are written as `null`.
     public func serialized(pretty: Bool = false) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value (non-finite numbers to null).
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        var writer = JSONWriter(pretty: pretty)
+        writer.write(self)
+        return Data(writer.bytes)
     }
 
     /// The value as compact JSON text.
@@ -150,7 +189,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        var object = JSONObject()
+        for (key, value) in elements { object[key] = value }
+        self = .object(object)
     }
     public init(nilLiteral: ()) { self = .null }
 }

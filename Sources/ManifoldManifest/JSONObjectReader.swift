@@ -10,7 +10,7 @@ struct JSONObjectReader {
     /// The object's path.
     let path: String
     /// The object's members.
-    let members: [String: JSONValue]
+    let members: JSONObject
     /// The keys this object may have.
     let allowedKeys: [String]
     private let context: ManifestContext

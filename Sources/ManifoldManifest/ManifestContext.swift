@@ -21,11 +21,12 @@ final class ManifestContext {
     }
 
     /// The keys of the object at `path` in the order written, or sorted when unknown.
-    func orderedKeys(of members: [String: JSONValue], at path: String) -> [String] {
-        guard let written = keyOrder?[path] else { return members.keys.sorted() }
-        var seen = Set<String>()
-        let ordered = written.filter { members[$0] != nil && seen.insert($0).inserted }
-        return ordered.count == members.count ? ordered : members.keys.sorted()
+    func orderedKeys(of members: JSONObject, at path: String) -> [String] {
+        guard let written = keyOrder?[path] else { return members.sortedKeys }
+        // Keys by code point: names that differ only by normalisation are both kept.
+        var seen = Set<JSONKey>()
+        let ordered = written.filter { members[$0] != nil && seen.insert(JSONKey($0)).inserted }
+        return ordered.count == members.count ? ordered : members.sortedKeys
     }
 
     /// Throws every error collected, if there is any.

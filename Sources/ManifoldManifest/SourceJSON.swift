@@ -97,9 +97,10 @@ struct SourceJSONParser {
     private mutating func parseObject(path: String) throws(JSONSyntaxError) -> JSONValue {
         try enter()
         index += 1
-        var members: [String: JSONValue] = [:]
+        // Keyed by code points: names that differ only by Unicode normalisation are two keys.
+        var members = JSONObject()
         var order: [String] = []
-        var lines: [String: Int] = [:]
+        var lines: [JSONKey: Int] = [:]
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             index += 1
@@ -124,11 +125,11 @@ struct SourceJSONParser {
             skipWhitespace()
             let memberPath = JSONPath.appending(key, to: path)
             let value = try parseValue(path: memberPath)
-            if let firstLine = lines[key] {
+            if let firstLine = lines[JSONKey(key)] {
                 duplicates.append(DuplicateKey(path: memberPath, key: key, firstLine: firstLine, line: keyLine))
             } else {
                 order.append(key)
-                lines[key] = keyLine
+                lines[JSONKey(key)] = keyLine
             }
             members[key] = value
             skipWhitespace()

@@ -33,18 +33,18 @@ struct SchemaParsingTests {
 
     @Test func wrongKeywordValues() {
         let problems = Support.schemaProblems([
-            "required": "name", "minLength": -1, "minimum": "1", "pattern": "(", "enum": [], "multipleOf": 0,
+            "required": "name", "minLength": -1, "minimum": "1", "pattern": "(", "enum": 3, "multipleOf": 0,
             "exclusiveMinimum": true, "items": 3, "allOf": [], "uniqueItems": "yes",
         ])
         #expect(problems.map(\.description).sorted() == [
             "$.allOf: allOf must be a non-empty array of schemas, got array of 0 items",
-            "$.enum: enum must be a non-empty array, got array of 0 items",
+            "$.enum: enum must be an array of the allowed values, got integer 3",
             "$.exclusiveMinimum: exclusiveMinimum is a number since draft 6, not a boolean; write \"exclusiveMinimum\": LIMIT instead of \"minimum\" with true",
             "$.items: a schema must be an object or a boolean, got integer 3",
             "$.minLength: minLength must be a non-negative integer, got integer -1",
             "$.minimum: minimum must be a number, got string \"1\"",
             "$.multipleOf: multipleOf must be greater than 0, got 0",
-            "$.pattern: \"(\" is not a valid regular expression",
+            "$.pattern: the pattern \"(\" is not a valid regular expression, or uses what the regular expression engine cannot do (such as a lookbehind of unbounded length); check its brackets, parentheses and escapes",
             "$.required: required must be an array of property names, got string \"name\"",
             "$.uniqueItems: uniqueItems must be true or false, got string \"yes\"",
         ])
@@ -56,7 +56,7 @@ struct SchemaParsingTests {
             "$defs": ["present": true],
         ])
         #expect(problems.map(\.description) == [
-            "$.properties.b.$ref: only local references such as \"#/$defs/NAME\" are supported, got \"other.json#/x\"",
+            "$.properties.b.$ref: $ref \"other.json#/x\" refers to a schema outside this document; Manifold never fetches schemas: copy the schema under \"$defs\" and refer to it as \"#/$defs/NAME\" (or give it that \"$id\" inside this document)",
             "$.properties.a.$ref: $ref \"#/$defs/missing\" points to nothing in this schema; defined: #/$defs/present",
         ])
     }

@@ -182,6 +182,17 @@ struct GraphManifestTests {
         ])
     }
 
+    /// JSON compares names by code points: NFC "é" and NFD "e\u{301}" are two keys, not a duplicate.
+    @Test func keysDifferingOnlyByNormalisationAreNotDuplicates() throws {
+        let text = "{\"manifold\": 1, \"name\": \"g\", \"nodes\": {\"n\": {\"plugin\": \"p\", \"subscribe\": [\"t\"], "
+            + "\"config\": {\"\u{E9}\": 1, \"e\u{301}\": 2}}}}"
+        let graph = try Support.graph(text)
+        let config = try #require(graph.nodes.first?.config.objectValue)
+        #expect(config.count == 2)
+        #expect(config["\u{E9}"] == 1)
+        #expect(config["e\u{301}"] == 2)
+    }
+
     @Test func namesOfNodesInputsAndOutputsMustBeDistinct() {
         let text = """
             {"manifold": 1, "name": "g",

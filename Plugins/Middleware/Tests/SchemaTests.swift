@@ -36,11 +36,21 @@ struct SchemaTests {
         await expectError(containing: ["$: ", "days"]) {
             _ = try await Self.send(plugin, Self.jsonArtifact(#"{"city": "Oslo"}"#))
         }
-        await expectError(containing: ["$: the payload is not valid JSON"]) {
+        await expectError(containing: ["$: the payload is not valid JSON: invalid JSON at line 1, column 2 (byte 1)"]) {
             _ = try await Self.send(plugin, Self.jsonArtifact("{city"))
         }
+        // A key written twice could be read differently by a consumer than by this check: refused.
+        await expectError(containing: ["duplicate key \"city\" at $.city (first written at line 1, column 2)"]) {
+            _ = try await Self.send(plugin, Self.jsonArtifact(#"{"city": "Oslo", "days": 3, "city": 4}"#))
+        }
+        // Names that differ only by Unicode normalisation are two members, not duplicates.
+        let twoKeys = try SchemaPlugin(configuration: .init(schema: ["required": ["\u{E9}"], "maxProperties": 2]))
+        #expect(try await Self.send(twoKeys, Self.jsonArtifact("{\"\u{E9}\": 1, \"e\u{301}\": 2}")) == 1)
+        await expectError(containing: ["missing required property"]) {
+            _ = try await Self.send(twoKeys, Self.jsonArtifact("{\"e\u{301}\": 2}"))
+        }
         await plugin.shutdown()
-        #expect(logs.text.contains("4 payloads validated, 3 rejected"))
+        #expect(logs.text.contains("5 payloads validated, 4 rejected"))
     }
 
     @Test("non-JSON types pass unless requireJSON; +json types and configured types are checked")

@@ -1,15 +1,18 @@
-/// A JSON Schema (draft 2020-12 subset) parsed once and used to validate many values.
+/// A JSON Schema (draft 2020-12) parsed once and used to validate many values; the
+/// supported and refused keywords are listed in docs/json-schema.md.
 ///
-/// Supported keywords: `type` (one or several; `integer` accepts `2.0`), `enum`, `const`,
-/// `properties`, `required`, `additionalProperties` (boolean or schema), `patternProperties`,
-/// `propertyNames`, `minProperties`, `maxProperties`, `dependentRequired`, `items`,
-/// `prefixItems`, `minItems`, `maxItems`, `uniqueItems`, `contains`, `minContains`,
-/// `maxContains`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`,
-/// `minLength` and `maxLength` (counted in Unicode scalars), `pattern`, `allOf`, `anyOf`,
-/// `oneOf`, `not`, `if`/`then`/`else`, and `$ref` to local JSON pointers (`#`,
-/// `#/$defs/NAME`, `#/definitions/NAME`, `#/properties/a/items`). Annotations (`title`,
-/// `description`, `default`, `examples`, `format`, `$schema`, `$id`, `$comment`, …) are
-/// accepted and ignored; `format` is not checked.
+/// Supported keywords: `type` (one or several; `integer` accepts `2.0`), `enum` (empty:
+/// nothing matches), `const`, `properties`, `required`, `additionalProperties` (boolean or
+/// schema), `patternProperties`, `propertyNames`, `minProperties`, `maxProperties`,
+/// `dependentRequired`, `items`, `prefixItems`, `minItems`, `maxItems`, `uniqueItems`,
+/// `contains`, `minContains`, `maxContains`, `minimum`, `maximum`, `exclusiveMinimum`,
+/// `exclusiveMaximum`, `multipleOf` (exact decimal arithmetic), `minLength` and `maxLength`
+/// (counted in Unicode scalars), `pattern` (ECMA-262, see `ECMARegex`), `allOf`, `anyOf`,
+/// `oneOf`, `not`, `if`/`then`/`else`, and `$ref` resolved within the document through JSON
+/// pointers, `$anchor`s and `$id`s (each `$id` changes the base URI below it). References
+/// outside the document are refused, as is a `$schema` naming another draft. Strings and
+/// member names compare by code points. Annotations (`title`, `description`, `default`,
+/// `examples`, `format`, `$comment`, …) are accepted and ignored; `format` is not checked.
 ///
 /// Two vendor keywords of Manifold's own word what people read (`SchemaKeyword`):
 /// `x-manifold-message` replaces the violations of the schema holding it by one message, and
@@ -20,7 +23,8 @@
 /// nothing; names starting with `x-` are left for vendor extensions, except an unknown
 /// `x-manifold-…` name, which is always refused (a misspelt message keyword would silently
 /// drop its message). Keywords that would change validation but are not implemented
-/// (`unevaluatedProperties`, `dependentSchemas`, `$dynamicRef`, …) are always refused.
+/// (`unevaluatedProperties`, `dependentSchemas`, `$dynamicRef`, `$vocabulary`, …) are always
+/// refused.
 public struct JSONSchema: Sendable {
     /// The schema document as given.
     public let source: JSONValue

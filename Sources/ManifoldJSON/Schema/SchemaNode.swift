@@ -22,9 +22,10 @@ enum SchemaType: String, Sendable, CaseIterable {
     }
 }
 
-/// A compiled `pattern` (ICU syntax through `NSRegularExpression`, close to ECMA-262 for
-/// the patterns schemas use). Matches anywhere in the string unless anchored with `^`/`$`.
+/// A compiled `pattern`: an ECMA-262 regular expression translated to ICU (`ECMARegex`).
+/// Matches anywhere in the string unless anchored with `^`/`$`.
 struct SchemaPattern: Sendable {
+    /// The pattern as the schema wrote it.
     let source: String
     let regex: NSRegularExpression
 
@@ -36,14 +37,16 @@ struct SchemaPattern: Sendable {
 /// The rules of one schema object. Absent keywords are `nil` or empty.
 struct SchemaRules: Sendable {
     var types: [SchemaType]?
-    var properties: [String: SchemaNode] = [:]
+    /// By name, matched by code points.
+    var properties: [JSONKey: SchemaNode] = [:]
     var required: [String] = []
     var additionalProperties: SchemaNode?
     var patternProperties: [(pattern: SchemaPattern, schema: SchemaNode)] = []
     var propertyNames: SchemaNode?
     var minProperties: Int?
     var maxProperties: Int?
-    var dependentRequired: [String: [String]] = [:]
+    /// Each property name with the names it requires, in code point order of the names.
+    var dependentRequired: [(name: String, needed: [String])] = []
     var items: SchemaNode?
     var prefixItems: [SchemaNode] = []
     var minItems: Int?
@@ -59,6 +62,8 @@ struct SchemaRules: Sendable {
     var exclusiveMinimum: JSONValue?
     var exclusiveMaximum: JSONValue?
     var multipleOf: JSONValue?
+    /// `multipleOf` as an exact decimal.
+    var multipleOfDecimal: SchemaDecimal?
     var minLength: Int?
     var maxLength: Int?
     var pattern: SchemaPattern?
@@ -69,7 +74,8 @@ struct SchemaRules: Sendable {
     var ifSchema: SchemaNode?
     var thenSchema: SchemaNode?
     var elseSchema: SchemaNode?
-    /// A local reference, as a normalised JSON pointer (`#/$defs/name`).
+    /// The target of `$ref`, resolved to a JSON pointer into the document (`#/$defs/name`),
+    /// whatever the reference was written as (`#anchor`, `other.json#/x` with an `$id`).
     var ref: String?
     /// `x-manifold-message`: reported, as one violation at the value, instead of every
     /// violation of this schema.

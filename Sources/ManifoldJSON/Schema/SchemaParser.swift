@@ -1,7 +1,8 @@
 import Foundation
 
 /// Turns a schema document into `SchemaNode`s, collecting every problem instead of stopping
-/// at the first, and resolving local `$ref`s.
+/// at the first, and resolving `$ref`s within the document (JSON pointers, `$anchor`s and
+/// the `$id`s it declares, each against the base URI in effect where it is written).
 struct SchemaParser {
     /// Keywords that are checked.
     static let assertionKeywords: [String] = [
@@ -16,7 +17,7 @@ struct SchemaParser {
     ]
     /// Keywords that only annotate, and are accepted and ignored.
     static let annotationKeywords: [String] = [
-        "$schema", "$id", "$comment", "$anchor", "$vocabulary", "title", "description", "default", "examples", "format",
+        "$schema", "$id", "$comment", "$anchor", "title", "description", "default", "examples", "format",
         "deprecated", "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "contentSchema", "markdownDescription",
     ]
     /// Manifold's own vendor keywords: messages a schema author writes for people.
@@ -32,6 +33,11 @@ struct SchemaParser {
         "$dynamicAnchor": "use $ref to #/$defs/NAME",
         "$recursiveRef": "use $ref to #/$defs/NAME",
         "$recursiveAnchor": "use $ref to #/$defs/NAME",
+        "$vocabulary": "it only has a meaning in a meta-schema, and Manifold validates with the draft 2020-12 vocabularies; remove it",
+    ]
+    /// The `$schema` values naming the supported draft.
+    static let supportedDrafts: Set<String> = [
+        "https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#",
     ]
 
     let document: JSONValue
@@ -41,22 +47,29 @@ struct SchemaParser {
     var table: [String: SchemaNode] = [:]
     /// Every `$ref` met: the pointer and where it was written.
     var references: [(pointer: String, path: String)] = []
+    /// The document's `$id`s and `$anchor`s.
+    let resources: SchemaResources
 
     init(document: JSONValue, allowUnknownKeywords: Bool) {
         self.document = document
         self.allowUnknownKeywords = allowUnknownKeywords
+        self.resources = SchemaResources(document: document)
     }
 
     /// Parses the whole document and resolves references; returns the root.
     mutating func parseDocument() -> SchemaNode {
-        let root = parse(document, path: JSONPath.root, pointer: "#")
+        for (pointer, uri) in resources.conflicts {
+            problem(Self.path(ofPointer: pointer), "\"\(uri)\" is declared more than once in this schema (by $id or $anchor); each must be unique")
+        }
+        let root = parse(document, path: JSONPath.root, pointer: "#", base: SchemaURI.defaultBase)
         var index = 0
         while index < references.count {
             let (pointer, path) = references[index]
             index += 1
             guard table[pointer] == nil else { continue }
             if let (target, targetPath) = resolve(pointer) {
-                _ = parse(target, path: targetPath, pointer: pointer)
+                let parent = pointer.lastIndex(of: "/").map { String(pointer[..<$0]) } ?? "#"
+                _ = parse(target, path: targetPath, pointer: pointer, base: resources.base(at: parent))
             } else {
                 let defined = (document["$defs"]?.objectValue.map { $0.keys.map { "#/$defs/\($0)" } } ?? [])
                     + (document["definitions"]?.objectValue.map { $0.keys.map { "#/definitions/\($0)" } } ?? [])
@@ -70,12 +83,12 @@ struct SchemaParser {
 
     // MARK: Nodes
 
-    mutating func parse(_ value: JSONValue, path: String, pointer: String) -> SchemaNode {
+    mutating func parse(_ value: JSONValue, path: String, pointer: String, base: String) -> SchemaNode {
         let node: SchemaNode
         switch value {
         case .bool(true): node = .always
         case .bool(false): node = .never
-        case .object(let members): node = .rules(parseRules(members, path: path, pointer: pointer))
+        case .object(let members): node = .rules(parseRules(members, path: path, pointer: pointer, base: base))
         default:
             problem(path, "a schema must be an object or a boolean, got \(value.messageDescription())")
             node = .always
@@ -84,10 +97,10 @@ struct SchemaParser {
         return node
     }
 
-    private mutating func parseRules(_ members: [String: JSONValue], path: String, pointer: String) -> SchemaRules {
+    private mutating func parseRules(_ members: JSONObject, path: String, pointer: String, base: String) -> SchemaRules {
         var rules = SchemaRules()
         let known = Set(Self.assertionKeywords + Self.annotationKeywords + Self.manifoldKeywords)
-        for key in members.keys.sorted() where !known.contains(key) {
+        for key in members.sortedKeys where !known.contains(key) {
             let at = JSONPath.appending(key, to: path)
             if let advice = Self.unsupportedKeywords[key] {
                 problem(at, "keyword '\(key)' is not supported by Manifold's validator; \(advice)")
@@ -104,14 +117,15 @@ struct SchemaParser {
                         + (hint.map { "; did you mean '\($0)'?" } ?? "; name vendor extensions x-…"))
             }
         }
-        let context = Context(members: members, path: path, pointer: pointer)
+        let base = identify(members, path: path, base: base)
+        let context = Context(members: members, path: path, pointer: pointer, base: base)
 
         if let value = members["type"] { rules.types = parseTypes(value, path: context.path("type")) }
         if let value = members["enum"] {
-            if let values = value.arrayValue, !values.isEmpty {
+            if let values = value.arrayValue {
                 rules.enumValues = values
             } else {
-                problem(context.path("enum"), "enum must be a non-empty array, got \(value.messageDescription())")
+                problem(context.path("enum"), "enum must be an array of the allowed values, got \(value.messageDescription())")
             }
         }
         rules.constValue = members["const"]
@@ -121,9 +135,10 @@ struct SchemaParser {
         rules.additionalProperties = schema("additionalProperties", context)
         if let value = members["patternProperties"] {
             if let patterns = value.objectValue {
-                for key in patterns.keys.sorted() {
+                for key in patterns.sortedKeys {
                     let at = JSONPath.appending(key, to: context.path("patternProperties"))
-                    let schema = parse(patterns[key]!, path: at, pointer: context.pointer("patternProperties") + "/" + Self.escape(key))
+                    let schema = parse(
+                        patterns[key]!, path: at, pointer: context.pointer("patternProperties") + "/" + Self.escape(key), base: context.base)
                     if let compiled = compile(key, at: at) { rules.patternProperties.append((compiled, schema)) }
                 }
             } else {
@@ -135,9 +150,9 @@ struct SchemaParser {
         rules.maxProperties = count("maxProperties", context)
         if let value = members["dependentRequired"] {
             if let object = value.objectValue {
-                for key in object.keys.sorted() {
+                for key in object.sortedKeys {
                     if let names = object[key]?.arrayValue?.compactMap(\.stringValue), names.count == object[key]?.arrayValue?.count {
-                        rules.dependentRequired[key] = names
+                        rules.dependentRequired.append((key, names))
                     } else {
                         problem(JSONPath.appending(key, to: context.path("dependentRequired")), "expected an array of property names")
                     }
@@ -180,6 +195,7 @@ struct SchemaParser {
             problem(context.path("multipleOf"), "multipleOf must be greater than 0, got \(rules.multipleOf!.jsonText)")
             rules.multipleOf = nil
         }
+        rules.multipleOfDecimal = rules.multipleOf.flatMap { SchemaDecimal($0) }
         rules.minLength = count("minLength", context)
         rules.maxLength = count("maxLength", context)
         if let value = members["pattern"] {
@@ -201,12 +217,9 @@ struct SchemaParser {
         for container in ["$defs", "definitions"] { _ = schemaMap(container, context) }
         if let value = members["$ref"] {
             if let text = value.stringValue {
-                if text == "#" || text.hasPrefix("#/") {
-                    let pointer = text.removingPercentEncoding ?? text
+                if let pointer = reference(text, base: context.base, at: context.path("$ref")) {
                     rules.ref = pointer
                     references.append((pointer, context.path("$ref")))
-                } else {
-                    problem(context.path("$ref"), "only local references such as \"#/$defs/NAME\" are supported, got \(value.shortLiteral)")
                 }
             } else {
                 problem(context.path("$ref"), "$ref must be a string such as \"#/$defs/NAME\", got \(value.messageDescription())")
@@ -214,7 +227,7 @@ struct SchemaParser {
         }
         rules.failureMessage = message(SchemaKeyword.message, context)
         rules.warning = message(SchemaKeyword.warning, context)
-        for name in ["title", "description", "$comment", "$id", "$schema", "format"] {
+        for name in ["title", "description", "$comment", "$id", "$schema", "$anchor", "format"] {
             if let value = members[name], value.stringValue == nil {
                 problem(context.path(name), "\(name) must be a string, got \(value.messageDescription())")
             }
@@ -226,14 +239,17 @@ struct SchemaParser {
 
     /// The members of the schema object being parsed, and how to name a keyword's place.
     struct Context {
-        let members: [String: JSONValue]
+        let members: JSONObject
         let basePath: String
         let basePointer: String
+        /// The base URI in effect inside this schema (its own `$id`, or inherited).
+        let base: String
 
-        init(members: [String: JSONValue], path: String, pointer: String) {
+        init(members: JSONObject, path: String, pointer: String, base: String) {
             self.members = members
             self.basePath = path
             self.basePointer = pointer
+            self.base = base
         }
 
         func path(_ keyword: String) -> String { JSONPath.appending(keyword, to: basePath) }
@@ -275,7 +291,7 @@ struct SchemaParser {
 
     private mutating func schema(_ keyword: String, _ context: Context) -> SchemaNode? {
         guard let value = context.members[keyword] else { return nil }
-        return parse(value, path: context.path(keyword), pointer: context.pointer(keyword))
+        return parse(value, path: context.path(keyword), pointer: context.pointer(keyword), base: context.base)
     }
 
     private mutating func schemaArray(_ keyword: String, _ context: Context, allowEmpty: Bool) -> [SchemaNode]? {
@@ -285,21 +301,23 @@ struct SchemaParser {
             return nil
         }
         return items.enumerated().map { index, item in
-            parse(item, path: JSONPath.appending(index: index, to: context.path(keyword)), pointer: context.pointer(keyword) + "/\(index)")
+            parse(
+                item, path: JSONPath.appending(index: index, to: context.path(keyword)), pointer: context.pointer(keyword) + "/\(index)",
+                base: context.base)
         }
     }
 
-    private mutating func schemaMap(_ keyword: String, _ context: Context) -> [String: SchemaNode] {
+    private mutating func schemaMap(_ keyword: String, _ context: Context) -> [JSONKey: SchemaNode] {
         guard let value = context.members[keyword] else { return [:] }
         guard let object = value.objectValue else {
             problem(context.path(keyword), "\(keyword) must be an object of name → schema, got \(value.messageDescription())")
             return [:]
         }
-        var result: [String: SchemaNode] = [:]
-        for key in object.keys.sorted() {
-            result[key] = parse(
+        var result: [JSONKey: SchemaNode] = [:]
+        for key in object.sortedKeys {
+            result[JSONKey(key)] = parse(
                 object[key]!, path: JSONPath.appending(key, to: context.path(keyword)),
-                pointer: context.pointer(keyword) + "/" + Self.escape(key))
+                pointer: context.pointer(keyword) + "/" + Self.escape(key), base: context.base)
         }
         return result
     }
@@ -316,7 +334,7 @@ struct SchemaParser {
                 problem(JSONPath.appending(index: index, to: context.path(keyword)), "expected a property name (string), got \(item.messageDescription())")
                 continue
             }
-            if names.contains(name) {
+            if names.contains(where: { JSONText.sameCodePoints($0, name) }) {
                 problem(JSONPath.appending(index: index, to: context.path(keyword)), "'\(name)' is listed twice")
             } else {
                 names.append(name)
@@ -364,13 +382,101 @@ struct SchemaParser {
         }
     }
 
+    /// Compiles an ECMA-262 pattern; `path` names the keyword (`…pattern`, or the member of
+    /// `patternProperties`).
     private mutating func compile(_ source: String, at path: String) -> SchemaPattern? {
-        do {
-            return SchemaPattern(source: source, regex: try NSRegularExpression(pattern: source))
-        } catch {
-            problem(path, "\(JSONValue.string(source).shortLiteral) is not a valid regular expression")
+        let shown = JSONValue.string(source).shortLiteral
+        switch ECMARegex.translate(source) {
+        case .failure(let refusal):
+            problem(path, "the pattern \(shown) cannot be used: \(refusal.message) (JSON Schema patterns are ECMA-262 regular expressions)")
+            return nil
+        case .success(let translated):
+            do {
+                return SchemaPattern(source: source, regex: try NSRegularExpression(pattern: translated))
+            } catch {
+                problem(
+                    path,
+                    "the pattern \(shown) is not a valid regular expression, or uses what the regular expression engine cannot do "
+                        + "(such as a lookbehind of unbounded length); check its brackets, parentheses and escapes")
+                return nil
+            }
+        }
+    }
+
+    // MARK: Identifiers and references
+
+    /// Checks `$schema`, `$id` and `$anchor`; returns the base URI in effect inside the schema.
+    private mutating func identify(_ members: JSONObject, path: String, base: String) -> String {
+        if case .string(let draft)? = members["$schema"], !Self.supportedDrafts.contains(draft) {
+            problem(
+                JSONPath.appending("$schema", to: path),
+                "$schema names \(Self.draftName(draft)), which Manifold does not validate: only draft 2020-12 is supported; "
+                    + "check the schema against draft 2020-12 (items arrays became prefixItems, definitions became $defs, "
+                    + "dependencies became dependentRequired) and write \"$schema\": \"https://json-schema.org/draft/2020-12/schema\"")
+        }
+        var base = base
+        if case .string(let id)? = members["$id"] {
+            let (resource, fragment) = SchemaURI.split(SchemaURI.resolve(id, against: base))
+            if let fragment, !fragment.isEmpty {
+                problem(
+                    JSONPath.appending("$id", to: path),
+                    "$id \(JSONValue.string(id).shortLiteral) has a fragment; since draft 2019-09 a plain name is declared with "
+                        + "\"$anchor\": \"\(fragment)\" and $id holds a URI without '#…'")
+            }
+            base = resource
+        }
+        if case .string(let anchor)? = members["$anchor"], !Self.isAnchorName(anchor) {
+            problem(
+                JSONPath.appending("$anchor", to: path),
+                "$anchor \(JSONValue.string(anchor).shortLiteral) is not a valid name: it must start with a letter or '_' "
+                    + "and hold only letters, digits, '-', '_' and '.'")
+        }
+        return base
+    }
+
+    /// The document pointer `$ref` text names, or `nil` after reporting why it cannot be used.
+    private mutating func reference(_ text: String, base: String, at path: String) -> String? {
+        let shown = JSONValue.string(text).shortLiteral
+        let (resource, fragment) = SchemaURI.split(SchemaURI.resolve(text, against: base))
+        guard let root = resources.resources[resource] else {
+            problem(
+                path,
+                "$ref \(shown) refers to a schema outside this document; Manifold never fetches schemas: copy the schema under "
+                    + "\"$defs\" and refer to it as \"#/$defs/NAME\" (or give it that \"$id\" inside this document)")
             return nil
         }
+        guard let fragment, !fragment.isEmpty else { return root }
+        if fragment.hasPrefix("/") { return root + fragment }
+        guard let anchored = resources.anchors[resource + "#" + fragment] else {
+            problem(path, "$ref \(shown) names the anchor '\(fragment)', which no \"$anchor\" in this schema declares")
+            return nil
+        }
+        return anchored
+    }
+
+    private static func isAnchorName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+        }
+    }
+
+    private static func draftName(_ uri: String) -> String {
+        let names = [
+            "draft-07": "draft-07", "draft-06": "draft-06", "draft-04": "draft-04", "draft-03": "draft-03", "2019-09": "draft 2019-09",
+        ]
+        for (marker, name) in names where uri.contains(marker) { return "\(name) (\(uri))" }
+        return "\"\(uri)\""
+    }
+
+    /// The JSONPath of a document pointer (`#/$defs/a` → `$.$defs.a`), for messages.
+    static func path(ofPointer pointer: String) -> String {
+        var path = JSONPath.root
+        for token in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
+            let name = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            if let index = Int(name) { path = JSONPath.appending(index: index, to: path) } else { path = JSONPath.appending(name, to: path) }
+        }
+        return path
     }
 
     // MARK: References

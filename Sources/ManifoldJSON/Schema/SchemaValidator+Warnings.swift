@@ -9,56 +9,58 @@ extension SchemaValidator {
     /// `propertyNames`) describe nothing and are not walked. A warning fires for a value its
     /// schema accepts that is neither `false` nor `null`, so `"unsafe": true` warns and
     /// `"unsafe": false` does not.
-    func warnings(_ value: JSONValue, against node: SchemaNode, at path: String, depth: Int = 0) -> [SchemaViolation] {
-        guard case .rules(let rules) = node, depth < Self.maximumDepth else { return [] }
+    func warnings(_ value: JSONValue, against node: SchemaNode, at path: String, scope: Scope = Scope()) -> [SchemaViolation] {
+        guard case .rules(let rules) = node, scope.dataDepth <= Self.maximumDepth else { return [] }
         var found: [SchemaViolation] = []
         if let warning = rules.warning, value != .null, value != .bool(false),
-            validate(value, against: node, at: path, depth: depth).isEmpty
+            validate(value, against: node, at: path, scope: scope).isEmpty
         {
             found.append(SchemaViolation(
                 path: path, keyword: SchemaKeyword.warning, message: warning.render(value, at: path, redactedPaths: redactedPaths)))
         }
-        if let ref = rules.ref, let target = table[ref] {
-            found += warnings(value, against: target, at: path, depth: depth + 1)
+        if let ref = rules.ref, let target = table[ref], !scope.references.contains(ref) {
+            var inner = scope
+            inner.references.append(ref)
+            found += warnings(value, against: target, at: path, scope: inner)
         }
         switch value {
         case .object(let members):
-            for key in members.keys.sorted() {
+            for key in members.sortedKeys {
                 let member = members[key]!
                 let memberPath = JSONPath.appending(key, to: path)
                 var matched = false
-                if let schema = rules.properties[key] {
+                if let schema = rules.properties[JSONKey(key)] {
                     matched = true
-                    found += warnings(member, against: schema, at: memberPath, depth: depth + 1)
+                    found += warnings(member, against: schema, at: memberPath, scope: scope.child)
                 }
                 for (pattern, schema) in rules.patternProperties where pattern.matches(key) {
                     matched = true
-                    found += warnings(member, against: schema, at: memberPath, depth: depth + 1)
+                    found += warnings(member, against: schema, at: memberPath, scope: scope.child)
                 }
                 if !matched, let additional = rules.additionalProperties {
-                    found += warnings(member, against: additional, at: memberPath, depth: depth + 1)
+                    found += warnings(member, against: additional, at: memberPath, scope: scope.child)
                 }
             }
         case .array(let items):
             for (index, item) in items.enumerated() {
                 let schema = index < rules.prefixItems.count ? rules.prefixItems[index] : rules.items
-                if let schema { found += warnings(item, against: schema, at: JSONPath.appending(index: index, to: path), depth: depth + 1) }
+                if let schema { found += warnings(item, against: schema, at: JSONPath.appending(index: index, to: path), scope: scope.child) }
             }
         default:
             break
         }
         for schema in rules.allOf {
-            found += warnings(value, against: schema, at: path, depth: depth + 1)
+            found += warnings(value, against: schema, at: path, scope: scope)
         }
         for alternatives in [rules.anyOf, rules.oneOf].compactMap({ $0 }) {
-            for schema in alternatives where validate(value, against: schema, at: path, depth: depth + 1).isEmpty {
-                found += warnings(value, against: schema, at: path, depth: depth + 1)
+            for schema in alternatives where validate(value, against: schema, at: path, scope: scope).isEmpty {
+                found += warnings(value, against: schema, at: path, scope: scope)
             }
         }
         if let condition = rules.ifSchema,
-            let branch = validate(value, against: condition, at: path, depth: depth + 1).isEmpty ? rules.thenSchema : rules.elseSchema
+            let branch = validate(value, against: condition, at: path, scope: scope).isEmpty ? rules.thenSchema : rules.elseSchema
         {
-            found += warnings(value, against: branch, at: path, depth: depth + 1)
+            found += warnings(value, against: branch, at: path, scope: scope)
         }
         return found
     }

@@ -4,34 +4,55 @@ struct SchemaValidator {
     let table: [String: SchemaNode]
     /// Paths whose values are shown as `***`.
     let redactedPaths: Set<String>
-    /// `$ref` chains deeper than this are reported instead of followed (a schema like
-    /// `{"$ref": "#"}` would otherwise never end).
+    /// Values nested deeper than this are reported instead of validated, so that the
+    /// recursion stays within a thread's stack.
     static let maximumDepth = 256
 
-    func validate(_ value: JSONValue, against node: SchemaNode, at path: String, depth: Int = 0) -> [SchemaViolation] {
+    /// How deep the validation is: the nesting of the value (each member or element is one
+    /// level) and the `$ref`s followed at the current value, which must not repeat.
+    struct Scope {
+        var dataDepth = 0
+        var references: [String] = []
+
+        /// The scope of a member or element of the current value.
+        var child: Scope { Scope(dataDepth: dataDepth + 1, references: []) }
+    }
+
+    func validate(_ value: JSONValue, against node: SchemaNode, at path: String, scope: Scope = Scope()) -> [SchemaViolation] {
         switch node {
         case .always: return []
         case .never: return [SchemaViolation(path: path, keyword: "false", message: "no value is allowed here")]
-        case .rules(let rules): return check(value, rules, at: path, depth: depth)
+        case .rules(let rules): return check(value, rules, at: path, scope: scope)
         }
     }
 
     // MARK: All types
 
-    private func check(_ value: JSONValue, _ rules: SchemaRules, at path: String, depth: Int) -> [SchemaViolation] {
-        guard depth < Self.maximumDepth else {
-            return [SchemaViolation(path: path, keyword: "$ref", message: "the schema refers to itself more than \(Self.maximumDepth) levels deep here")]
+    private func check(_ value: JSONValue, _ rules: SchemaRules, at path: String, scope: Scope) -> [SchemaViolation] {
+        guard scope.dataDepth <= Self.maximumDepth else {
+            return [SchemaViolation(
+                path: path, keyword: "maxDepth",
+                message: "the value is nested more than \(Self.maximumDepth) levels deep here, deeper than Manifold validates")]
         }
-        let violations = checkKeywords(value, rules, at: path, depth: depth)
+        let violations = checkKeywords(value, rules, at: path, scope: scope)
         guard let message = rules.failureMessage, !violations.isEmpty else { return violations }
         return [SchemaViolation(
             path: path, keyword: SchemaKeyword.message, message: message.render(value, at: path, redactedPaths: redactedPaths))]
     }
 
-    private func checkKeywords(_ value: JSONValue, _ rules: SchemaRules, at path: String, depth: Int) -> [SchemaViolation] {
+    private func checkKeywords(_ value: JSONValue, _ rules: SchemaRules, at path: String, scope: Scope) -> [SchemaViolation] {
         var violations: [SchemaViolation] = []
         if let ref = rules.ref, let target = table[ref] {
-            violations += validate(value, against: target, at: path, depth: depth + 1)
+            if scope.references.contains(ref) {
+                // The same reference again without a step into the value: an endless loop.
+                return [SchemaViolation(
+                    path: path, keyword: "$ref",
+                    message: "the schema's $ref \"\(ref)\" leads back to itself without validating any part of the value; "
+                        + "the schema loops forever")]
+            }
+            var inner = scope
+            inner.references.append(ref)
+            violations += validate(value, against: target, at: path, scope: inner)
         }
         if let types = rules.types, !types.contains(where: { $0.matches(value) }) {
             violations.append(SchemaViolation(
@@ -46,23 +67,23 @@ struct SchemaValidator {
             violations.append(SchemaViolation(path: path, keyword: "const", message: "expected \(constant.shortLiteral), got \(describe(value, at: path))"))
         }
         switch value {
-        case .object(let members): violations += checkObject(members, rules, at: path, depth: depth)
-        case .array(let items): violations += checkArray(items, rules, at: path, depth: depth)
+        case .object(let members): violations += checkObject(members, rules, at: path, scope: scope)
+        case .array(let items): violations += checkArray(items, rules, at: path, scope: scope)
         case .string(let text): violations += checkString(text, rules, at: path)
         case .integer, .number: violations += checkNumber(value, rules, at: path)
         case .null, .bool: break
         }
         for schema in rules.allOf {
-            violations += validate(value, against: schema, at: path, depth: depth + 1)
+            violations += validate(value, against: schema, at: path, scope: scope)
         }
         if let alternatives = rules.anyOf {
-            let results = alternatives.map { validate(value, against: $0, at: path, depth: depth + 1) }
+            let results = alternatives.map { validate(value, against: $0, at: path, scope: scope) }
             if !results.contains(where: \.isEmpty) {
                 violations += noAlternativeMatched(value, alternatives, results, keyword: "anyOf", at: path)
             }
         }
         if let alternatives = rules.oneOf {
-            let results = alternatives.map { validate(value, against: $0, at: path, depth: depth + 1) }
+            let results = alternatives.map { validate(value, against: $0, at: path, scope: scope) }
             let matching = results.indices.filter { results[$0].isEmpty }
             if matching.isEmpty {
                 violations += noAlternativeMatched(value, alternatives, results, keyword: "oneOf", at: path)
@@ -72,12 +93,12 @@ struct SchemaValidator {
                     message: "matches alternatives \(Self.list(matching.map { "[\($0)]" }, joiner: "and")), but oneOf allows exactly one"))
             }
         }
-        if let excluded = rules.not, validate(value, against: excluded, at: path, depth: depth + 1).isEmpty {
+        if let excluded = rules.not, validate(value, against: excluded, at: path, scope: scope).isEmpty {
             violations.append(SchemaViolation(path: path, keyword: "not", message: "\(describe(value, at: path)) matches the schema under \"not\", which it must not"))
         }
         if let condition = rules.ifSchema {
-            let branch = validate(value, against: condition, at: path, depth: depth + 1).isEmpty ? rules.thenSchema : rules.elseSchema
-            if let branch { violations += validate(value, against: branch, at: path, depth: depth + 1) }
+            let branch = validate(value, against: condition, at: path, scope: scope).isEmpty ? rules.thenSchema : rules.elseSchema
+            if let branch { violations += validate(value, against: branch, at: path, scope: scope) }
         }
         return violations
     }
@@ -118,13 +139,13 @@ struct SchemaValidator {
 
     // MARK: Objects
 
-    private func checkObject(_ members: [String: JSONValue], _ rules: SchemaRules, at path: String, depth: Int) -> [SchemaViolation] {
+    private func checkObject(_ members: JSONObject, _ rules: SchemaRules, at path: String, scope: Scope) -> [SchemaViolation] {
         var violations: [SchemaViolation] = []
         for name in rules.required where members[name] == nil {
             violations.append(SchemaViolation(path: path, keyword: "required", message: "missing required property '\(name)'"))
         }
-        for name in rules.dependentRequired.keys.sorted() where members[name] != nil {
-            for needed in rules.dependentRequired[name]! where members[needed] == nil {
+        for (name, neededNames) in rules.dependentRequired where members[name] != nil {
+            for needed in neededNames where members[needed] == nil {
                 violations.append(SchemaViolation(
                     path: path, keyword: "dependentRequired", message: "property '\(needed)' is required when '\(name)' is present"))
             }
@@ -137,36 +158,36 @@ struct SchemaValidator {
             violations.append(SchemaViolation(
                 path: path, keyword: "maxProperties", message: "object has \(Self.count(members.count, "property", "properties")), at most \(maximum) allowed"))
         }
-        for key in members.keys.sorted() {
+        for key in members.sortedKeys {
             let member = members[key]!
             let memberPath = JSONPath.appending(key, to: path)
             if let names = rules.propertyNames {
-                for violation in validate(.string(key), against: names, at: memberPath, depth: depth + 1) {
+                for violation in validate(.string(key), against: names, at: memberPath, scope: scope.child) {
                     violations.append(SchemaViolation(
                         path: memberPath, keyword: "propertyNames", message: "property name '\(key)' is not allowed: \(violation.message)"))
                 }
             }
             var matched = false
-            if let schema = rules.properties[key] {
+            if let schema = rules.properties[JSONKey(key)] {
                 matched = true
-                violations += validate(member, against: schema, at: memberPath, depth: depth + 1)
+                violations += validate(member, against: schema, at: memberPath, scope: scope.child)
             }
             for (pattern, schema) in rules.patternProperties where pattern.matches(key) {
                 matched = true
-                violations += validate(member, against: schema, at: memberPath, depth: depth + 1)
+                violations += validate(member, against: schema, at: memberPath, scope: scope.child)
             }
             guard !matched, let additional = rules.additionalProperties else { continue }
             if case .never = additional {
                 violations.append(unknownProperty(key, rules, at: memberPath))
             } else {
-                violations += validate(member, against: additional, at: memberPath, depth: depth + 1)
+                violations += validate(member, against: additional, at: memberPath, scope: scope.child)
             }
         }
         return violations
     }
 
     private func unknownProperty(_ key: String, _ rules: SchemaRules, at path: String) -> SchemaViolation {
-        let names = rules.properties.keys.sorted()
+        let names = rules.properties.keys.sorted().map(\.string)
         var allowed = names.prefix(12).joined(separator: ", ") + (names.count > 12 ? ", …" : "")
         let patterns = rules.patternProperties.map { "/\($0.pattern.source)/" }
         if !patterns.isEmpty {
@@ -181,7 +202,7 @@ struct SchemaValidator {
 
     // MARK: Arrays
 
-    private func checkArray(_ items: [JSONValue], _ rules: SchemaRules, at path: String, depth: Int) -> [SchemaViolation] {
+    private func checkArray(_ items: [JSONValue], _ rules: SchemaRules, at path: String, scope: Scope) -> [SchemaViolation] {
         var violations: [SchemaViolation] = []
         if let minimum = rules.minItems, items.count < minimum {
             violations.append(SchemaViolation(
@@ -194,7 +215,7 @@ struct SchemaValidator {
         for (index, item) in items.enumerated() {
             let itemPath = JSONPath.appending(index: index, to: path)
             if index < rules.prefixItems.count {
-                violations += validate(item, against: rules.prefixItems[index], at: itemPath, depth: depth + 1)
+                violations += validate(item, against: rules.prefixItems[index], at: itemPath, scope: scope.child)
             } else if let schema = rules.items {
                 if case .never = schema {
                     violations.append(SchemaViolation(
@@ -202,7 +223,7 @@ struct SchemaValidator {
                         message: "array has \(Self.count(items.count, "item", "items")), at most \(rules.prefixItems.count) allowed"))
                     break
                 }
-                violations += validate(item, against: schema, at: itemPath, depth: depth + 1)
+                violations += validate(item, against: schema, at: itemPath, scope: scope.child)
             }
         }
         if rules.uniqueItems {
@@ -219,7 +240,7 @@ struct SchemaValidator {
         }
         if let contained = rules.contains {
             let matches = items.indices.filter {
-                validate(items[$0], against: contained, at: JSONPath.appending(index: $0, to: path), depth: depth + 1).isEmpty
+                validate(items[$0], against: contained, at: JSONPath.appending(index: $0, to: path), scope: scope.child).isEmpty
             }.count
             let minimum = rules.minContains ?? 1
             if matches < minimum {
@@ -273,7 +294,7 @@ struct SchemaValidator {
         if let limit = rules.exclusiveMaximum, Self.compare(value, limit) >= 0 {
             add("exclusiveMaximum", "\(shown) must be less than \(limit.jsonText) (exclusive maximum)")
         }
-        if let divisor = rules.multipleOf, !Self.isMultiple(value, of: divisor) {
+        if let divisor = rules.multipleOf, !Self.isMultiple(value, of: divisor, exactly: rules.multipleOfDecimal) {
             add("multipleOf", "\(shown) is not a multiple of \(divisor.jsonText)")
         }
         return violations
@@ -288,14 +309,14 @@ struct SchemaValidator {
         return left < right ? -1 : (left == right ? 0 : 1)
     }
 
-    static func isMultiple(_ value: JSONValue, of divisor: JSONValue) -> Bool {
+    /// Whether `value` is a whole multiple of `divisor`, in exact decimal arithmetic
+    /// (`SchemaDecimal`).
+    static func isMultiple(_ value: JSONValue, of divisor: JSONValue, exactly decimalDivisor: SchemaDecimal?) -> Bool {
         if case .integer(let number) = value, case .integer(let step) = divisor, step != 0 {
             return number % step == 0
         }
-        guard let number = value.doubleValue, let step = divisor.doubleValue, step > 0 else { return true }
-        let quotient = number / step
-        guard quotient.isFinite else { return false }
-        return abs(quotient - quotient.rounded()) <= 1e-9 * max(1, abs(quotient))
+        guard let decimalDivisor, let decimalValue = SchemaDecimal(value) else { return true }
+        return decimalValue.isMultiple(of: decimalDivisor)
     }
 
     // MARK: Wording

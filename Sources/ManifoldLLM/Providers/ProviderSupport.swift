@@ -12,7 +12,7 @@ enum ProviderSupport {
     }
 
     /// Parses one frame's JSON payload, which must be an object.
-    static func object(from text: String, settings: DecoderSettings, expected: String) throws -> [String: JSONValue] {
+    static func object(from text: String, settings: DecoderSettings, expected: String) throws -> JSONObject {
         guard let value = try? JSONValue(parsing: text), let object = value.objectValue else {
             throw ProviderError.malformedStream(
                 provider: settings.provider, expected: expected, snippet: Snippet.make(text, secrets: settings.secrets))

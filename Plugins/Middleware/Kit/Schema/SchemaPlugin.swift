@@ -135,7 +135,8 @@ public struct SchemaPlugin: MiddlewarePlugin {
         do {
             value = try JSONValue(parsing: artifact.payload)
         } catch {
-            throw reject(artifact, node: node, direction: direction, problems: ["$: the payload is not valid JSON"])
+            // The parser's own words: the line, column and byte, the path of a duplicate key.
+            throw reject(artifact, node: node, direction: direction, problems: ["$: the payload is not valid JSON: \(error)"])
         }
         let violations = schema.validate(value)
         if !violations.isEmpty {

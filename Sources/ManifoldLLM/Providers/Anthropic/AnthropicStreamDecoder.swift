@@ -153,7 +153,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
             cacheCreationInputTokens: cacheCreationInputTokens)
     }
 
-    private func malformed(_ expected: String, _ payload: [String: JSONValue]) -> ProviderError {
+    private func malformed(_ expected: String, _ payload: JSONObject) -> ProviderError {
         .malformedStream(
             provider: provider, expected: expected, snippet: Snippet.make(JSONValue.object(payload).jsonText, secrets: settings.secrets))
     }
