@@ -28,7 +28,7 @@ enum OllamaRequestEncoder {
             request, temperature: "temperature", topP: "top_p", maxTokens: "num_predict", stop: "stop")
         var extra = extraBody
         if let configured = extra.removeValue(forKey: "options")?.objectValue {
-            options.merge(configured) { host, _ in host }
+            options.merge(configured.dictionary) { host, _ in host }
         }
         if !options.isEmpty { body["options"] = .object(options) }
         body.merge(extra) { host, _ in host }

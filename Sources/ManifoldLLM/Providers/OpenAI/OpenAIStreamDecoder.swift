@@ -97,7 +97,7 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
 
     /// The usage of a chunk: `prompt_tokens` is the whole prompt, and the cached part of it is
     /// in `prompt_tokens_details.cached_tokens` when the server reports it.
-    static func usage(_ usage: [String: JSONValue]) -> Usage {
+    static func usage(_ usage: JSONObject) -> Usage {
         Usage(
             inputTokens: ProviderSupport.count(usage["prompt_tokens"]),
             outputTokens: ProviderSupport.count(usage["completion_tokens"]),
