@@ -72,4 +72,35 @@ struct RecentArtifactFieldsTests {
         #expect(try roundTrip(.text("x", metadata: large), through: recent).metadata == large)
         #expect(try roundTrip(.text("x", metadata: changed), through: recent).metadata == changed)
     }
+
+    @Test("a view repeating a key is refused even right after a cached read of the same key")
+    func duplicateKeysAreRefusedPastTheCache() throws {
+        let recent = RecentArtifactFields()
+        #expect(try roundTrip(.text("x", metadata: ["a": "1"]), through: recent).metadata == ["a": "1"])
+        let refusal: String? = "a".withManifoldStr { key in
+            "1".withManifoldStr { value in
+                "text/plain".withManifoldStr { type in
+                    "id-2".withManifoldStr { id in
+                        var entries = [manifold_metadata_entry(key: key, value: value), manifold_metadata_entry(key: key, value: value)]
+                        return entries.withUnsafeMutableBufferPointer { buffer in
+                            var view = manifold_artifact()
+                            view.struct_size = UInt32(MemoryLayout<manifold_artifact>.size)
+                            view.id = id
+                            view.type = type
+                            view.metadata = UnsafePointer(buffer.baseAddress)
+                            view.metadata_count = buffer.count
+                            do {
+                                _ = try Artifact(adopting: &view, recent: recent)
+                                return nil
+                            } catch {
+                                return "\(error)"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(refusal?.contains("'a' twice") == true, "refusal: \(refusal ?? "none")")
+        #expect(try roundTrip(.text("x", metadata: ["a": "1"]), through: recent).metadata == ["a": "1"])
+    }
 }
