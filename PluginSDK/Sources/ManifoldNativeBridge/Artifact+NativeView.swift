@@ -5,17 +5,17 @@ import Manifold
 extension Artifact {
     /// The smallest `struct_size` an artifact view may declare: `id` and `type` are required,
     /// every later field reads as zero when the writer's struct ends before it.
-    package static let minimumViewSize = StructPrefix.size(through: \manifold_artifact.type)
+    public static let minimumViewSize = StructPrefix.size(through: \manifold_artifact.type)
 
     /// Payloads larger than this are taken without a copy (a reference to the writer's bytes);
     /// smaller ones are copied, which costs less than the reference.
-    package static let borrowedPayloadLimit = NativeArtifactView.inlinePayloadLimit
+    public static let borrowedPayloadLimit = NativeArtifactView.inlinePayloadLimit
 
     /// Copies a view that was *lent* to this side (a plugin's input, a downstream output in
     /// `on_emit`): the payload is retained and referenced when large, copied when small.
     ///
     /// - Throws: `NativeArtifactError` for a short struct or a missing or malformed type.
-    package init(borrowing pointer: UnsafePointer<manifold_artifact>) throws {
+    public init(borrowing pointer: UnsafePointer<manifold_artifact>) throws {
         let view = try Self.readView(pointer)
         let payload = view.payload
         let data: Data
@@ -40,7 +40,7 @@ extension Artifact {
     /// usually has its input's type), that type is taken instead of parsing the text again.
     ///
     /// - Throws: `NativeArtifactError` for a short struct or a missing or malformed type.
-    package init(adopting pointer: UnsafePointer<manifold_artifact>, knownType: KnownArtifactType? = nil) throws {
+    public init(adopting pointer: UnsafePointer<manifold_artifact>, knownType: KnownArtifactType? = nil) throws {
         let size = Int(pointer.pointee.struct_size)
         let payload = size >= StructPrefix.size(through: \manifold_artifact.payload)
             ? pointer.pointee.payload : manifold_payload()
