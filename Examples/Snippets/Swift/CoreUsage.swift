@@ -15,9 +15,9 @@ func useTheCore() async throws {
 
     async let run = node.run()
     try await hub.publish(.text("hello"), to: try Topic("in"))
-    await hub.waitUntilIdle()                           // nothing in flight any more
+    var outputs = results.makeAsyncIterator()
+    print(try await outputs.next()?.text ?? "")         // HELLO
     hub.close()                                         // subscriptions drain, then end
-    for try await artifact in results { print(artifact.text) }   // HELLO
     print(try await run.processed)                       // 1
     // doc-snippet: end
 }
