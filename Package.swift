@@ -6,18 +6,19 @@ import PackageDescription
 /// warning never breaks a user's build of a released version.
 let strictSettings: [SwiftSetting] = []
 
+/// A product of the plugin SDK package in `PluginSDK/`, which holds the core types, the C ABI
+/// and the Swift SDK; this package uses them from there so each source exists once.
+func sdk(_ product: String) -> Target.Dependency { .product(name: product, package: "PluginSDK") }
+
 // Manifold runs on Linux: the plugin loader reads ELF headers and loads a verified library
 // through /proc/self/fd. There is no `platforms` list because no Apple platform is supported.
 let package = Package(
     name: "Manifold",
     products: [
         .executable(name: "manifold", targets: ["manifold"]),
-        .library(name: "Manifold", targets: ["Manifold"]),
         .library(name: "ManifoldWire", targets: ["ManifoldWire"]),
-        .library(name: "ManifoldJSON", targets: ["ManifoldJSON"]),
         .library(name: "ManifoldLink", targets: ["ManifoldLink"]),
         .library(name: "ManifoldHost", targets: ["ManifoldHost"]),
-        .library(name: "ManifoldPluginKit", targets: ["ManifoldPluginKit"]),
         // Bundled plugins: each a shared library the host loads at run time.
         .library(name: "ManifoldEcho", type: .dynamic, targets: ["ManifoldEchoPlugin"]),
         .library(name: "ManifoldLines", type: .dynamic, targets: ["ManifoldLinesPlugin"]),
@@ -30,10 +31,16 @@ let package = Package(
         .library(name: "ManifoldTools", type: .dynamic, targets: ["ManifoldToolsPlugin"]),
         // retry, timeout, rate-limit, redact and schema: one library, five plugins.
         .library(name: "ManifoldMiddleware", type: .dynamic, targets: ["ManifoldMiddlewarePlugin"]),
+        // The Swift code blocks of the docs, compiled and run by the tests (Examples/Snippets).
+        .library(name: "ManifoldDocSnippets", type: .dynamic, targets: ["ManifoldDocSnippets"]),
         // C functions the bundled `tools` examples call through libffi.
         .library(name: "ManifoldExampleTools", type: .dynamic, targets: ["ManifoldExampleTools"]),
     ],
     dependencies: [
+        // The plugin SDK and the core it needs (Manifold, ManifoldJSON, CManifoldABI,
+        // ManifoldNativeBridge, ManifoldPluginKit) are a package of their own, so a plugin
+        // package can depend on them without this package's dependencies.
+        .package(path: "PluginSDK"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -43,26 +50,19 @@ let package = Package(
     ],
     targets: [
         // MARK: Core
-        .target(name: "ManifoldJSON", swiftSettings: strictSettings),
-        .target(
-            name: "Manifold",
-            dependencies: [.product(name: "DequeModule", package: "swift-collections")],
-            swiftSettings: strictSettings
-        ),
         // The versioned binary codec for artifacts, shared by transports, isolated nodes and the journal.
-        .target(name: "ManifoldWire", dependencies: ["Manifold"], swiftSettings: strictSettings),
+        .target(name: "ManifoldWire", dependencies: [sdk("Manifold")], swiftSettings: strictSettings),
         // A hub transport over a byte stream: two hubs linked by a socket, every artifact as wire frames.
-        .target(name: "ManifoldLink", dependencies: ["Manifold", "ManifoldWire"], swiftSettings: strictSettings),
+        .target(name: "ManifoldLink", dependencies: [sdk("Manifold"), "ManifoldWire"], swiftSettings: strictSettings),
 
         // MARK: The C ABI and system shims (dlopen flags, signal handling)
-        .target(name: "CManifoldABI"),
         // Small C shims, one job each: the flags plugins are opened with, and forwarding signals to a pipe.
         .target(name: "CManifoldLoading"),
         .target(name: "CManifoldSignals"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
 
         // MARK: Manifests (pure parsing and validation: no dlopen, no files beyond reading)
-        .target(name: "ManifoldManifest", dependencies: ["Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldManifest", dependencies: [sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
 
         // MARK: Plugin SDK and host
         // Whether a file that decides what code runs may be trusted: ownership and permissions
@@ -71,17 +71,10 @@ let package = Package(
         .target(
             name: "ManifoldTrust", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings),
-        // Artifact <-> C view conversion, shared by the host and the plugin SDK.
-        .target(name: "ManifoldNativeBridge", dependencies: ["Manifold", "CManifoldABI"], swiftSettings: strictSettings),
-        .target(
-            name: "ManifoldPluginKit",
-            dependencies: ["Manifold", "ManifoldJSON", "CManifoldABI", "ManifoldNativeBridge"],
-            swiftSettings: strictSettings
-        ),
         .target(
             name: "ManifoldHost",
             dependencies: [
-                "Manifold", "ManifoldManifest", "ManifoldJSON", "CManifoldABI", "CManifoldLoading", "ManifoldNativeBridge",
+                sdk("Manifold"), "ManifoldManifest", sdk("ManifoldJSON"), sdk("CManifoldABI"), "CManifoldLoading", sdk("ManifoldNativeBridge"),
                 "ManifoldTrust",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "manifold",
             dependencies: [
-                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldManifest", "ManifoldContracts", "CManifoldSignals",
+                "ManifoldHost", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldContracts", "CManifoldSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,11 +92,11 @@ let package = Package(
         ),
 
         // MARK: Agent building blocks
-        .target(name: "ManifoldFFI", dependencies: ["CFFI", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldFFI", dependencies: ["CFFI", sdk("ManifoldJSON")], swiftSettings: strictSettings),
         .target(
             name: "ManifoldLLM",
             dependencies: [
-                "ManifoldJSON",
+                sdk("ManifoldJSON"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -113,32 +106,38 @@ let package = Package(
 
         // MARK: Bundled plugins and libraries
         .target(name: "ManifoldExampleTools", path: "Plugins/ExampleTools"),
-        .target(name: "ManifoldUppercasePlugin", dependencies: ["CManifoldABI"], path: "Plugins/Uppercase"),
-        .target(name: "ManifoldCExamplesPlugin", dependencies: ["CManifoldABI"], path: "Plugins/CExamples"),
-        .target(name: "ManifoldEchoPlugin", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/Echo", swiftSettings: strictSettings),
-        .target(name: "ManifoldLinesPlugin", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/Lines", swiftSettings: strictSettings),
-        .target(name: "ManifoldLogPlugin", dependencies: ["ManifoldPluginKit", "Manifold"], path: "Plugins/Log", swiftSettings: strictSettings),
-        .target(name: "ManifoldFilterPlugin", dependencies: ["ManifoldPluginKit", "Manifold"], path: "Plugins/Filter", swiftSettings: strictSettings),
+        .target(name: "ManifoldUppercasePlugin", dependencies: [sdk("CManifoldABI")], path: "Plugins/Uppercase"),
+        .target(name: "ManifoldCExamplesPlugin", dependencies: [sdk("CManifoldABI")], path: "Plugins/CExamples"),
+        .target(name: "ManifoldEchoPlugin", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")], path: "Plugins/Echo", swiftSettings: strictSettings),
+        .target(name: "ManifoldLinesPlugin", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")], path: "Plugins/Lines", swiftSettings: strictSettings),
+        .target(name: "ManifoldLogPlugin", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold")], path: "Plugins/Log", swiftSettings: strictSettings),
+        .target(name: "ManifoldFilterPlugin", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold")], path: "Plugins/Filter", swiftSettings: strictSettings),
 
         // The logic of the agent-graph plugins lives in libraries, so tests can use the types
         // in-process; each plugin target only exports one of them (one entry symbol per .so).
         // The payloads of chat/* and tool/* artifacts, defined once for the plugins and the CLI that speak them.
-        .target(name: "ManifoldContracts", dependencies: ["Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        .target(name: "ManifoldContracts", dependencies: [sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
         // Each lives under Plugins/<Name>/: Kit (the logic), Library (the .so's one export), Tests.
         .target(
-            name: "ManifoldAgentKit", dependencies: ["ManifoldPluginKit", "ManifoldLLM", "Manifold", "ManifoldJSON", "ManifoldContracts"],
+            name: "ManifoldAgentKit", dependencies: [sdk("ManifoldPluginKit"), "ManifoldLLM", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts"],
             path: "Plugins/Agent/Kit", swiftSettings: strictSettings),
         .target(
             name: "ManifoldToolsKit",
-            dependencies: ["ManifoldPluginKit", "ManifoldFFI", "ManifoldTrust", "Manifold", "ManifoldJSON", "ManifoldContracts"],
+            dependencies: [sdk("ManifoldPluginKit"), "ManifoldFFI", "ManifoldTrust", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts"],
             path: "Plugins/Tools/Kit", swiftSettings: strictSettings),
         .target(
-            name: "ManifoldMiddlewareKit", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/Middleware/Kit",
+            name: "ManifoldMiddlewareKit", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")], path: "Plugins/Middleware/Kit",
             swiftSettings: strictSettings),
-        .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", "ManifoldPluginKit"], path: "Plugins/Agent/Library", swiftSettings: strictSettings),
-        .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", "ManifoldPluginKit"], path: "Plugins/Tools/Library", swiftSettings: strictSettings),
+        .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", sdk("ManifoldPluginKit")], path: "Plugins/Agent/Library", swiftSettings: strictSettings),
+        .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", sdk("ManifoldPluginKit")], path: "Plugins/Tools/Library", swiftSettings: strictSettings),
         .target(
-            name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginKit"], path: "Plugins/Middleware/Library",
+            name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit", sdk("ManifoldPluginKit")], path: "Plugins/Middleware/Library",
+            swiftSettings: strictSettings),
+
+        // The Swift code blocks of README.md and docs/*.md, each between doc-snippet markers;
+        // Tests/ManifoldCLITests/DocumentationExampleTests checks the docs quote them exactly.
+        .target(
+            name: "ManifoldDocSnippets", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold")], path: "Examples/Snippets/Swift",
             swiftSettings: strictSettings),
 
         // MARK: Tests
@@ -146,34 +145,39 @@ let package = Package(
         .target(name: "ManifoldTestWatchdog", path: "Tests/ManifoldTestWatchdog"),
         .testTarget(name: "ManifoldTrustTests", dependencies: ["ManifoldTrust", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         // The hub suites run over the in-process transport and over a ManifoldLink socket pair.
-        .testTarget(name: "ManifoldTests", dependencies: ["Manifold", "ManifoldLink", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
-        .testTarget(name: "ManifoldLinkTests", dependencies: ["ManifoldLink", "ManifoldWire", "Manifold", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
-        .testTarget(name: "ManifoldWireTests", dependencies: ["ManifoldWire", "Manifold"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldTests", dependencies: [sdk("Manifold"), "ManifoldLink", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldLinkTests", dependencies: ["ManifoldLink", "ManifoldWire", sdk("Manifold"), "ManifoldTestWatchdog"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldWireTests", dependencies: ["ManifoldWire", sdk("Manifold")], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldHostTests",
             dependencies: [
-                "ManifoldHost", "Manifold", "ManifoldJSON", "ManifoldNativeBridge", "CManifoldABI",
+                "ManifoldHost", sdk("Manifold"), sdk("ManifoldJSON"), sdk("ManifoldNativeBridge"), sdk("CManifoldABI"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
         .testTarget(name: "ManifoldCLITests", swiftSettings: strictSettings),
+        // The Swift SDK through its public API: config decoding, schema defaults, the config probe.
+        .testTarget(
+            name: "ManifoldPluginKitTests",
+            dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldDocSnippets"],
+            swiftSettings: strictSettings),
         // Resources: the JSON-Schema-Test-Suite's draft 2020-12 files (with its licence) the runner reads.
         .testTarget(
-            name: "ManifoldJSONTests", dependencies: ["ManifoldJSON"], resources: [.copy("Resources/JSONSchemaTestSuite")],
+            name: "ManifoldJSONTests", dependencies: [sdk("ManifoldJSON")], resources: [.copy("Resources/JSONSchemaTestSuite")],
             swiftSettings: strictSettings),
-        .testTarget(name: "ManifoldContractsTests", dependencies: ["ManifoldContracts", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
-        .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", "Manifold", "ManifoldJSON"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldContractsTests", dependencies: ["ManifoldContracts", sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
         // What the plugins' test targets share: recorders, error expectations, time limits.
         .target(
-            name: "ManifoldPluginTestSupport", dependencies: ["ManifoldPluginKit", "Manifold", "ManifoldJSON"], path: "Plugins/TestSupport",
+            name: "ManifoldPluginTestSupport", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")], path: "Plugins/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldAgentKitTests",
             dependencies: [
-                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldPluginTestSupport", "ManifoldContracts", "ManifoldPluginKit", "ManifoldLLM",
-                "Manifold", "ManifoldJSON",
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldPluginTestSupport", "ManifoldContracts", sdk("ManifoldPluginKit"), "ManifoldLLM",
+                sdk("Manifold"), sdk("ManifoldJSON"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -181,18 +185,18 @@ let package = Package(
             path: "Plugins/Agent/Tests", resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldToolsKitTests",
-            dependencies: ["ManifoldToolsKit", "ManifoldFFI", "ManifoldFFITestSupport", "ManifoldPluginTestSupport", "ManifoldContracts", "ManifoldPluginKit", "Manifold", "ManifoldJSON"],
+            dependencies: ["ManifoldToolsKit", "ManifoldFFI", "ManifoldFFITestSupport", "ManifoldPluginTestSupport", "ManifoldContracts", sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")],
             path: "Plugins/Tools/Tests", swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldMiddlewareKitTests",
-            dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginTestSupport", "ManifoldPluginKit", "Manifold", "ManifoldJSON"],
+            dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginTestSupport", sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")],
             path: "Plugins/Middleware/Tests", swiftSettings: strictSettings),
         // The bundled manifests against the plugins' compiled descriptors, all plugins at once.
         .testTarget(
             name: "ManifoldStandardPluginsTests",
             dependencies: [
-                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldPluginTestSupport", "ManifoldPluginKit", "Manifold",
-                "ManifoldJSON",
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldPluginTestSupport", sdk("ManifoldPluginKit"), sdk("Manifold"),
+                sdk("ManifoldJSON"),
             ],
             swiftSettings: strictSettings
         ),
@@ -200,7 +204,7 @@ let package = Package(
         .target(
             name: "ManifoldFFITestSupport", dependencies: ["ManifoldFFI"], path: "Tests/ManifoldFFITestSupport",
             swiftSettings: strictSettings),
-        .testTarget(name: "ManifoldFFITests", dependencies: ["ManifoldFFI", "ManifoldFFITestSupport", "ManifoldJSON"], swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldFFITests", dependencies: ["ManifoldFFI", "ManifoldFFITestSupport", sdk("ManifoldJSON")], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldLLMTests",
             dependencies: [

@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
+        // The core types (the Manifold product) live in the plugin SDK package.
+        .package(path: "../PluginSDK"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -17,27 +19,27 @@ let package = Package(
         .target(name: "CBenchSupport"),
         .target(
             name: "ManifoldBenchKit",
-            dependencies: ["CBenchSupport", .product(name: "Manifold", package: rootPackage)]
+            dependencies: ["CBenchSupport", .product(name: "Manifold", package: "PluginSDK")]
         ),
         .executableTarget(
             name: "manifold-bench-probe",
-            dependencies: ["ManifoldBenchKit", .product(name: "Manifold", package: rootPackage)]
+            dependencies: ["ManifoldBenchKit", .product(name: "Manifold", package: "PluginSDK")]
         ),
         .executableTarget(
             name: "manifold-wire-probe",
-            dependencies: [.product(name: "Manifold", package: rootPackage), .product(name: "ManifoldWire", package: rootPackage)]
+            dependencies: [.product(name: "Manifold", package: "PluginSDK"), .product(name: "ManifoldWire", package: rootPackage)]
         ),
         // The JSON parser against JSONDecoder, in the same run.
         .executableTarget(
             name: "manifold-json-probe",
-            dependencies: [.product(name: "ManifoldJSON", package: rootPackage)]
+            dependencies: [.product(name: "ManifoldJSON", package: "PluginSDK")]
         ),
         // Needs the host (plugin loading), kept apart so the hub benchmarks build without it.
         .target(
             name: "ManifoldPluginBenchKit",
             dependencies: [
                 "ManifoldBenchKit",
-                .product(name: "Manifold", package: rootPackage),
+                .product(name: "Manifold", package: "PluginSDK"),
                 .product(name: "ManifoldHost", package: rootPackage),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,7 +48,7 @@ let package = Package(
             name: "manifold-plugin-probe",
             dependencies: [
                 "ManifoldPluginBenchKit", "ManifoldBenchKit",
-                .product(name: "Manifold", package: rootPackage),
+                .product(name: "Manifold", package: "PluginSDK"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -55,7 +57,7 @@ let package = Package(
             name: "ManifoldGraphBenchKit",
             dependencies: [
                 "ManifoldBenchKit",
-                .product(name: "Manifold", package: rootPackage),
+                .product(name: "Manifold", package: "PluginSDK"),
                 .product(name: "ManifoldHost", package: rootPackage),
             ]
         ),
@@ -71,7 +73,7 @@ let package = Package(
             name: "HubBenchmarks",
             dependencies: [
                 "ManifoldBenchKit", "ManifoldBenchHarness",
-                .product(name: "Manifold", package: rootPackage),
+                .product(name: "Manifold", package: "PluginSDK"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/HubBenchmarks",
@@ -81,7 +83,7 @@ let package = Package(
             name: "PluginBenchmarks",
             dependencies: [
                 "ManifoldBenchKit", "ManifoldBenchHarness", "ManifoldPluginBenchKit",
-                .product(name: "Manifold", package: rootPackage),
+                .product(name: "Manifold", package: "PluginSDK"),
                 .product(name: "ManifoldHost", package: rootPackage),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),

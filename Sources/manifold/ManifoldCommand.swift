@@ -15,8 +15,11 @@ struct ManifoldCommand: AsyncParsableCommand {
               manifold graph Examples/fan-out.json --format mermaid
               manifold inspect .build/debug/libManifoldEcho.so
               manifold plugins
+              manifold new-plugin reverse --lang c
             """,
         version: ManifoldVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, PluginsCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, PluginsCommand.self, NewPluginCommand.self,
+        ]
     )
 }

@@ -81,7 +81,7 @@ enum TestCPlugin {
     static func compile(_ sources: [String], into output: String, includes: [String] = []) async throws {
         let compiler = try await ChildProcess.launch(
             executable: "/usr/bin/cc",
-            arguments: ["-std=gnu11", "-shared", "-fPIC", "-pthread", "-I", CLI.repositoryRoot + "/Sources/CManifoldABI/include"]
+            arguments: ["-std=gnu11", "-shared", "-fPIC", "-pthread", "-I", CLI.repositoryRoot + "/PluginSDK/Sources/CManifoldABI/include"]
                 + includes.flatMap { ["-I", $0] } + sources + ["-o", output],
             directory: (output as NSString).deletingLastPathComponent)
         try compiler.input.fileHandleForWriting.close()

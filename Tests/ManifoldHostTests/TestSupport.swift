@@ -12,7 +12,7 @@ enum HostTestSupport {
     }()
 
     /// The folder with the C ABI header.
-    static var abiIncludeFolder: String { repositoryRoot + "/Sources/CManifoldABI/include" }
+    static var abiIncludeFolder: String { repositoryRoot + "/PluginSDK/Sources/CManifoldABI/include" }
 
     /// The bundled plugin manifests.
     static var bundledManifests: String { repositoryRoot + "/manifests/plugins" }

@@ -60,4 +60,13 @@ struct ManifestTests {
         let schema = try JSONSchema(try #require(SchemaPlugin.info.configSchema))
         #expect(schema.accepts(["schema": ["type": "object"], "applyTo": "both"]))
     }
+
+    @Test("what each plugin's config schema lets a graph leave out, its Configuration decodes: validate never passes what run refuses")
+    func schemasCoverConfigurations() {
+        let mismatches = AgentPlugin.configurationMismatches() + ToolsPlugin.configurationMismatches()
+            + RetryPlugin.configurationMismatches() + TimeoutPlugin.configurationMismatches()
+            + RateLimitPlugin.configurationMismatches() + RedactPlugin.configurationMismatches()
+            + SchemaPlugin.configurationMismatches()
+        #expect(mismatches == [])
+    }
 }

@@ -14,7 +14,7 @@ extension Artifact {
     ///
     /// Not generic, and so specialised here, once: a generic body made every call instantiate
     /// the temporary allocation's metadata.
-    package func withOutputView(_ body: (UnsafePointer<manifold_artifact>) -> manifold_status) -> manifold_status {
+    public func withOutputView(_ body: (UnsafePointer<manifold_artifact>) -> manifold_status) -> manifold_status {
         guard payload.count <= NativeArtifactView.inlinePayloadLimit else {
             let view = NativeArtifactView(self)
             view.retainForTransfer()

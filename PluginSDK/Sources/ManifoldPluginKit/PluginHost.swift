@@ -24,6 +24,10 @@ public struct PluginHost: @unchecked Sendable {
         self.cancelNext = cancelNext
     }
 
+    /// A host with no services, to make a plugin instance in a test: `node` is empty, `log`
+    /// writes nowhere, and a middleware's `next` is not cancelled through the host.
+    public static let detached = PluginHost(table: nil)
+
     /// The node this instance serves.
     public var node: String {
         functions?.node.string ?? ""

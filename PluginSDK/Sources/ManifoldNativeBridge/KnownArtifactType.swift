@@ -4,14 +4,14 @@ import Manifold
 
 /// A type already parsed, with the text it was read from (e.g. in the input's view): an
 /// artifact read with it whose type has the same bytes takes it instead of parsing again.
-package struct KnownArtifactType {
+public struct KnownArtifactType {
     /// The text, valid while the artifact is read.
-    package let text: manifold_str
+    public let text: manifold_str
     /// The type that text stands for.
-    package let type: ArtifactType
+    public let type: ArtifactType
 
     /// Pairs a type with its text; `text` must be what `type` was parsed from or prints as.
-    package init(text: manifold_str, type: ArtifactType) {
+    public init(text: manifold_str, type: ArtifactType) {
         self.text = text
         self.type = type
     }

@@ -5,11 +5,11 @@ import Manifold
 extension Artifact {
     /// The smallest `struct_size` an artifact view may declare: `id` and `type` are required,
     /// every later field reads as zero when the writer's struct ends before it.
-    package static let minimumViewSize = StructPrefix.size(through: \manifold_artifact.type)
+    public static let minimumViewSize = StructPrefix.size(through: \manifold_artifact.type)
 
     /// Payloads larger than this are taken without a copy (a reference to the writer's bytes);
     /// smaller ones are copied, which costs less than the reference.
-    package static let borrowedPayloadLimit = NativeArtifactView.inlinePayloadLimit
+    public static let borrowedPayloadLimit = NativeArtifactView.inlinePayloadLimit
 
     /// Copies a view that was *lent* to this side (a plugin's input, a downstream output in
     /// `on_emit`): the payload is retained and referenced when large, copied when small.
@@ -18,7 +18,7 @@ extension Artifact {
     /// them again when they repeat.
     ///
     /// - Throws: `NativeArtifactError` for a short struct or a missing or malformed type.
-    package init(borrowing pointer: UnsafePointer<manifold_artifact>, recent: RecentArtifactFields? = nil) throws {
+    public init(borrowing pointer: UnsafePointer<manifold_artifact>, recent: RecentArtifactFields? = nil) throws {
         let view = try Self.readView(pointer)
         let payload = view.payload
         let data: Data
@@ -44,7 +44,7 @@ extension Artifact {
     /// `recent` saves reading metadata and type that repeat those of the last artifact read.
     ///
     /// - Throws: `NativeArtifactError` for a short struct or a missing or malformed type.
-    package init(
+    public init(
         adopting pointer: UnsafePointer<manifold_artifact>, knownType: KnownArtifactType? = nil,
         recent: RecentArtifactFields? = nil
     ) throws {

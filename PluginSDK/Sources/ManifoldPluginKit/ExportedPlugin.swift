@@ -17,7 +17,9 @@ public struct ExportedPlugin: Sendable {
             info: Plugin.info, kind: MANIFOLD_KIND_GENERATOR,
             offersState: Plugin.self is any StatefulPlugin.Type, offersSource: Plugin.self is any SourcePlugin.Type
         ) { config, host in
-            let plugin = try Plugin(configuration: try ConfigurationDecoding.decode(Plugin.Configuration.self, from: config), host: host)
+            let configuration = try ConfigurationDecoding.decode(
+                Plugin.Configuration.self, from: config, schema: Plugin.info.configSchema, plugin: Plugin.info.name)
+            let plugin = try Plugin(configuration: configuration, host: host)
             if let synchronous = plugin as? any SynchronousGeneratorPlugin { return .synchronousGenerator(synchronous) }
             return .generator(plugin)
         }
@@ -29,7 +31,9 @@ public struct ExportedPlugin: Sendable {
             info: Plugin.info, kind: MANIFOLD_KIND_MIDDLEWARE, offersState: Plugin.self is any StatefulPlugin.Type,
             offersSource: false
         ) { config, host in
-            .middleware(try Plugin(configuration: try ConfigurationDecoding.decode(Plugin.Configuration.self, from: config), host: host))
+            let configuration = try ConfigurationDecoding.decode(
+                Plugin.Configuration.self, from: config, schema: Plugin.info.configSchema, plugin: Plugin.info.name)
+            return .middleware(try Plugin(configuration: configuration, host: host))
         }
     }
 }

@@ -13,15 +13,15 @@ import Synchronization
 ///
 /// Safe from any thread: a reader that finds the cache busy (another thread of a concurrent
 /// plugin is reading) reads without it rather than wait.
-package final class RecentArtifactFields: Sendable {
+public final class RecentArtifactFields: Sendable {
     private let last = Mutex(Last())
 
-    package init() {}
+    public init() {}
 
     /// The metadata of `entries` (`count` of them), from the cache when the bytes match.
     ///
     /// - Throws: `NativeArtifactError` when a key appears twice.
-    package func metadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) throws -> [String: String] {
+    public func metadata(_ entries: UnsafePointer<manifold_metadata_entry>, count: Int) throws -> [String: String] {
         if let cached = try last.withLockIfAvailable({ try $0.metadata(entries, count: count) }) { return cached }
         return try Self.readMetadata(entries, count: count)
     }
@@ -29,7 +29,7 @@ package final class RecentArtifactFields: Sendable {
     /// The type the text `type` names, from the cache when the bytes match.
     ///
     /// - Throws: `NativeArtifactError` for an empty or malformed type.
-    package func type(_ text: manifold_str) throws -> ArtifactType {
+    public func type(_ text: manifold_str) throws -> ArtifactType {
         if let cached = last.withLockIfAvailable({ $0.cachedType(text) }), let cached { return cached }
         let type = try Self.parseType(text)
         last.withLockIfAvailable { $0.remember(type, text: text) }

@@ -6,11 +6,11 @@ import CManifoldABI
 /// writer built against an older minor declares a smaller size: the fields it did not know
 /// read as zero. A writer built against a newer header declares a larger size: its tail is
 /// ignored. Either way no byte past the writer's struct is touched.
-package enum StructPrefix {
+public enum StructPrefix {
     /// The struct at `pointer`, copied from its first `min(declaredSize, MemoryLayout<T>.size)`
     /// bytes, the rest zero.
     @inlinable
-    package static func read<T>(_ pointer: UnsafePointer<T>, declaredSize: Int) -> T {
+    public static func read<T>(_ pointer: UnsafePointer<T>, declaredSize: Int) -> T {
         if declaredSize >= MemoryLayout<T>.size { return pointer.pointee }
         return readShort(UnsafeRawPointer(pointer), declaredSize: max(declaredSize, 0), as: T.self)
     }
@@ -26,7 +26,7 @@ package enum StructPrefix {
 
     /// The number of bytes of `T` up to the end of the field at `field`: a writer must
     /// declare at least this much for the field to be present.
-    package static func size<T, Field>(through field: KeyPath<T, Field>) -> Int {
+    public static func size<T, Field>(through field: KeyPath<T, Field>) -> Int {
         MemoryLayout<T>.offset(of: field)! + MemoryLayout<Field>.size
     }
 }

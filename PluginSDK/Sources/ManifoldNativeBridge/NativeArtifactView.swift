@@ -11,22 +11,22 @@ import Manifold
 /// or forward the payload without copying it. Payloads up to `inlinePayloadLimit` bytes are
 /// copied into the block (cheaper than lending them); larger ones are lent straight from the
 /// artifact's `Data`, which this object keeps.
-package final class NativeArtifactView {
+public final class NativeArtifactView {
     /// Payloads of at most this many bytes are copied into the view's block; larger ones are
     /// lent. Copying 512 bytes costs about what the reference counting of a loan costs.
-    package static let inlinePayloadLimit = 512
+    public static let inlinePayloadLimit = 512
 
     /// The view; valid while this object lives (and until `rewrite`).
-    package var pointer: UnsafePointer<manifold_artifact> {
+    public var pointer: UnsafePointer<manifold_artifact> {
         UnsafePointer(block.assumingMemoryBound(to: manifold_artifact.self))
     }
     /// The artifact's payload; the view's bytes point into it when it was lent.
-    package private(set) var payload: Data
+    public private(set) var payload: Data
     private var block: UnsafeMutableRawPointer
     private var capacity: Int
 
     /// Lays `artifact` out as a C view.
-    package init(_ artifact: Artifact) {
+    public init(_ artifact: Artifact) {
         payload = artifact.payload
         let layout = ArtifactLayout(artifact, copiesPayload: artifact.payload.count <= Self.inlinePayloadLimit)
         capacity = max(layout.size, 1)
@@ -40,7 +40,7 @@ package final class NativeArtifactView {
     ///
     /// Only when nothing else can reach the view any more: the caller checks that it holds
     /// the only reference (`isKnownUniquelyReferenced`), i.e. no receiver kept the payload.
-    package func rewrite(_ artifact: Artifact) {
+    public func rewrite(_ artifact: Artifact) {
         payload = artifact.payload
         let layout = ArtifactLayout(artifact, copiesPayload: artifact.payload.count <= Self.inlinePayloadLimit)
         if layout.size > capacity {
@@ -69,7 +69,7 @@ package final class NativeArtifactView {
 
     /// Adds the reference that passing the view *to* a receiver transfers (`emit`, `next`):
     /// the receiver releases it once it no longer needs the payload.
-    package func retainForTransfer() {
+    public func retainForTransfer() {
         _ = Unmanaged.passUnretained(self).retain()
     }
 

@@ -1,0 +1,1 @@
+// The plugin is written as in docs/plugins.md ("In Swift"); this package shows its manifest.
