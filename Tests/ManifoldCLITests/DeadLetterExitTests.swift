@@ -94,4 +94,70 @@ struct DeadLetterExitTests {
         #expect(result.stderr.contains("(no-subscriber: 1)"), "\(result.stderr)")
         #expect(try await CLI.run(["run", graph, "--input", "x", "--allow-dead-letters"]).status == 0)
     }
+
+    /// A source (`manifold.source`) emitting from its own thread: first a malformed artifact,
+    /// then a report of the status that emit returned.
+    @Test func aSourcesMalformedEmitIsDeadLetteredWithItsReason() async throws {
+        let folder = try await TestCPlugin.build(
+            name: "badsource",
+            process: "call->complete(call->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));",
+            extraSource: """
+                #include <pthread.h>
+                #include <stdio.h>
+                #include "manifold/ext/source.h"
+                static const manifold_source_sink *the_sink;
+                static void *source_thread(void *unused) {
+                    (void)unused;
+                    manifold_artifact bad;
+                    memset(&bad, 0, sizeof bad);
+                    bad.struct_size = sizeof bad;
+                    bad.type = manifold_str_from_cstr("not a type");
+                    manifold_status first = the_sink->emit(the_sink->context, &bad);
+                    char text[64];
+                    snprintf(text, sizeof text, "source emit returned %d", (int)first);
+                    manifold_artifact report;
+                    memset(&report, 0, sizeof report);
+                    report.struct_size = sizeof report;
+                    report.type = manifold_str_from_cstr("text/plain");
+                    report.payload.data = (const uint8_t *)text;
+                    report.payload.length = strlen(text);
+                    the_sink->emit(the_sink->context, &report);
+                    the_sink->finished(the_sink->context, MANIFOLD_OK, manifold_str_from_cstr(NULL));
+                    return NULL;
+                }
+                static manifold_status source_start(void *instance, const manifold_source_sink *sink) {
+                    (void)instance;
+                    the_sink = sink;
+                    pthread_t thread;
+                    if (pthread_create(&thread, NULL, source_thread, NULL) != 0) return MANIFOLD_ERROR;
+                    pthread_detach(thread);
+                    return MANIFOLD_OK;
+                }
+                static void source_stop(void *instance) { (void)instance; }
+                static const manifold_plugin_source the_source = {
+                    .struct_size = sizeof(manifold_plugin_source), .start = source_start, .stop = source_stop,
+                };
+                static const void *plugin_get_extension(const manifold_plugin *plugin, const char *id) {
+                    (void)plugin;
+                    return strcmp(id, MANIFOLD_EXT_SOURCE) == 0 ? &the_source : NULL;
+                }
+                """,
+            getExtension: "plugin_get_extension", extensions: ["manifold.source"])
+        let graph = try CLI.writeGraph("""
+            {"manifold": 1, "name": "badsource", "plugins": ["\(folder)"],
+             "outputs": {"out": {"topic": "out", "types": ["text/plain"]}},
+             "nodes": {"clock": {"plugin": "badsource", "output": "out"}}}
+            """)
+        let refused = try await CLI.run(["run", graph])
+        #expect(refused.status == 3, "stderr: \(refused.stderr)")
+        // MANIFOLD_INVALID_ARGUMENT is 3: the source was told its emit failed.
+        #expect(refused.stdout == "source emit returned 3\n")
+        #expect(refused.stderr.contains("(malformed-output: 1)"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("node 'clock' (plugin 'badsource') emitted a malformed artifact: the artifact's type is malformed"),
+            "\(refused.stderr)")
+        let allowed = try await CLI.run(["run", graph, "--allow-dead-letters"])
+        #expect(allowed.status == 0, "stderr: \(allowed.stderr)")
+        #expect(allowed.stdout == "source emit returned 3\n")
+    }
 }

@@ -12,9 +12,12 @@ enum TestCPlugin {
     ///     ignores the config.
     ///   - configSchema: a C string literal for `config_schema` (`NULL` for none).
     ///   - extraSource: C code placed before the plugin's functions (helpers they call).
+    ///   - getExtension: the name of a `get_extension` function defined in `extraSource`.
+    ///   - extensions: the extensions the plugin manifest declares (e.g. `manifold.source`).
     static func build(
         name: String, process: String, outputType: String = "text/plain",
-        create: String = "*out = malloc(1);\n    return MANIFOLD_OK;", configSchema: String = "NULL", extraSource: String = ""
+        create: String = "*out = malloc(1);\n    return MANIFOLD_OK;", configSchema: String = "NULL", extraSource: String = "",
+        getExtension: String? = nil, extensions: [String] = []
     ) async throws -> String {
         let folder = NSTemporaryDirectory() + "manifold-cli-plugin-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -44,6 +47,7 @@ enum TestCPlugin {
                 .config_schema = \(configSchema),
                 .input_types = plugin_types, .input_type_count = 1, .output_types = plugin_output_types, .output_type_count = 1,
                 .create = plugin_create, .process = plugin_process, .shutdown = plugin_shutdown, .destroy = plugin_destroy,
+                \(getExtension.map { ".get_extension = \($0)," } ?? "")
             };
             static const manifold_plugin *const library_plugins[] = { &the_plugin };
             static uint32_t library_plugin_count(const manifold_plugin_factory *factory) { (void)factory; return 1; }
@@ -70,7 +74,8 @@ enum TestCPlugin {
         try await compile([folder + "/\(name).c"], into: folder + "/lib\(name).so")
         let manifest = """
             { "manifestVersion": 1, "name": "\(name)", "version": "1.0.0", "abi": "2.0", "kind": "generator",
-              "concurrent": true, "library": "lib\(name).so", "inputs": ["text/plain"], "outputs": ["\(outputType)"] }
+              "concurrent": true, "library": "lib\(name).so", "inputs": ["text/plain"], "outputs": ["\(outputType)"],
+              "extensions": [\(extensions.map { "\"\($0)\"" }.joined(separator: ", "))] }
             """
         try manifest.write(toFile: folder + "/\(name).json", atomically: true, encoding: .utf8)
         return folder

@@ -264,7 +264,13 @@ public final class GraphRun: Sendable {
     /// `$errors`, and ending the run under the `stop` error policy.
     private func run(_ source: (node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)) async throws {
         do {
-            try await source.source.run { [hub] artifact in try await hub.publish(artifact, to: source.output) }
+            try await source.source.run(
+                publish: { [hub] artifact in try await hub.publish(artifact, to: source.output) },
+                reject: { [hub] problem in
+                    // Counted with the run's dead letters, so the run reports it and fails.
+                    let standIn = Artifact(type: .octetStream, origin: source.node)
+                    hub.deadLetter([standIn], reason: .malformedOutput, topic: source.output, by: source.node, detail: problem)
+                })
         } catch is CancellationError {
             throw CancellationError()
         } catch {

@@ -27,6 +27,7 @@ public final class NativeSource: @unchecked Sendable {
         var outcome: Outcome?
         var waiter: CheckedContinuation<Outcome, Never>?
         var publish: (@Sendable (Artifact) async throws -> Void)?
+        var reject: (@Sendable (String) -> Void)?
     }
 
     private let instance: NativeInstance
@@ -53,11 +54,14 @@ public final class NativeSource: @unchecked Sendable {
     /// Starts the source and hands each artifact it emits to `publish` (the plugin's thread
     /// waits meanwhile: that is the backpressure), until the plugin says it has finished.
     /// Cancelling the calling task asks the plugin to stop, and still waits for `finished`.
-    /// A source stopped before `run` never starts; a source runs once.
+    /// A source stopped before `run` never starts; a source runs once. An artifact the host
+    /// cannot accept (malformed) is refused to the plugin and its problem handed to `reject`.
     ///
     /// - Throws: `NativePluginError` when `start` fails, the source finishes with an error, or
     ///   `run` is called a second time.
-    public func run(publish: @escaping @Sendable (Artifact) async throws -> Void) async throws {
+    public func run(
+        publish: @escaping @Sendable (Artifact) async throws -> Void, reject: @escaping @Sendable (String) -> Void
+    ) async throws {
         enum Decision { case start, stoppedBeforeStart, alreadyRun }
         let decision: Decision = state.withLock { state in
             guard state.phase == .idle else { return .alreadyRun }
@@ -67,6 +71,7 @@ public final class NativeSource: @unchecked Sendable {
             }
             state.phase = .starting
             state.publish = publish
+            state.reject = reject
             return .start
         }
         switch decision {
@@ -133,9 +138,11 @@ public final class NativeSource: @unchecked Sendable {
         do {
             artifact = try Artifact(adopting: view, recent: instance.recentOutputs)
         } catch {
-            // Nothing is dropped silently: a refused artifact is logged and counted.
-            let fix = (error as? NativeArtifactError)?.fix ?? "fill the manifold_artifact as manifold/artifact.h describes"
-            instance.reportPluginBug("emitted a malformed artifact from its source on node '\(instance.node)', which was dropped: \(error); fix: \(fix)")
+            // Nothing is dropped silently: a refused artifact is logged, counted and, while
+            // the source runs, dead-lettered with its reason.
+            let problem = NativeCall.malformedOutputProblem(error, node: instance.node, plugin: instance.plugin.descriptor.name)
+            instance.reportPluginBug("emitted a malformed artifact from its source, which was dropped: \(error)")
+            state.withLock { $0.reject }?(problem)
             return MANIFOLD_INVALID_ARGUMENT
         }
         let (phase, stopping, publish) = state.withLock { ($0.phase, $0.stopRequested, $0.publish) }

@@ -38,9 +38,12 @@ public protocol SourceGenerator: Generator {
 
 /// The running side of a source: started once per run, stopped when the run stops.
 public protocol SourceRunner: Sendable {
-    /// Runs the source, handing each artifact it emits to `publish`, until it has finished;
-    /// cancelling the calling task stops it (and still waits for it to finish).
-    func run(publish: @escaping @Sendable (Artifact) async throws -> Void) async throws
+    /// Runs the source, handing each artifact it emits to `publish` and the problem with each
+    /// it emitted malformed to `reject`, until it has finished; cancelling the calling task
+    /// stops it (and still waits for it to finish).
+    func run(
+        publish: @escaping @Sendable (Artifact) async throws -> Void, reject: @escaping @Sendable (String) -> Void
+    ) async throws
     /// Asks the source to stop; `run` returns once it has.
     func stop()
 }
@@ -62,3 +65,11 @@ extension NativeGenerator: SourceGenerator {
 }
 
 extension NativeSource: SourceRunner {}
+
+extension SourceRunner {
+    /// Runs the source with nowhere to send the problems of malformed artifacts beyond the
+    /// plugin's log and its count of plugin bugs (`NativeGenerator.pluginBugs`).
+    public func run(publish: @escaping @Sendable (Artifact) async throws -> Void) async throws {
+        try await run(publish: publish, reject: { _ in })
+    }
+}
