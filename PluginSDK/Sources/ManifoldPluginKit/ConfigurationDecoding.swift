@@ -26,9 +26,11 @@ enum ConfigurationDecoding {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let json = trimmed.isEmpty || trimmed == "null" ? "{}" : trimmed
         do {
-            let given = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+            // Parsed and decoded as JSON, not through Foundation's JSONDecoder, which keys
+            // objects by String and so merges keys that differ only in Unicode normalisation.
+            let given = try JSONValue(parsing: json)
             let filled = SchemaDefaults.apply(to: given, schema: schema)
-            return try JSONDecoder().decode(Configuration.self, from: JSONEncoder().encode(filled))
+            return try JSONValueDecoder().decode(Configuration.self, from: filled)
         } catch let DecodingError.keyNotFound(key, context) {
             let location = path(context.codingPath + [key])
             if ConfigurationProbe.schemaRequires(path: context.codingPath + [key], in: schema) {

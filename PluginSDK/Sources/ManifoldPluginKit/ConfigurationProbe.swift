@@ -21,7 +21,7 @@ enum ConfigurationProbe {
         for _ in 0..<keyLimit {
             do {
                 let filled = SchemaDefaults.apply(to: config, schema: schema)
-                _ = try JSONDecoder().decode(Configuration.self, from: JSONEncoder().encode(filled))
+                _ = try JSONValueDecoder().decode(Configuration.self, from: filled)
                 return problems
             } catch let DecodingError.keyNotFound(key, context) {
                 let keyPath = context.codingPath + [key]
