@@ -18,36 +18,8 @@ struct EndToEndTests {
                     .text("2 to the 10th is 1024."),
                 ]),
                 toolCatalog: .request))
-        let tools = try ToolsPlugin(
-            configuration: ToolsConfiguration(tools: [
-                ToolSpec(name: "pow", description: "x to the power y", library: "libm.so.6", symbol: "pow", signature: "double(double x, double y)")
-            ]))
-        let hub = Hub()
-        let agentNode = Streamer(
-            name: "agent", generator: agent,
-            subscribeTo: [try TopicPattern("user"), try TopicPattern("tools.results")], output: try Topic("agent.out"), hub: hub)
-        let toolsNode = Streamer(
-            name: "tools", generator: tools, subscribeTo: [try TopicPattern("agent.out")], output: try Topic("tools.results"), hub: hub)
-        try agentNode.connect()
-        try toolsNode.connect()
-        let answers = try hub.subscribe("agent.out", name: "reader", accepts: [.chatMessage])
-
-        let result = try await withTimeLimit(30) {
-            try await withThrowingTaskGroup(of: Void.self, returning: Artifact.self) { group in
-                group.addTask { _ = try await agentNode.run() }
-                group.addTask { _ = try await toolsNode.run() }
-                try await hub.publish(.text("What is 2^10?", correlationID: "e2e"), to: try Topic("user"))
-                var iterator = answers.makeAsyncIterator()
-                let answer = try #require(try await iterator.next())
-                // Asking for the next artifact settles the answer; then nothing is in flight.
-                let reader = Task { _ = try await iterator.next() }
-                await hub.waitUntilIdle()
-                hub.close()
-                try await group.waitForAll()
-                _ = await reader.result
-                return answer
-            }
-        }
+        let loop = try await AgentToolsLoop.ask("What is 2^10?", correlationID: "e2e", agent: agent)
+        let result = loop.answer, agentNode = loop.agentNode, toolsNode = loop.toolsNode
 
         #expect(json(result) == ["role": "assistant", "content": "2 to the 10th is 1024."])
         #expect(result.correlationID == "e2e")

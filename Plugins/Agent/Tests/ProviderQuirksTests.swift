@@ -37,35 +37,8 @@ struct ProviderQuirksTests {
                     provider: ProviderConfig(provider: .openai, baseURL: server.baseURL, model: "qwen2.5:7b", maxRetries: 0),
                     emitDeltas: false, toolCatalog: .request),
                 environment: [:])
-            let tools = try ToolsPlugin(
-                configuration: ToolsConfiguration(tools: [
-                    ToolSpec(name: "pow", description: "x to the power y", library: "libm.so.6", symbol: "pow", signature: "double(double x, double y)")
-                ]))
-            let hub = Hub()
-            let agentNode = Streamer(
-                name: "agent", generator: agent,
-                subscribeTo: [try TopicPattern("user"), try TopicPattern("tools.results")], output: try Topic("agent.out"), hub: hub)
-            let toolsNode = Streamer(
-                name: "tools", generator: tools, subscribeTo: [try TopicPattern("agent.out")], output: try Topic("tools.results"), hub: hub)
-            try agentNode.connect()
-            try toolsNode.connect()
-            let answers = try hub.subscribe("agent.out", name: "reader", accepts: [.chatMessage])
-
-            let answer = try await withTimeLimit(30) {
-                try await withThrowingTaskGroup(of: Void.self, returning: Artifact.self) { group in
-                    group.addTask { _ = try await agentNode.run() }
-                    group.addTask { _ = try await toolsNode.run() }
-                    try await hub.publish(.text("2^10 and 3^2?", correlationID: "pp"), to: try Topic("user"))
-                    var iterator = answers.makeAsyncIterator()
-                    let answer = try #require(try await iterator.next())
-                    let reader = Task { _ = try await iterator.next() }
-                    await hub.waitUntilIdle()
-                    hub.close()
-                    try await group.waitForAll()
-                    _ = await reader.result
-                    return answer
-                }
-            }
+            let loop = try await AgentToolsLoop.ask("2^10 and 3^2?", correlationID: "pp", agent: agent)
+            let answer = loop.answer, agentNode = loop.agentNode, toolsNode = loop.toolsNode
 
             #expect(json(answer) == ["role": "assistant", "content": "2^10 is 1024 and 3^2 is 9."])
             #expect(agentNode.report.failed == 0)
