@@ -199,12 +199,16 @@ public final class GraphRun: Sendable {
     ///
     /// - Parameters:
     ///   - onOutput: called with the output's name and each artifact, as they arrive.
+    ///   - onOutputsQuiet: called after `onOutput` whenever a graph output has handed over every
+    ///     artifact it had queued, i.e. once per batch of outputs: a printer that buffers its
+    ///     writes writes them then, so a burst costs one write and a lone output is not held back.
     ///   - onError: called with each `manifold/error` artifact published by a node.
     /// - Throws: a node's error under the `stop` error policy; `CancellationError` when the
     ///   task is cancelled (nodes are still shut down).
     public func run(
         feeds: [GraphInputFeed],
         onOutput: @escaping @Sendable (String, Artifact) async -> Void,
+        onOutputsQuiet: @escaping @Sendable () async -> Void = {},
         onError: @escaping @Sendable (Artifact) async -> Void = { _ in }
     ) async throws -> GraphRunReport {
         let started = ContinuousClock.now
@@ -222,9 +226,11 @@ public final class GraphRun: Sendable {
                 }
                 for (name, subscription) in outputSubscriptions {
                     group.addTask {
-                        for try await artifact in subscription {
+                        var outputs = subscription.makeAsyncIterator()
+                        while let artifact = try await outputs.next() {
                             counts.state.withLock { $0[name, default: 0] += 1 }
                             await onOutput(name, artifact)
+                            if outputs.readAheadCount == 0 { await onOutputsQuiet() }
                         }
                     }
                 }

@@ -266,6 +266,23 @@ final class NativeCall: @unchecked Sendable {
 
     /// Takes the outputs, and refused emits, at the head of the queue (a middleware's
     /// forwarded outputs).
+    /// The outputs and the completion, when the plugin has completed the call and emitted
+    /// nothing but outputs (no refused emit, no `next`): a call finished inside `process`,
+    /// whose outputs can go downstream as one batch. `nil` otherwise, taking nothing.
+    func takeOutputsIfCompleted() -> (outputs: [Artifact], status: manifold_status, message: String)? {
+        state.withLock { state in
+            guard state.completed, case .complete(let status, let message)? = state.events.last else { return nil }
+            var outputs: [Artifact] = []
+            outputs.reserveCapacity(state.events.count - 1)
+            for event in state.events.dropLast() {
+                guard case .output(let artifact) = event else { return nil }
+                outputs.append(artifact)
+            }
+            state.events.removeAll(keepingCapacity: true)
+            return (outputs, status, message)
+        }
+    }
+
     func takeLeadingOutputs() -> [Event] {
         state.withLock { state in
             var outputs: [Event] = []

@@ -72,6 +72,12 @@ final class NativeInstance: @unchecked Sendable {
         defer { if let scope { _ = scope.leave(call) } }
         try await withTaskCancellationHandler {
             descriptor.pointee.process(instance, call.inputView.pointer, call.call)
+            if let finished = call.takeOutputsIfCompleted() {
+                // Completed inside `process`: its outputs go downstream as one batch.
+                if !finished.outputs.isEmpty { try await context.emit(contentsOf: finished.outputs) }
+                try Self.check(status: finished.status, message: finished.message, plugin: plugin.descriptor.name)
+                return
+            }
             var failure: (any Error)?
             while true {
                 switch await call.nextEvent() {

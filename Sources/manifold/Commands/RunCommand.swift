@@ -146,6 +146,7 @@ struct RunCommand: AsyncParsableCommand {
         let runTask = Task {
             try await graphRun.run(
                 feeds: feed.map { [$0] } ?? [], onOutput: { name, artifact in printer.print(artifact, output: name) },
+                onOutputsQuiet: { printer.flush() },
                 onError: { error in
                     // Anything on $errors that is not a report (a node may publish there) is shown as text.
                     let report = (try? ErrorReport(decoding: error))
@@ -154,7 +155,8 @@ struct RunCommand: AsyncParsableCommand {
                 })
         }
         watchdog.attach(RunWatchdog.Hooks(
-            stop: { graphRun.stop() }, cancel: { runTask.cancel() }, busy: { RunSummary.busyNodes(graphRun) }))
+            stop: { graphRun.stop() }, cancel: { runTask.cancel() }, busy: { RunSummary.busyNodes(graphRun) },
+            flushOutputs: { printer.flushIfFree() }))
         defer {
             // Every node was shut down by the run: the libraries may release what they hold.
             LoadedLibrary.finishAll()

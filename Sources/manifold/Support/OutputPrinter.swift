@@ -16,71 +16,108 @@ import Synchronization
 /// `finish` says how to get it. JSON mode writes one object per artifact per line.
 final class OutputPrinter: Sendable {
     private let format: RunCommand.OutputFormat
-    private let midLine = Mutex(false)
+    /// Everything printing changes, under one lock: outputs of different graph outputs are
+    /// printed from different tasks, and each must go out whole.
+    private let state: Mutex<State>
     /// Whether binary outputs are held back because standard output is a terminal.
     private let withholdsBinary: Bool
-    /// Binary outputs held back, and their types.
-    private let withheld = Mutex((count: 0, types: Set<String>()))
-    /// Correlation ids whose answer was already shown delta by delta.
-    private let streamed = Mutex(Set<String>())
-    private let progress = Mutex((count: 0, shown: false))
     private let showsProgress: Bool
+    /// How often the progress line on standard error is redrawn at most.
+    static let progressInterval = Duration.milliseconds(100)
+
+    private struct State: ~Copyable {
+        var output: StandardOutputBuffer
+        /// Whether a delta left the line unfinished.
+        var midLine = false
+        /// Correlation ids whose answer was already shown delta by delta.
+        var streamed = Set<String>()
+        /// Binary outputs held back, and their types.
+        var withheld = (count: 0, types: Set<String>())
+        var printed = 0
+        var progressShownAt: ContinuousClock.Instant?
+    }
 
     init(format: RunCommand.OutputFormat) {
         self.format = format
         self.withholdsBinary = Terminal.stdoutIsTerminal
+        self.state = Mutex(State(output: StandardOutputBuffer(writesThrough: Terminal.stdoutIsTerminal)))
         // Progress goes to stderr only when stdout is redirected, so the two never interleave.
         self.showsProgress = Terminal.stderrIsTerminal && isatty(1) == 0
     }
 
+    /// Prints one output (into the buffer: `flush()` writes it).
     func print(_ artifact: Artifact, output: String) {
-        switch format {
-        case .json:
-            Terminal.output(Self.json(artifact, output: output).jsonText + "\n")
-        case .text:
-            if artifact.type == .chatDelta {
-                Terminal.output(Self.deltaText(artifact))
-                midLine.withLock { $0 = true }
-                if let correlation = artifact.correlationID { streamed.withLock { _ = $0.insert(correlation) } }
-            } else if artifact.type == .chatMessage, let correlation = artifact.correlationID,
-                streamed.withLock({ $0.remove(correlation) }) != nil
-            {
-                // The message repeats what its deltas already showed: only end the line.
-                let wasMidLine = midLine.withLock { state in
-                    defer { state = false }
-                    return state
-                }
-                if wasMidLine { Terminal.output("\n") }
-            } else {
-                let wasMidLine = midLine.withLock { state in
-                    defer { state = false }
-                    return state
-                }
-                if artifact.type.isText {
-                    Terminal.output((wasMidLine ? "\n" : "") + Self.displayText(artifact) + "\n")
-                } else {
-                    // The line break ends the text before; the bytes themselves get nothing added.
-                    if wasMidLine { Terminal.output("\n") }
-                    writeBinary(artifact)
-                }
+        state.withLock { state in
+            switch format {
+            case .json:
+                state.output.append(Self.json(artifact, output: output).jsonText)
+                state.output.append(byte: 0x0A)
+            case .text:
+                printText(artifact, into: &state)
             }
-        }
-        if showsProgress {
-            let count = progress.withLock { state in
-                state.count += 1
-                state.shown = true
-                return state.count
-            }
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(count) output(s)".utf8))
+            if showsProgress { showProgress(&state) }
         }
     }
 
-    /// Ends a half-written line, clears the progress line, and says how many binary outputs
-    /// were held back from the terminal and how to get them.
+    /// Writes what was printed so far: called when a batch of outputs has been printed and the
+    /// graph's outputs go quiet.
+    func flush() {
+        state.withLock { $0.output.flush() }
+    }
+
+    /// Writes what was printed so far unless a print or write is under way right now (which
+    /// may be stuck on a full pipe): for the last moment before the process is ended.
+    func flushIfFree() {
+        _ = state.withLockIfAvailable { $0.output.flush() }
+    }
+
+    private func printText(_ artifact: Artifact, into state: inout State) {
+        if artifact.type == .chatDelta {
+            state.output.append(Self.deltaText(artifact))
+            state.midLine = true
+            if let correlation = artifact.correlationID { state.streamed.insert(correlation) }
+            return
+        }
+        let wasMidLine = state.midLine
+        state.midLine = false
+        if artifact.type == .chatMessage, let correlation = artifact.correlationID, state.streamed.remove(correlation) != nil {
+            // The message repeats what its deltas already showed: only end the line.
+            if wasMidLine { state.output.append(byte: 0x0A) }
+        } else if artifact.type.isText {
+            if wasMidLine { state.output.append(byte: 0x0A) }
+            if ArtifactType.chatMessage.accepts(artifact.type) {
+                state.output.append(Self.displayText(artifact))
+            } else {
+                // Text outputs are printed as valid UTF-8, like `Artifact.text` reads them.
+                state.output.append(artifact.text)
+            }
+            state.output.append(byte: 0x0A)
+        } else {
+            // The line break ends the text before; the bytes themselves get nothing added.
+            if wasMidLine { state.output.append(byte: 0x0A) }
+            writeBinary(artifact, into: &state)
+        }
+    }
+
+    /// Redraws the count on standard error, at most every `progressInterval`.
+    private func showProgress(_ state: inout State) {
+        state.printed += 1
+        let now = ContinuousClock.now
+        if let shown = state.progressShownAt, now - shown < Self.progressInterval { return }
+        state.progressShownAt = now
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(state.printed) output(s)".utf8))
+    }
+
+    /// Ends a half-written line, writes what is pending, clears the progress line, and says
+    /// how many binary outputs were held back from the terminal and how to get them.
     func finish() {
-        if midLine.withLock({ $0 }) { Terminal.output("\n") }
-        if progress.withLock({ $0.shown }) { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let held = withheld.withLock { $0 }
+        let (held, progressShown) = state.withLock { state in
+            if state.midLine { state.output.append(byte: 0x0A) }
+            state.midLine = false
+            state.output.flush()
+            return (state.withheld, state.progressShownAt != nil)
+        }
+        if progressShown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if held.count > 0 {
             Terminal.error(
                 "note: \(held.count) binary output(s) (\(held.types.sorted().joined(separator: ", "))) not written: standard output "
@@ -89,15 +126,13 @@ final class OutputPrinter: Sendable {
     }
 
     /// Writes a binary payload byte for byte, or counts it when standard output is a terminal.
-    private func writeBinary(_ artifact: Artifact) {
+    private func writeBinary(_ artifact: Artifact, into state: inout State) {
         guard withholdsBinary else {
-            Terminal.output(artifact.payload)
+            state.output.append(artifact.payload)
             return
         }
-        withheld.withLock { state in
-            state.count += 1
-            state.types.insert(artifact.type.description)
-        }
+        state.withheld.count += 1
+        state.withheld.types.insert(artifact.type.description)
     }
 
     static func json(_ artifact: Artifact, output: String) -> JSONValue {

@@ -27,6 +27,9 @@ final class RunWatchdog: Sendable {
         /// Which nodes are busy and with how much, for the message when the grace runs out;
         /// must not wait on anything a plugin may hold.
         var busy: @Sendable () -> String
+        /// Writes out the outputs printed but still buffered, right before the process ends;
+        /// must not wait (a write blocked on a full pipe holds what it would wait for).
+        var flushOutputs: @Sendable () -> Void = {}
     }
 
     /// Why the run is being ended.
@@ -176,6 +179,7 @@ final class RunWatchdog: Sendable {
             case .timedOut: "timed out after \(timeLimit ?? 0) s"
             case .signal: "stopped"
             }
+            state.hooks?.flushOutputs()
             Terminal.error("error: \(what); still busy \(Self.seconds(Self.grace)) after it was cancelled: \(busy); ending the process")
             _exit(reason.status)
         }

@@ -8,7 +8,7 @@ import Synchronization
 /// `--timeout` and Ctrl-C work while input is still being read) and a stop reads no further.
 enum StandardInputFeed {
     /// Each line as an artifact of `type`, as lines arrive. A batch is every whole line of
-    /// one chunk read; at the end of input, an unterminated last line is an artifact too.
+    /// one chunk read (up to `StandardInputReader.chunkSize` bytes), published at once; at the end of input, an unterminated last line is an artifact too.
     /// Lines end at `\n` (a `\r` before it is dropped) and are decoded as UTF-8, invalid
     /// bytes replaced.
     static func lines(into input: String, type: ArtifactType, reader: StandardInputReader) -> GraphInputFeed {
@@ -47,37 +47,77 @@ enum StandardInputFeed {
 /// The bytes of a line not yet ended, between chunks. Used by one task at a time (a feed's
 /// `next`), behind a lock only to be shareable.
 private final class PartialLine: Sendable {
-    private let pending = Mutex(Data())
+    private let pending = Mutex([UInt8]())
 
     /// The lines `chunk` completes; what follows the last line break waits for the next chunk.
+    ///
+    /// One pass over the bytes: `memchr` finds each line break, a chunk without a byte above
+    /// 0x7F (all ASCII, so valid UTF-8) has its lines copied as they are, and only a chunk
+    /// with other bytes has each line checked, and repaired when it is not valid UTF-8.
     func split(_ chunk: Data) -> [Data] {
-        pending.withLock { pending in
-            var lines: [Data] = []
-            var start = chunk.startIndex
-            while let newline = chunk[start...].firstIndex(of: 0x0A) {
-                var line = pending.isEmpty ? Data() : pending
-                pending = Data()
-                line.append(chunk[start..<newline])
-                lines.append(Self.decoded(line))
-                start = chunk.index(after: newline)
+        chunk.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [Data] in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
+            let isASCII = Self.isASCII(bytes)
+            return pending.withLock { pending in
+                var lines: [Data] = []
+                var start = 0
+                while start < bytes.count, let found = memchr(base + start, 0x0A, bytes.count - start) {
+                    let newline = base.distance(to: found)
+                    if pending.isEmpty {
+                        lines.append(Self.line(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]), isASCII: isASCII))
+                    } else {
+                        pending.append(contentsOf: bytes[start..<newline])
+                        lines.append(pending.withUnsafeBytes { Self.line($0, isASCII: false) })
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    start = newline + 1
+                }
+                pending.append(contentsOf: bytes[start...])
+                return lines
             }
-            pending.append(chunk[start...])
-            return lines
         }
     }
 
     /// The unterminated last line, if any bytes are left.
     func takeRest() -> Data? {
         pending.withLock { pending in
-            defer { pending = Data() }
-            return pending.isEmpty ? nil : Self.decoded(pending)
+            defer { pending = [] }
+            return pending.isEmpty ? nil : pending.withUnsafeBytes { Self.line($0, isASCII: false) }
         }
     }
 
-    /// A line without its `\r\n` or `\n`, as valid UTF-8.
-    private static func decoded(_ line: Data) -> Data {
-        var line = line
-        if line.last == 0x0D { line.removeLast() }
-        return Data(String(decoding: line, as: UTF8.self).utf8)
+    /// A line without its `\r\n` or `\n`, as valid UTF-8 (invalid bytes replaced by U+FFFD).
+    private static func line(_ bytes: UnsafeRawBufferPointer, isASCII: Bool) -> Data {
+        var bytes = bytes
+        if bytes.last == 0x0D { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+        if isASCII || Self.isValidUTF8(bytes) { return Data(bytes) }
+        return Data(String(decoding: bytes, as: UTF8.self).utf8)
+    }
+
+    /// Whether no byte is above 0x7F, eight bytes at a time.
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var highBits: UInt64 = 0
+        while index + 8 <= bytes.count {
+            highBits |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            highBits |= UInt64(bytes[index])
+            index += 1
+        }
+        return highBits & 0x8080_8080_8080_8080 == 0
+    }
+
+    private static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 }

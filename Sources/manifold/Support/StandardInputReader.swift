@@ -10,8 +10,9 @@ import Synchronization
 /// while nothing arrives, and no byte is read after it. A blocked read must not hold a thread
 /// of the Swift concurrency pool, which the graph's nodes need.
 final class StandardInputReader: Sendable {
-    /// The most bytes one read takes.
-    static let chunkSize = 16 * 1024
+    /// The most bytes one read takes: large enough that a fast producer is read in few calls
+    /// and lines are published in batches of thousands, small enough to keep a run's memory low.
+    static let chunkSize = 64 * 1024
 
     private struct State {
         var waiter: CheckedContinuation<Data?, Never>?

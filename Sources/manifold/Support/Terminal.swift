@@ -32,8 +32,13 @@ enum Terminal {
 
     /// Writes bytes to standard output exactly as they are (a binary output).
     static func output(_ bytes: Data) {
-        let failure = bytes.withUnsafeBytes { write($0, to: STDOUT_FILENO) }
-        if let failure { fail(failure, descriptor: STDOUT_FILENO) }
+        bytes.withUnsafeBytes { writeOutput($0) }
+    }
+
+    /// Writes all of `bytes` to standard output, ending the program as described above when
+    /// that fails.
+    static func writeOutput(_ bytes: UnsafeRawBufferPointer) {
+        if let failure = write(bytes, to: STDOUT_FILENO) { fail(failure, descriptor: STDOUT_FILENO) }
     }
 
     /// Whether standard error is a terminal (progress lines only make sense there).
@@ -51,8 +56,8 @@ enum Terminal {
     /// Writes all of `bytes`; the `errno` of a failed write, if one failed.
     private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
         var written = 0
-        while written < bytes.count {
-            let result = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+        while written < bytes.count, let start = bytes.baseAddress {
+            let result = Glibc.write(descriptor, start + written, bytes.count - written)
             if result < 0 {
                 if errno == EINTR { continue }
                 return errno

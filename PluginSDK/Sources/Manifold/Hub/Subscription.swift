@@ -128,6 +128,11 @@ public final class Subscription: Sendable, AsyncSequence {
             return artifact
         }
 
+        /// How many artifacts this iterator took from the buffer and has not returned yet: the
+        /// next `next()` hands one over without waiting while it is above zero. A reader that
+        /// gathers work (a buffered printer, say) finishes a batch when it reaches zero.
+        public var readAheadCount: Int { batch.count }
+
         /// Hands back what this iterator read ahead from the buffer and has not returned yet.
         /// Those artifacts are still in flight: the caller settles or dead-letters them.
         public mutating func takeReadAhead() -> [Artifact] {

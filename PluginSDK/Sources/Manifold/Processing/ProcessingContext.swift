@@ -6,17 +6,23 @@ public struct ProcessingContext: Sendable {
     public let input: Artifact
     private let emitter: @Sendable (Artifact) async throws -> Void
     private let rejecter: (@Sendable (String) async -> Void)?
+    private let batchEmitter: (@Sendable ([Artifact]) async throws -> Void)?
 
     /// Makes a context whose `emit` calls `emitter` and whose `reject` calls `rejecter` (when
     /// nil, `reject` throws the problem as a `RejectedOutputError`, failing the input).
+    ///
+    /// - Parameter batchEmitter: takes what `emit(contentsOf:)` is given in one call; when
+    ///   nil, those outputs go to `emitter` one by one.
     public init(
         node: String, input: Artifact, emitter: @escaping @Sendable (Artifact) async throws -> Void,
-        rejecter: (@Sendable (String) async -> Void)? = nil
+        rejecter: (@Sendable (String) async -> Void)? = nil,
+        batchEmitter: (@Sendable ([Artifact]) async throws -> Void)? = nil
     ) {
         self.node = node
         self.input = input
         self.emitter = emitter
         self.rejecter = rejecter
+        self.batchEmitter = batchEmitter
     }
 
     /// Sends one output artifact downstream. May be called many times per input (streaming).
@@ -25,6 +31,23 @@ public struct ProcessingContext: Sendable {
     /// - Throws: when the output cannot be delivered (the run was cancelled).
     public func emit(_ artifact: Artifact) async throws {
         try await emitter(artifact)
+    }
+
+    /// Sends outputs the node finished all at once: the last outputs of this input, produced
+    /// without waiting on anything (a native plugin that completed inside its `process`).
+    ///
+    /// They are sent in order, like as many `emit` calls, but a Streamer may publish them
+    /// together with those of the inputs it already has queued, in one batch — one routing
+    /// and one wake-up of each reader for many artifacts — instead of one at a time; they are
+    /// published before the node reports those inputs done. Use `emit` for outputs that
+    /// stream while the work goes on (tokens): those are published at once.
+    /// - Throws: when the outputs cannot be delivered (the run was cancelled).
+    public func emit(contentsOf artifacts: [Artifact]) async throws {
+        if let batchEmitter {
+            try await batchEmitter(artifacts)
+        } else {
+            for artifact in artifacts { try await emitter(artifact) }
+        }
     }
 
     /// Reports an output the node tried to emit that is no artifact at all (a native plugin's

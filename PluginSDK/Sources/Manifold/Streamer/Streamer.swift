@@ -155,18 +155,44 @@ public final class Streamer: Sendable {
         if first { await chain.shutdown() }
     }
 
+    /// One input at a time. Outputs a chain finished all at once (`emit(contentsOf:)`) are
+    /// held while more inputs are already queued, and published in one batch when the queue
+    /// runs dry (or `heldOutputsLimit` is reached); the inputs they came from count as in
+    /// flight until then, so the hub cannot go idle with outputs still held.
     private func processSequentially(
         _ inputs: inout Subscription.AsyncIterator, subscription: Subscription, unprocessed: inout [Artifact]
     ) async throws {
-        while let input = try await inputs.next() {
-            guard !Task.isCancelled else {
-                unprocessed.append(input)
-                throw CancellationError()
+        let held = HeldOutputs()
+        var unsettled = 0
+        do {
+            while let input = try await inputs.next() {
+                guard !Task.isCancelled else {
+                    unprocessed.append(input)
+                    throw CancellationError()
+                }
+                unsettled += 1
+                try await handle(input, holdingOutputsIn: held)
+                if inputs.readAheadCount == 0 || held.count >= Self.heldOutputsLimit {
+                    try await publishHeld(held)
+                    subscription.settle(unsettled)
+                    unsettled = 0
+                }
             }
-            defer { subscription.settle() }
-            try await handle(input)
+        } catch {
+            // The input that failed and those before it were taken: whatever they left held is
+            // published if the run goes on, dead-lettered (and counted) if it is being cancelled.
+            if Task.isCancelled || error is CancellationError {
+                deadLetterHeld(held)
+            } else {
+                try? await publishHeld(held)
+            }
+            subscription.settle(unsettled)
+            throw error
         }
     }
+
+    /// Most outputs held for one batch: past it they are published before the next input.
+    static let heldOutputsLimit = 256
 
     private func processConcurrently(_ inputs: inout Subscription.AsyncIterator, subscription: Subscription) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -189,11 +215,19 @@ public final class Streamer: Sendable {
     }
 
     /// Runs one input through the chain; records, publishes and (policy `stop`) throws failures.
-    private func handle(_ input: Artifact) async throws {
+    ///
+    /// - Parameter held: where outputs given to `emit(contentsOf:)` wait to be published with
+    ///   a batch; without it they are published at once.
+    private func handle(_ input: Artifact, holdingOutputsIn held: HeldOutputs? = nil) async throws {
         let context = ProcessingContext(
             node: name, input: input,
-            emitter: { [self] output in try await publishOutput(output, for: input) },
-            rejecter: { [self] problem in rejectMalformedOutput(problem, for: input) })
+            emitter: { [self] output in
+                // Outputs held from earlier inputs go first: the topic keeps the order of emits.
+                if let held { try await publishHeld(held) }
+                try await publishOutput(output, for: input)
+            },
+            rejecter: { [self] problem in rejectMalformedOutput(problem, for: input) },
+            batchEmitter: held.map { held in { @Sendable [self] outputs in hold(outputs, for: input, in: held) } })
         let observers = hub.router.observers
         if observers.isActive { observers.emit(.inputBegan(node: name, input: input)) }
         inputsInProgressCount.add(1, ordering: .relaxed)
@@ -227,6 +261,16 @@ public final class Streamer: Sendable {
     }
 
     private func publishOutput(_ artifact: Artifact, for input: Artifact) async throws {
+        guard let (output, topic) = stamped(artifact, for: input) else { return }
+        try await hub.publish(output, to: topic)
+        state.withLock { $0.report.emitted += 1 }
+        if hub.router.observers.isActive { hub.router.observers.emit(.output(node: name, output: output, topic: topic, input: input.id)) }
+    }
+
+    /// The output as the node publishes it (its origin, the input's correlation id) and where,
+    /// or `nil` when it cannot be published: a type the node does not declare, or no output
+    /// topic; then it is counted and dead-lettered.
+    private func stamped(_ artifact: Artifact, for input: Artifact) -> (Artifact, Topic)? {
         var output = artifact
         output.origin = name
         if output.correlationID == nil { output.correlationID = input.correlationID ?? input.id.rawValue }
@@ -235,18 +279,50 @@ public final class Streamer: Sendable {
             hub.deadLetter(
                 [output], reason: .rejectedOutput, topic: self.output ?? .deadLetter, by: name,
                 detail: "node '\(name)' emitted \(output.type), which its outputs \(chain.generator.ports.outputs) do not declare")
-            return
+            return nil
         }
         guard let topic = self.output else {
             state.withLock { $0.report.rejectedOutputs += 1 }
             hub.deadLetter(
                 [output], reason: .noOutputTopic, topic: .deadLetter, by: name,
                 detail: "node '\(name)' emitted an artifact but has no output topic")
-            return
+            return nil
         }
-        try await hub.publish(output, to: topic)
-        state.withLock { $0.report.emitted += 1 }
-        if hub.router.observers.isActive { hub.router.observers.emit(.output(node: name, output: output, topic: topic, input: input.id)) }
+        return (output, topic)
+    }
+
+    /// Checks and stamps outputs given all at once, and holds them for the batch.
+    private func hold(_ outputs: [Artifact], for input: Artifact, in held: HeldOutputs) {
+        var ready: [Artifact] = []
+        ready.reserveCapacity(outputs.count)
+        for artifact in outputs {
+            if let (output, _) = stamped(artifact, for: input) { ready.append(output) }
+        }
+        held.append(ready, input: input.id)
+    }
+
+    /// Publishes the held outputs in one batch, in the order they were emitted.
+    private func publishHeld(_ held: HeldOutputs) async throws {
+        let batch = held.take()
+        guard !batch.outputs.isEmpty, let topic = output else { return }
+        try await hub.publish(contentsOf: batch.outputs, to: topic)
+        state.withLock { $0.report.emitted += batch.outputs.count }
+        let observers = hub.router.observers
+        if observers.isActive {
+            for (output, input) in zip(batch.outputs, batch.inputs) {
+                observers.emit(.output(node: name, output: output, topic: topic, input: input))
+            }
+        }
+    }
+
+    /// Sends the held outputs to `$dead-letter`: the node is being cancelled before it could
+    /// publish them.
+    private func deadLetterHeld(_ held: HeldOutputs) {
+        let batch = held.take()
+        guard !batch.outputs.isEmpty else { return }
+        hub.deadLetter(
+            batch.outputs, reason: .subscriptionCancelled, topic: output ?? .deadLetter, by: name,
+            detail: "node '\(name)' was cancelled before it published it")
     }
 
     /// Counts an output that was no artifact as rejected and dead-letters an empty stand-in
@@ -261,5 +337,29 @@ public final class Streamer: Sendable {
     private func publishError(_ failure: ProcessingFailure, for input: Artifact) async throws {
         guard hub.hasSubscribers(.errors) else { return }
         try await hub.publish(.errorReport(node: failure.node, message: failure.message, input: input), to: .errors)
+    }
+}
+
+/// Outputs a node finished all at once, waiting to be published with the rest of a batch,
+/// with the id of the input each came from (for the run's observers).
+private final class HeldOutputs: Sendable {
+    private let state = Mutex((outputs: [Artifact](), inputs: [ArtifactID]()))
+
+    /// How many outputs are held.
+    var count: Int { state.withLock { $0.outputs.count } }
+
+    func append(_ outputs: [Artifact], input: ArtifactID) {
+        state.withLock { state in
+            state.outputs.append(contentsOf: outputs)
+            state.inputs.append(contentsOf: repeatElement(input, count: outputs.count))
+        }
+    }
+
+    /// Everything held, in order; nothing is held afterwards.
+    func take() -> (outputs: [Artifact], inputs: [ArtifactID]) {
+        state.withLock { state in
+            defer { state = ([], []) }
+            return state
+        }
     }
 }
