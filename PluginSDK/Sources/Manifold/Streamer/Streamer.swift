@@ -192,7 +192,7 @@ public final class Streamer: Sendable {
     }
 
     /// Most outputs held for one batch: past it they are published before the next input.
-    static let heldOutputsLimit = 256
+    public static let heldOutputsLimit = 256
 
     private func processConcurrently(_ inputs: inout Subscription.AsyncIterator, subscription: Subscription) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
