@@ -135,8 +135,10 @@ final class NativeCall: @unchecked Sendable {
             }
             return MANIFOLD_INVALID_ARGUMENT
         }
+        // Stamped as a Streamer stamps outputs, while this is the only reference: the Streamer
+        // then finds nothing to change, and a change would copy the artifact.
         output.origin = node
-        if output.correlationID == nil { output.correlationID = input.correlationID }
+        if output.correlationID == nil { output.correlationID = input.correlationID ?? input.id.rawValue }
         // Moved into the queue rather than copied: a copy retains and releases every field.
         var pending: Event? = .output(output)
         // One lock: whether the call still takes outputs, and the output queued if it does.

@@ -4,22 +4,49 @@ import Synchronization
 /// The envelope every piece of data travels in: an id, a type, string metadata and payload bytes.
 ///
 /// `Artifact` is a value type. Copying one (for example when a hub fans it out to many
-/// subscribers) copies references, never the payload bytes: `Data` is copy-on-write.
+/// subscribers, or queues it for a node) copies one reference, never the payload bytes or
+/// the fields: they live in one shared, immutable storage object, copied only when a copy
+/// that shares it is changed (copy-on-write, like `Array`). Each hop of an artifact through a
+/// graph copies it several times; with the fields inline, every copy retained and released
+/// each of them.
 public struct Artifact: Sendable, Hashable {
+    private var storage: ArtifactStorage
+
     /// Unique id of this artifact.
-    public var id: ArtifactID
+    public var id: ArtifactID {
+        get { storage.id }
+        _modify { yield &uniqueStorage().id }
+    }
     /// What the payload holds, e.g. `text/plain` or `chat/message`.
-    public var type: ArtifactType
+    public var type: ArtifactType {
+        get { storage.type }
+        _modify { yield &uniqueStorage().type }
+    }
     /// Free-form string metadata. Keys starting with `manifold.` are reserved for the runtime.
-    public var metadata: [String: String]
+    public var metadata: [String: String] {
+        get { storage.metadata }
+        _modify { yield &uniqueStorage().metadata }
+    }
     /// The payload bytes.
-    public var payload: Data
+    public var payload: Data {
+        get { storage.payload }
+        _modify { yield &uniqueStorage().payload }
+    }
     /// When the artifact was made (wall clock, so it survives serialisation).
-    public var createdAt: Date
+    public var createdAt: Date {
+        get { storage.createdAt }
+        _modify { yield &uniqueStorage().createdAt }
+    }
     /// The node that produced it; `nil` for artifacts fed from outside a graph.
-    public var origin: String?
+    public var origin: String? {
+        get { storage.origin }
+        _modify { yield &uniqueStorage().origin }
+    }
     /// Follows one request through a graph: outputs inherit the correlation id of their input.
-    public var correlationID: String?
+    public var correlationID: String? {
+        get { storage.correlationID }
+        _modify { yield &uniqueStorage().correlationID }
+    }
 
     /// Makes an artifact from raw bytes.
     public init(
@@ -31,6 +58,56 @@ public struct Artifact: Sendable, Hashable {
         origin: String? = nil,
         correlationID: String? = nil
     ) {
+        storage = ArtifactStorage(
+            id: id, type: type, metadata: metadata, payload: payload, createdAt: createdAt, origin: origin,
+            correlationID: correlationID)
+    }
+
+    /// The storage, copied first when another artifact shares it.
+    private mutating func uniqueStorage() -> ArtifactStorage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public static func == (lhs: Artifact, rhs: Artifact) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        let left = lhs.storage
+        let right = rhs.storage
+        return left.id == right.id && left.type == right.type && left.metadata == right.metadata
+            && left.payload == right.payload && left.createdAt == right.createdAt && left.origin == right.origin
+            && left.correlationID == right.correlationID
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let fields = storage
+        hasher.combine(fields.id)
+        hasher.combine(fields.type)
+        hasher.combine(fields.metadata)
+        hasher.combine(fields.payload)
+        hasher.combine(fields.createdAt)
+        hasher.combine(fields.origin)
+        hasher.combine(fields.correlationID)
+    }
+}
+
+/// An artifact's fields, shared by its copies.
+///
+/// `@unchecked Sendable`: the fields are changed only through `Artifact`'s accessors, and
+/// only when the artifact holds the sole reference (`isKnownUniquelyReferenced`), so no other
+/// thread can see a change; a shared storage is never written.
+private final class ArtifactStorage: @unchecked Sendable {
+    var id: ArtifactID
+    var type: ArtifactType
+    var metadata: [String: String]
+    var payload: Data
+    var createdAt: Date
+    var origin: String?
+    var correlationID: String?
+
+    init(
+        id: ArtifactID, type: ArtifactType, metadata: [String: String], payload: Data, createdAt: Date, origin: String?,
+        correlationID: String?
+    ) {
         self.id = id
         self.type = type
         self.metadata = metadata
@@ -38,6 +115,12 @@ public struct Artifact: Sendable, Hashable {
         self.createdAt = createdAt
         self.origin = origin
         self.correlationID = correlationID
+    }
+
+    func copy() -> ArtifactStorage {
+        ArtifactStorage(
+            id: id, type: type, metadata: metadata, payload: payload, createdAt: createdAt, origin: origin,
+            correlationID: correlationID)
     }
 }
 

@@ -272,7 +272,8 @@ public final class Streamer: Sendable {
     /// topic; then it is counted and dead-lettered.
     private func stamped(_ artifact: Artifact, for input: Artifact) -> (Artifact, Topic)? {
         var output = artifact
-        output.origin = name
+        // Written only when different: a write to an artifact shared with its emitter copies it.
+        if output.origin != name { output.origin = name }
         if output.correlationID == nil { output.correlationID = input.correlationID ?? input.id.rawValue }
         guard chain.generator.ports.outputs.accepts(output.type) else {
             state.withLock { $0.report.rejectedOutputs += 1 }
