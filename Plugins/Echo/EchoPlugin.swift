@@ -47,17 +47,21 @@ struct EchoPlugin: SynchronousGeneratorPlugin {
     }
 
     func process(_ input: Artifact, emit: (Artifact) throws -> Void) throws {
-        let text = (configuration.prefix ?? "") + input.text + (configuration.suffix ?? "")
-        let pieces: [String]
+        var text = input.text
+        if let prefix = configuration.prefix { text = prefix + text }
+        if let suffix = configuration.suffix { text += suffix }
+        let pieces: [Substring]
         switch configuration.split ?? .none {
-        case .none: pieces = [text]
-        case .words: pieces = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        case .lines: pieces = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        case .none: pieces = [text[...]]
+        case .words: pieces = text.split(separator: " ", omittingEmptySubsequences: true)
+        case .lines: pieces = text.split(separator: "\n", omittingEmptySubsequences: false)
         }
+        // One dictionary for every piece, its `echo.piece` entry rewritten in place.
+        var metadata = input.metadata
         for _ in 0..<(configuration.repeat ?? 1) {
             for (index, piece) in pieces.enumerated() {
-                try emit(
-                    .text(piece, type: outputType, metadata: input.metadata.merging(["echo.piece": "\(index)"]) { _, new in new }))
+                metadata["echo.piece"] = String(index)
+                try emit(.text(String(piece), type: outputType, metadata: metadata))
             }
         }
     }

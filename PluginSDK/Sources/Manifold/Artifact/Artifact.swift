@@ -9,43 +9,47 @@ import Synchronization
 /// that shares it is changed (copy-on-write, like `Array`). Each hop of an artifact through a
 /// graph copies it several times; with the fields inline, every copy retained and released
 /// each of them.
-public struct Artifact: Sendable, Hashable {
+///
+/// `@unchecked Sendable` because its storage is a `ManagedBuffer` (see `ArtifactStorage`),
+/// which is never written once shared: the fields are all `Sendable` values, and a copy
+/// sent to another thread only ever reads them.
+public struct Artifact: @unchecked Sendable, Hashable {
     private var storage: ArtifactStorage
 
     /// Unique id of this artifact.
     public var id: ArtifactID {
-        get { storage.id }
-        _modify { yield &uniqueStorage().id }
+        get { storage.fields.pointee.id }
+        _modify { yield &uniqueFields().pointee.id }
     }
     /// What the payload holds, e.g. `text/plain` or `chat/message`.
     public var type: ArtifactType {
-        get { storage.type }
-        _modify { yield &uniqueStorage().type }
+        get { storage.fields.pointee.type }
+        _modify { yield &uniqueFields().pointee.type }
     }
     /// Free-form string metadata. Keys starting with `manifold.` are reserved for the runtime.
     public var metadata: [String: String] {
-        get { storage.metadata }
-        _modify { yield &uniqueStorage().metadata }
+        get { storage.fields.pointee.metadata }
+        _modify { yield &uniqueFields().pointee.metadata }
     }
     /// The payload bytes.
     public var payload: Data {
-        get { storage.payload }
-        _modify { yield &uniqueStorage().payload }
+        get { storage.fields.pointee.payload }
+        _modify { yield &uniqueFields().pointee.payload }
     }
     /// When the artifact was made (wall clock, so it survives serialisation).
     public var createdAt: Date {
-        get { storage.createdAt }
-        _modify { yield &uniqueStorage().createdAt }
+        get { storage.fields.pointee.createdAt }
+        _modify { yield &uniqueFields().pointee.createdAt }
     }
     /// The node that produced it; `nil` for artifacts fed from outside a graph.
     public var origin: String? {
-        get { storage.origin }
-        _modify { yield &uniqueStorage().origin }
+        get { storage.fields.pointee.origin }
+        _modify { yield &uniqueFields().pointee.origin }
     }
     /// Follows one request through a graph: outputs inherit the correlation id of their input.
     public var correlationID: String? {
-        get { storage.correlationID }
-        _modify { yield &uniqueStorage().correlationID }
+        get { storage.fields.pointee.correlationID }
+        _modify { yield &uniqueFields().pointee.correlationID }
     }
 
     /// Makes an artifact from raw bytes.
@@ -58,44 +62,28 @@ public struct Artifact: Sendable, Hashable {
         origin: String? = nil,
         correlationID: String? = nil
     ) {
-        storage = ArtifactStorage(
+        storage = ArtifactStorage.make(ArtifactFields(
             id: id, type: type, metadata: metadata, payload: payload, createdAt: createdAt, origin: origin,
-            correlationID: correlationID)
+            correlationID: correlationID))
     }
 
-    /// The storage, copied first when another artifact shares it.
-    private mutating func uniqueStorage() -> ArtifactStorage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage
+    /// The fields, copied first when another artifact shares them.
+    private mutating func uniqueFields() -> UnsafeMutablePointer<ArtifactFields> {
+        if !isKnownUniquelyReferenced(&storage) { storage = ArtifactStorage.make(storage.fields.pointee) }
+        return storage.fields
     }
 
     public static func == (lhs: Artifact, rhs: Artifact) -> Bool {
-        if lhs.storage === rhs.storage { return true }
-        let left = lhs.storage
-        let right = rhs.storage
-        return left.id == right.id && left.type == right.type && left.metadata == right.metadata
-            && left.payload == right.payload && left.createdAt == right.createdAt && left.origin == right.origin
-            && left.correlationID == right.correlationID
+        lhs.storage === rhs.storage || lhs.storage.fields.pointee == rhs.storage.fields.pointee
     }
 
     public func hash(into hasher: inout Hasher) {
-        let fields = storage
-        hasher.combine(fields.id)
-        hasher.combine(fields.type)
-        hasher.combine(fields.metadata)
-        hasher.combine(fields.payload)
-        hasher.combine(fields.createdAt)
-        hasher.combine(fields.origin)
-        hasher.combine(fields.correlationID)
+        hasher.combine(storage.fields.pointee)
     }
 }
 
-/// An artifact's fields, shared by its copies.
-///
-/// `@unchecked Sendable`: the fields are changed only through `Artifact`'s accessors, and
-/// only when the artifact holds the sole reference (`isKnownUniquelyReferenced`), so no other
-/// thread can see a change; a shared storage is never written.
-private final class ArtifactStorage: @unchecked Sendable {
+/// An artifact's fields (all `Sendable`).
+private struct ArtifactFields: Hashable, Sendable {
     var id: ArtifactID
     var type: ArtifactType
     var metadata: [String: String]
@@ -103,24 +91,25 @@ private final class ArtifactStorage: @unchecked Sendable {
     var createdAt: Date
     var origin: String?
     var correlationID: String?
+}
 
-    init(
-        id: ArtifactID, type: ArtifactType, metadata: [String: String], payload: Data, createdAt: Date, origin: String?,
-        correlationID: String?
-    ) {
-        self.id = id
-        self.type = type
-        self.metadata = metadata
-        self.payload = payload
-        self.createdAt = createdAt
-        self.origin = origin
-        self.correlationID = correlationID
+/// An artifact's fields in one heap object, shared by the artifact's copies.
+///
+/// A `ManagedBuffer` whose header is the fields: they are read and written through a pointer
+/// to the header, which the runtime's dynamic exclusivity checks do not track (a class's
+/// stored properties are checked at every access, which cost more than the copies this type
+/// saves). The fields are written only through `Artifact`'s accessors, and only while the
+/// artifact holds the sole reference (`isKnownUniquelyReferenced`), so no other thread can
+/// see a write.
+private final class ArtifactStorage: ManagedBuffer<ArtifactFields, UInt8> {
+    /// A storage holding `fields`.
+    static func make(_ fields: ArtifactFields) -> ArtifactStorage {
+        unsafeDowncast(create(minimumCapacity: 0) { _ in fields }, to: ArtifactStorage.self)
     }
 
-    func copy() -> ArtifactStorage {
-        ArtifactStorage(
-            id: id, type: type, metadata: metadata, payload: payload, createdAt: createdAt, origin: origin,
-            correlationID: correlationID)
+    /// The fields, valid as long as this storage is.
+    var fields: UnsafeMutablePointer<ArtifactFields> {
+        withUnsafeMutablePointerToHeader { $0 }
     }
 }
 
