@@ -21,12 +21,9 @@ import argparse
 import http.server
 import json
 import os
-import resource
-import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -110,18 +107,25 @@ def graph(port, tokens):
 
 
 def measure(argv, stdout_path="/dev/null"):
-    """Runs argv; returns (wall seconds, cpu seconds, peak RSS KiB, exit status)."""
-    with open(stdout_path, "wb") as out:
+    """Runs argv; returns (wall seconds, CPU seconds, peak RSS KiB).
+
+    The CPU time is the child's (and its children's) user + sys from wait4. The peak RSS is
+    read by GNU time, which forks the command from its own small process: Linux carries a
+    process's high-water RSS across exec, so the child of this script would report this
+    script's own size when larger than the command's.
+    """
+    with open(stdout_path, "wb") as out, tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         start = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+        child = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name] + argv, stdout=out, stderr=subprocess.PIPE)
+        err = child.stderr.read().decode(errors="replace")
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
-        err = child.stderr.read().decode(errors="replace")
         child.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit("%s exited %d: %s" % (argv[0], code, err[-2000:]))
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            sys.exit("%s exited %d: %s" % (argv[0], code, err[-2000:]))
+        peak = int(rss.read().split()[-1])
+    return wall, usage.ru_utime + usage.ru_stime, peak
 
 
 def count_writes(argv):
@@ -143,14 +147,22 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="runs of each; the best CPU time is reported")
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "manifold"))
     parser.add_argument("--strace", action="store_true", help="also count write(2) calls (one more run of each)")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        # The server runs in a process of its own, so that the stream it holds in memory does
+        # not count in the measured processes' peak RSS (see measure).
+        body = stream_body(args.tokens)
+        server = Server(("127.0.0.1", 0), make_handler(body))
+        print(server.server_address[1], len(body), flush=True)
+        server.serve_forever()
     if not os.access(args.binary, os.X_OK):
         sys.exit("%s not found: build it first (swift build -c release --product manifold --product ManifoldAgent)" % args.binary)
+    if not os.access("/usr/bin/time", os.X_OK):
+        sys.exit("/usr/bin/time (GNU time) is needed for the peak RSS: apt-get install time")
 
-    body = stream_body(args.tokens)
-    server = Server(("127.0.0.1", 0), make_handler(body))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
+    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", "--tokens", str(args.tokens)], stdout=subprocess.PIPE)
+    port, body_size = (int(field) for field in server.stdout.readline().split())
     url = "http://127.0.0.1:%d/v1/chat/completions" % port
 
     with tempfile.TemporaryDirectory() as folder:
@@ -174,9 +186,10 @@ def main():
             best = min((measure(argv) for _ in range(args.runs)), key=lambda r: r[1])
             results[name] = best
         writes = {name: count_writes(argv) for name, argv in (("curl -sN", curl), ("manifold run", run))} if args.strace else {}
-    server.shutdown()
+    server.kill()
+    server.wait()
 
-    print("%d one-token deltas, %d bytes of SSE; best of %d runs each (by CPU time)" % (args.tokens, len(body), args.runs))
+    print("%d one-token deltas, %d bytes of SSE; best of %d runs each (by CPU time)" % (args.tokens, body_size, args.runs))
     print("%-14s %12s %12s %12s %14s %s" % ("", "CPU µs/token", "tokens/s", "wall s", "peak RSS MiB", "write(2) calls" if writes else ""))
     for name, (wall, cpu, rss) in results.items():
         print("%-14s %12.3f %12.0f %12.3f %14.1f %s" % (

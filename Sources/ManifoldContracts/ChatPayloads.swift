@@ -51,17 +51,17 @@ public struct ChatDelta: Sendable, Hashable, Codable {
     /// The `text` member of a delta payload, when `JSONScanner` reads it as one; members
     /// other than `text` are skipped, as the decoder skips them.
     static func text(inPayload payload: Data) -> String? {
-        payload.withUnsafeBytes { bytes in
-            JSONScanner.scan(bytes) { scanner -> String? in
-                var text: String?
-                let isObject = scanner.object { name, scanner in
+        var text: String?
+        let read = payload.withUnsafeBytes { bytes in
+            JSONScanner.scan(bytes) { scanner in
+                scanner.object { name, scanner in
                     guard name == "text" else { return scanner.skip() }
                     text = scanner.string()
                     return text != nil
                 }
-                return isObject ? text : nil
             }
         }
+        return read ? text : nil
     }
 }
 
@@ -97,11 +97,11 @@ public struct ChatMessagePayload: Sendable, Hashable, Codable {
     /// The message in `payload` when `JSONScanner` reads it: a string `content`, a string or
     /// null `role` or none, other members skipped.
     private static func scanned(_ payload: Data) -> ChatMessagePayload? {
-        payload.withUnsafeBytes { bytes in
-            JSONScanner.scan(bytes) { scanner -> ChatMessagePayload? in
-                var role: String?
-                var content: String?
-                let isObject = scanner.object { name, scanner in
+        var role: String?
+        var content: String?
+        let read = payload.withUnsafeBytes { bytes in
+            JSONScanner.scan(bytes) { scanner in
+                scanner.object { name, scanner in
                     if name == "content" {
                         content = scanner.string()
                         return content != nil
@@ -111,10 +111,10 @@ public struct ChatMessagePayload: Sendable, Hashable, Codable {
                     role = scanner.string()
                     return role != nil
                 }
-                guard isObject, let content else { return nil }
-                return ChatMessagePayload(role: role, content: content)
             }
         }
+        guard read, let content else { return nil }
+        return ChatMessagePayload(role: role, content: content)
     }
 }
 

@@ -32,10 +32,30 @@ struct ChunkScanningTests {
 
     func bothWays<D: ChatStreamDecoder>(_ make: () -> D, _ body: String) throws {
         for size in [1, 7, 64, Int.max] {
-            let scanned = try decode(make(), body, pieceSize: size)
-            let parsed = try decode(make(), Self.padded(body), pieceSize: size)
+            let scanned = Self.withoutGeneratedIDs(try decode(make(), body, pieceSize: size))
+            let parsed = Self.withoutGeneratedIDs(try decode(make(), Self.padded(body), pieceSize: size))
             #expect(scanned == parsed, "pieces of \(size) bytes")
             #expect(scanned.contains { if case .finished = $0 { true } else { false } })
+        }
+    }
+
+    /// The events with the ids of tool calls blanked: calls without a server id (Ollama's)
+    /// get a random one.
+    static func withoutGeneratedIDs(_ events: [ChatStreamEvent]) -> [ChatStreamEvent] {
+        func blank(_ call: ToolCall) -> ToolCall {
+            var call = call
+            call.id = ""
+            return call
+        }
+        return events.map { event in
+            switch event {
+            case .toolCallStarted(let index, _, let name): return .toolCallStarted(index: index, id: "", name: name)
+            case .toolCall(let call): return .toolCall(blank(call))
+            case .finished(let reason, var message):
+                message.toolCalls = message.toolCalls.map(blank)
+                return .finished(reason, message)
+            default: return event
+            }
         }
     }
 

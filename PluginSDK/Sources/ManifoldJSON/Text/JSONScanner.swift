@@ -2,7 +2,7 @@
 /// shape (a streamed chunk, a small payload) without building a `JSONValue` tree.
 ///
 /// It never reports a problem: at anything it does not accept it *declines* (its readers return
-/// `nil` or `false`, and `scan` then returns `nil`), and the caller falls back to `JSONParser`,
+/// `nil` or `false`, and `scan` then returns `false`), and the caller falls back to `JSONParser`,
 /// which says what is wrong and where. It accepts only what `JSONParser` accepts, with the same
 /// values, so the two paths cannot disagree; and it declines some valid text it does not bother
 /// with: member names written with escapes, numbers with an exponent (when skipped) or a
@@ -26,14 +26,18 @@ public struct JSONScanner {
     }
 
     /// Runs `read` on a scanner over `bytes` (one JSON document; a leading byte order mark is
-    /// skipped); returns what it returns, or `nil` when it declined or when anything but
-    /// whitespace follows the value it read.
-    public static func scan<Result>(_ bytes: UnsafeRawBufferPointer, _ read: (inout JSONScanner) -> Result?) -> Result? {
+    /// skipped), which keeps what it reads in its own variables; returns `false` when `read`
+    /// declined (returned `false`) or when anything but whitespace follows the value it read.
+    ///
+    /// Not generic on purpose: a generic entry point called from another module is not
+    /// specialised, and looking up its result type's metadata on every call cost as much as
+    /// the scan of a streamed chunk.
+    public static func scan(_ bytes: UnsafeRawBufferPointer, _ read: (inout JSONScanner) -> Bool) -> Bool {
         var scanner = JSONScanner(bytes: bytes.bindMemory(to: UInt8.self))
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { scanner.index = 3 }
-        guard let result = read(&scanner) else { return nil }
+        guard read(&scanner) else { return false }
         scanner.skipWhitespace()
-        return scanner.index == scanner.bytes.count ? result : nil
+        return scanner.index == scanner.bytes.count
     }
 
     // MARK: Structure

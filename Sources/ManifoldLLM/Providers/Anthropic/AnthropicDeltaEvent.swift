@@ -20,12 +20,12 @@ struct AnthropicDeltaEvent {
     /// Reads the payload `bytes` of the event named `event`.
     static func scan(event: String, _ bytes: UnsafeBufferPointer<UInt8>) -> AnthropicDeltaEvent? {
         guard event == "message" || event == "content_block_delta" || event == "ping" else { return nil }
-        let scanned = JSONScanner.scan(UnsafeRawBufferPointer(bytes)) { scanner -> AnthropicDeltaEvent? in
-            var payloadType: String?
-            var index: Int64?
-            var hasDelta = false
-            var delta = AnthropicDeltaEvent(type: event)
-            let read = scanner.object { name, scanner in
+        var payloadType: String?
+        var index: Int64?
+        var hasDelta = false
+        var delta = AnthropicDeltaEvent(type: event)
+        let read = JSONScanner.scan(UnsafeRawBufferPointer(bytes)) { scanner in
+            scanner.object { name, scanner in
                 if name == "type" {
                     payloadType = scanner.string()
                     return payloadType != nil
@@ -45,15 +45,14 @@ struct AnthropicDeltaEvent {
                 }
                 return scanner.skip()
             }
-            guard read else { return nil }
-            if event == "message" { delta.type = payloadType ?? "" }
-            // A delta without its index or its delta is an error, which the general path names.
-            if delta.type == "content_block_delta", index == nil || !hasDelta { return nil }
-            delta.index = index.map { Int(clamping: $0) }
-            return delta
         }
-        guard let scanned, scanned.type == "content_block_delta" || scanned.type == "ping" else { return nil }
-        return scanned
+        guard read else { return nil }
+        if event == "message" { delta.type = payloadType ?? "" }
+        // A delta without its index or its delta is an error, which the general path names.
+        if delta.type == "content_block_delta", index == nil || !hasDelta { return nil }
+        guard delta.type == "content_block_delta" || delta.type == "ping" else { return nil }
+        delta.index = index.map { Int(clamping: $0) }
+        return delta
     }
 
     /// A string member; any other value declines.

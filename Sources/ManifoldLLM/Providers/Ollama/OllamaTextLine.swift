@@ -10,9 +10,9 @@ import ManifoldJSON
 enum OllamaTextLine {
     /// The text of the line `bytes`; `""` for a line without a message.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        JSONScanner.scan(UnsafeRawBufferPointer(bytes)) { scanner -> String? in
-            var text = ""
-            let read = scanner.object { name, scanner in
+        var text = ""
+        let read = JSONScanner.scan(UnsafeRawBufferPointer(bytes)) { scanner in
+            scanner.object { name, scanner in
                 switch true {
                 case name == "message":
                     return scanner.object { name, scanner in
@@ -32,7 +32,7 @@ enum OllamaTextLine {
                     return scanner.skip()
                 }
             }
-            return read ? text : nil
         }
+        return read ? text : nil
     }
 }

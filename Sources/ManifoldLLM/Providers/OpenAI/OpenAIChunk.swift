@@ -28,9 +28,9 @@ struct OpenAIChunk {
 
     /// Reads `bytes`, one chunk's JSON.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> OpenAIChunk? {
-        JSONScanner.scan(UnsafeRawBufferPointer(bytes)) { scanner -> OpenAIChunk? in
-            var chunk = OpenAIChunk()
-            let read = scanner.object { name, scanner in
+        var chunk = OpenAIChunk()
+        let read = JSONScanner.scan(UnsafeRawBufferPointer(bytes)) { scanner in
+            scanner.object { name, scanner in
                 if name == "choices" {
                     return scanner.null() || scanner.array { chunk.readChoice(&$0) }
                 }
@@ -38,8 +38,8 @@ struct OpenAIChunk {
                 if name == "usage" || name == "error" { return scanner.null() }
                 return scanner.skip()
             }
-            return read ? chunk : nil
         }
+        return read ? chunk : nil
     }
 
     private mutating func readChoice(_ scanner: inout JSONScanner) -> Bool {
