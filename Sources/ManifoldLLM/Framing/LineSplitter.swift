@@ -35,18 +35,6 @@ struct LineSplitter: Sendable {
         }
     }
 
-    /// Adds bytes and returns the lines they completed, without their terminators.
-    mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws(FramingError) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
-        do {
-            try feed(bytes) { lines.append(Array($0)) }
-        } catch {
-            // Only the splitter throws here, and only `FramingError`.
-            throw error as! FramingError
-        }
-        return lines
-    }
-
     private mutating func feed(contiguous bytes: UnsafeBufferPointer<UInt8>, line: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var start = 0
         if lastWasCR, !bytes.isEmpty, bytes[0] == UInt8(ascii: "\n") { start = 1 }
