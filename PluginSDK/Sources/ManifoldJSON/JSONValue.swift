@@ -178,6 +178,13 @@ extension JSONValue {
     public var jsonText: String {
         String(decoding: serialized(), as: UTF8.self)
     }
+
+    /// Appends `string` as a JSON string (quoted; `"`, `\` and control characters escaped,
+    /// as `serialized()` writes them) to `bytes`: for code that writes a small JSON shape of
+    /// its own on a hot path, such as one payload per streamed token, without building a value.
+    public static func appendJSONString(_ string: String, to bytes: inout [UInt8]) {
+        JSONWriter.appendQuoted(string, to: &bytes)
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,

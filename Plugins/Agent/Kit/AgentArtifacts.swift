@@ -106,7 +106,7 @@ public enum AgentArtifacts {
     // MARK: Making outputs
 
     static func delta(_ text: String, key: String, metadata: [String: String]) -> Artifact {
-        .contract(ChatDelta(text: text), type: .chatDelta, metadata: metadata, correlationID: key)
+        ChatDelta(text: text).artifact(metadata: metadata, correlationID: key)
     }
 
     static func toolCall(_ call: ToolCall, key: String, metadata: [String: String]) -> Artifact {

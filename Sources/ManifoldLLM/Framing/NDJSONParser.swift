@@ -23,25 +23,47 @@ public struct NDJSONParser: Sendable {
     /// Adds bytes; returns the values of the lines they completed, in order.
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws(FramingError) -> [JSONValue] {
         var values: [JSONValue] = []
-        for line in try lines.feed(bytes) {
-            if let value = try parse(line) { values.append(value) }
+        let secrets = secrets
+        do {
+            try feed(bytes) { line in
+                if let value = try Self.parse(line, secrets: secrets) { values.append(value) }
+            }
+        } catch let error as FramingError {
+            throw error
+        } catch {
+            preconditionFailure("the splitter and the parser throw only FramingError: \(error)")
         }
         return values
     }
 
-    /// Ends the input; returns the value of a last line that had no line break.
-    public mutating func finish() throws(FramingError) -> [JSONValue] {
-        guard let line = lines.finish(), let value = try parse(line) else { return [] }
-        return [value]
+    /// Adds bytes; calls `line` with each line they complete that is not blank, in place (the
+    /// buffer is valid only during the call), so a decoder can read the members it needs
+    /// without a `JSONValue`, and `parse(_:secrets:)` the lines it does not read that way.
+    mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes, line: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        try lines.feed(bytes) { text in
+            if !Self.isBlank(text) { try line(text) }
+        }
     }
 
-    private func parse(_ line: [UInt8]) throws(FramingError) -> JSONValue? {
-        let isBlank = line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
-        if isBlank { return nil }
+    /// Ends the input; returns the value of a last line that had no line break.
+    public mutating func finish() throws(FramingError) -> [JSONValue] {
+        guard let line = lines.finish() else { return [] }
+        let value = try line.withUnsafeBufferPointer { (line) throws(FramingError) in try Self.parse(line, secrets: secrets) }
+        return value.map { [$0] } ?? []
+    }
+
+    /// The value of one line; `nil` for a blank one. `secrets` are scrubbed from the snippet
+    /// of a line that is not JSON.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, secrets: Secrets) throws(FramingError) -> JSONValue? {
+        if isBlank(line) { return nil }
         do {
-            return try JSONValue(parsing: Data(line))
+            return try JSONValue(parsing: Data(buffer: line))
         } catch {
-            throw .invalidJSONLine(snippet: Snippet.make(bytes: line, secrets: secrets))
+            throw .invalidJSONLine(snippet: Snippet.make(bytes: Array(line), secrets: secrets))
         }
+    }
+
+    private static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
     }
 }

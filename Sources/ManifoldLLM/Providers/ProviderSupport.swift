@@ -20,6 +20,17 @@ enum ProviderSupport {
         return object
     }
 
+    /// `bytes` without the spaces and tabs around them: what `trimmingCharacters(in:
+    /// .whitespaces)` removes from ASCII text, without making a `String`. Other whitespace
+    /// (no-break spaces) is left, and the general path, which trims it, gets the event.
+    static func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
     /// Maps a framing failure to the provider's error: a line or an event that never ends is
     /// over `maxEventBytes` (the limit of both), a non-JSON NDJSON line is malformed.
     static func malformed(_ error: FramingError, provider: String, expected: String) -> ProviderError {

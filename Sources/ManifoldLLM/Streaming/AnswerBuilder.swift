@@ -30,9 +30,14 @@ struct AnswerBuilder: Sendable {
     /// Records and returns a text delta (none for empty text: some servers send `""`; none
     /// past the token limit).
     mutating func text(_ delta: String) -> [ChatStreamEvent] {
-        guard !delta.isEmpty, admitOutputToken() else { return [] }
+        textEvent(delta).map { [$0] } ?? []
+    }
+
+    /// `text(_:)` without the array, for the per-token path of the decoders.
+    mutating func textEvent(_ delta: String) -> ChatStreamEvent? {
+        guard !delta.isEmpty, admitOutputToken() else { return nil }
         text += delta
-        return [.textDelta(delta)]
+        return .textDelta(delta)
     }
 
     /// Records a piece of a refusal: it is the answer's text (what the model says instead of

@@ -59,6 +59,14 @@ struct JSONWriter {
     }
 
     private mutating func writeString(_ string: String) {
+        Self.appendQuoted(string, to: &bytes)
+    }
+
+    /// Appends `string` quoted and escaped.
+    static func appendQuoted(_ string: String, to bytes: inout [UInt8]) {
+        func append(_ text: StaticString) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
         bytes.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

@@ -34,20 +34,27 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
     }
 
     mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
-        let frames: [SSEEvent]
+        // The parser is moved out while it calls back into this decoder (see SSEParser.feed).
+        var parser = SSEParser(maxLineBytes: 0, maxEventBytes: 0)
+        swap(&parser, &sse)
+        defer { swap(&parser, &sse) }
         do {
-            frames = try sse.feed(bytes)
-        } catch {
-            throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
-        }
-        for frame in frames where !isComplete {
-            try handle(frame).forEach(emit)
-            if answer.reachedOutputLimit, !isComplete {
-                isComplete = true
-                endedEarly = true
-                answer.usage = usage
-                answer.finishAtOutputLimit().forEach(emit)
+            try parser.feed(bytes) { name, data, id in
+                guard !isComplete else { return }
+                if let delta = AnthropicDeltaEvent.scan(event: name, data) {
+                    apply(delta, emit: emit)
+                } else {
+                    try handle(SSEEvent(event: name, data: String(decoding: data, as: UTF8.self), id: id)).forEach(emit)
+                }
+                if answer.reachedOutputLimit, !isComplete {
+                    isComplete = true
+                    endedEarly = true
+                    answer.usage = usage
+                    answer.finishAtOutputLimit().forEach(emit)
+                }
             }
+        } catch let error as FramingError {
+            throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
         }
     }
 
@@ -60,6 +67,20 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         }
     }
 
+    /// What `handle(_:)` does with a `content_block_delta` or a `ping`.
+    private mutating func apply(_ event: AnthropicDeltaEvent, emit: (ChatStreamEvent) -> Void) {
+        guard event.type == "content_block_delta", let index = event.index else { return }
+        switch (blocks[index], event.deltaType) {
+        case (.text, "text_delta"):
+            if let text = answer.textEvent(event.text ?? "") { emit(text) }
+        case (.toolUse, "input_json_delta"):
+            answer.toolFragment(key: index, id: nil, name: nil, arguments: event.partialJSON).forEach(emit)
+        default:
+            break
+        }
+    }
+
+    /// The general path: every event, and the errors of those that are not one.
     private mutating func handle(_ frame: SSEEvent) throws -> [ChatStreamEvent] {
         let payload = try ProviderSupport.object(from: frame.data, settings: settings, expected: "a JSON event payload")
         // The event name and the payload's `type` agree; the name is what the API documents.

@@ -23,13 +23,24 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
     }
 
     mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
-        let values: [JSONValue]
+        // The parser is moved out while it calls back into this decoder (see SSEParser.feed).
+        var parser = NDJSONParser(maxLineBytes: 0, secrets: .none)
+        swap(&parser, &lines)
+        defer { swap(&parser, &lines) }
+        let secrets = settings.secrets
         do {
-            values = try lines.feed(bytes)
-        } catch {
+            try parser.feed(bytes) { line in
+                guard !isComplete else { return }
+                if let text = OllamaTextLine.scan(line) {
+                    if let event = answer.textEvent(text) { emit(event) }
+                    endIfOverLimit(emit: emit)
+                } else if let value = try NDJSONParser.parse(line, secrets: secrets) {
+                    try handle([value], emit: emit)
+                }
+            }
+        } catch let error as FramingError {
             throw ProviderSupport.malformed(error, provider: provider, expected: "one JSON object per line")
         }
-        try handle(values, emit: emit)
     }
 
     mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
@@ -49,12 +60,15 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
     private mutating func handle(_ values: [JSONValue], emit: (ChatStreamEvent) -> Void) throws {
         for value in values where !isComplete {
             try handle(value).forEach(emit)
-            if answer.reachedOutputLimit, !isComplete {
-                isComplete = true
-                endedEarly = true
-                answer.finishAtOutputLimit().forEach(emit)
-            }
+            endIfOverLimit(emit: emit)
         }
+    }
+
+    private mutating func endIfOverLimit(emit: (ChatStreamEvent) -> Void) {
+        guard answer.reachedOutputLimit, !isComplete else { return }
+        isComplete = true
+        endedEarly = true
+        answer.finishAtOutputLimit().forEach(emit)
     }
 
     private mutating func handle(_ value: JSONValue) throws -> [ChatStreamEvent] {

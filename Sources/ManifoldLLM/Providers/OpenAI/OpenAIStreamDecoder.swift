@@ -22,19 +22,22 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
     }
 
     mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
-        let frames: [SSEEvent]
+        // The parser is moved out while it calls back into this decoder (see SSEParser.feed).
+        var parser = SSEParser(maxLineBytes: 0, maxEventBytes: 0)
+        swap(&parser, &sse)
+        defer { swap(&parser, &sse) }
         do {
-            frames = try sse.feed(bytes)
-        } catch {
-            throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
-        }
-        for frame in frames where !isComplete {
-            try handle(frame).forEach(emit)
-            if answer.reachedOutputLimit, !isComplete {
-                isComplete = true
-                endedEarly = true
-                answer.finishAtOutputLimit().forEach(emit)
+            try parser.feed(bytes) { _, data, _ in
+                guard !isComplete else { return }
+                try handle(data, emit: emit)
+                if answer.reachedOutputLimit, !isComplete {
+                    isComplete = true
+                    endedEarly = true
+                    answer.finishAtOutputLimit().forEach(emit)
+                }
             }
+        } catch let error as FramingError {
+            throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
         }
     }
 
@@ -47,8 +50,38 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
         }
     }
 
-    private mutating func handle(_ frame: SSEEvent) throws -> [ChatStreamEvent] {
-        let data = frame.data.trimmingCharacters(in: .whitespaces)
+    /// One event's data: `[DONE]`, or a chunk read by `OpenAIChunk` where it can, else as a
+    /// `JSONValue`.
+    private mutating func handle(_ bytes: UnsafeBufferPointer<UInt8>, emit: (ChatStreamEvent) -> Void) throws {
+        let data = ProviderSupport.trimmingSpaces(bytes)
+        if data.elementsEqual("[DONE]".utf8) {
+            isComplete = true
+            return try answer.finish().forEach(emit)
+        }
+        if let chunk = OpenAIChunk.scan(data) { return try apply(chunk, emit: emit) }
+        try handle(String(decoding: bytes, as: UTF8.self)).forEach(emit)
+    }
+
+    /// What `handle(_: String)` does with a chunk's choice, for a chunk `OpenAIChunk` read.
+    private mutating func apply(_ chunk: OpenAIChunk, emit: (ChatStreamEvent) -> Void) throws {
+        guard chunk.hasChoice else { return }
+        if let text = chunk.content, let event = answer.textEvent(text) { emit(event) }
+        if let refusal = chunk.refusal { answer.refusal(refusal).forEach(emit) }
+        for (position, fragment) in chunk.toolFragments.enumerated() {
+            answer.toolFragment(
+                key: fragment.index, id: fragment.id, name: fragment.name, arguments: fragment.arguments,
+                startsNewCall: position > 0
+            ).forEach(emit)
+        }
+        if let reason = chunk.finishReason {
+            answer.finishReason = Self.finishReason(reason)
+            try answer.tools.completeAll(provider: provider).forEach(emit)
+        }
+    }
+
+    /// The general path: any chunk, and the errors of those that are not one.
+    private mutating func handle(_ frame: String) throws -> [ChatStreamEvent] {
+        let data = frame.trimmingCharacters(in: .whitespaces)
         if data == "[DONE]" {
             isComplete = true
             return try answer.finish()
