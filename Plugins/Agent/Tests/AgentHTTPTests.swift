@@ -46,7 +46,8 @@ struct AgentHTTPTests {
         }
         try await server.stop()
 
-        #expect(out.of(.chatDelta).map { json($0)["text"]?.stringValue ?? "" } == ["2^10 ", "= 1024"])
+        // Deltas that arrive in one read are joined into one, so their count varies; their text does not.
+        #expect(out.of(.chatDelta).map { json($0)["text"]?.stringValue ?? "" }.joined() == "2^10 = 1024")
         let answer = try #require(out.of(.chatMessage).last)
         #expect(json(answer)["content"] == "2^10 = 1024")
         #expect(answer.metadata[AgentMetadataKey.outputTokens] == "5")

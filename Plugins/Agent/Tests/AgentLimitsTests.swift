@@ -29,7 +29,8 @@ struct AgentLimitsTests {
             throw error
         }
         try await server.stop()
-        #expect(out.of(.chatDelta).count == 4)
+        // Deltas that arrive in one read are joined into one, so their count varies; their text does not.
+        #expect(out.of(.chatDelta).map { json($0)["text"]?.stringValue ?? "" }.joined() == "word word word word ")
         let answer = try #require(out.of(.chatMessage).last)
         #expect(json(answer)["content"] == "word word word word ")
         #expect(answer.metadata[AgentMetadataKey.finishReason] == "length")

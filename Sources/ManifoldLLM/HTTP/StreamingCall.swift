@@ -101,10 +101,20 @@ struct StreamingCall<Decoder: ChatStreamDecoder>: Sendable {
                     throw ProviderError.responseTooLarge(provider: provider, limit: settings.maxResponseBytes)
                 }
                 if opening.count < Self.openingLimit { opening += bytes.prefix(Self.openingLimit - opening.count) }
-                try decoder.consume(bytes) { event in
+                // The text deltas of one read go on as one (`DeltaCoalescer`), also when the
+                // read ends in an error: what was decoded before it is delivered first.
+                var coalescer = DeltaCoalescer()
+                let deliver: (ChatStreamEvent) -> Void = { event in
                     continuation.yield(event)
                     delivered = true
                 }
+                do {
+                    try decoder.consume(bytes) { event in coalescer.add(event, deliver: deliver) }
+                } catch {
+                    coalescer.flush(deliver)
+                    throw error
+                }
+                coalescer.flush(deliver)
                 if decoder.isComplete {
                     continuation.finish()
                     if decoder.endedEarly { break }
