@@ -56,6 +56,43 @@ public final class LockedRing<Element>: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
+    /// Pushes `elements` in order under one lock per stretch that fits (waiting for room in between).
+    public func push(contentsOf elements: UnsafeBufferPointer<Element>) {
+        var next = 0
+        pthread_mutex_lock(mutex)
+        while next < elements.count {
+            while count == capacity {
+                waitingWriters += 1
+                pthread_cond_wait(notFull, mutex)
+                waitingWriters -= 1
+            }
+            while count < capacity && next < elements.count {
+                (storage + (head + count) % capacity).initialize(to: elements[next])
+                count += 1
+                next += 1
+            }
+            if waitingReaders > 0 { pthread_cond_signal(notEmpty) }
+        }
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Waits for at least one element, then moves every queued one (at most `limit`) into `batch`.
+    public func pop(into batch: inout [Element], limit: Int) {
+        pthread_mutex_lock(mutex)
+        while count == 0 {
+            waitingReaders += 1
+            pthread_cond_wait(notEmpty, mutex)
+            waitingReaders -= 1
+        }
+        for _ in 0..<Swift.min(count, limit) {
+            batch.append((storage + head).move())
+            head = (head + 1) % capacity
+            count -= 1
+        }
+        if waitingWriters > 0 { pthread_cond_signal(notFull) }
+        pthread_mutex_unlock(mutex)
+    }
+
     public func pop() -> Element {
         pthread_mutex_lock(mutex)
         while count == 0 {
@@ -70,6 +107,52 @@ public final class LockedRing<Element>: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
         return element
     }
+}
+
+/// Baseline: `Int`s (no reference counting, nothing to route) through a `LockedRing` between
+/// two OS threads — the floor any hand-off of one item at a time between threads pays here.
+/// With `batch` > 1 the writer pushes that many under one lock and the reader takes everything
+/// queued under one lock.
+public func intRingHandoff(count: Int, batch: Int = 1, capacity: Int = 1024) -> Measured {
+    let ring = LockedRing<Int>(capacity: capacity)
+    let start = ContinuousClock.now
+    let reader = JoinableThread {
+        var sum = 0
+        var read = 0
+        if batch <= 1 {
+            for _ in 0..<count { sum &+= ring.pop() }
+            read = count
+        } else {
+            var taken: [Int] = []
+            taken.reserveCapacity(capacity)
+            while read < count {
+                ring.pop(into: &taken, limit: capacity)
+                read += taken.count
+                for value in taken { sum &+= value }
+                taken.removeAll(keepingCapacity: true)
+            }
+        }
+        precondition(read == count)
+        consume(sum)
+    }
+    let writer = JoinableThread {
+        if batch <= 1 {
+            for value in 0..<count { ring.push(value) }
+        } else {
+            let values = Array(0..<batch)
+            values.withUnsafeBufferPointer { values in
+                var written = 0
+                while written < count {
+                    let size = Swift.min(batch, count - written)
+                    ring.push(contentsOf: UnsafeBufferPointer(rebasing: values[0..<size]))
+                    written += size
+                }
+            }
+        }
+    }
+    writer.join()
+    reader.join()
+    return Measured(elapsed: ContinuousClock.now - start, items: count)
 }
 
 /// A plain OS thread that can be joined (the ring baseline must not borrow the Swift

@@ -2,6 +2,10 @@
 // valgrind 3.19 crashes on Swift's thread start-up here) and for A/B runs while changing the
 // hub: `manifold-bench-probe <scenario> [count] [repeats]`, scenarios asyncstream, ring, hub-route(-8),
 // hub-1to1, hub-batched, fanout-64, fanin-8, sequence, pipeline, memory (count = Streamers).
+// `compare [count] [rounds]` puts the hub 1 → 1 (per artifact and batched) beside an `Int` lock
+// ring and an AsyncStream pipe, round by round, with ratios, CPU time and peak RSS;
+// `--lines [lines] [rounds]` runs `seq N | manifold run Examples/pipeline.json --lines` beside
+// `seq N | tr a-z A-Z | wc -l` (the release `manifold` from MANIFOLD_BIN or ../.build/release).
 import Foundation
 import Manifold
 import ManifoldBenchKit
@@ -22,6 +26,15 @@ func measure(_ name: String, _ body: () async throws -> Measured) async throws {
     var runs: [Measured] = []
     for _ in 0..<repeats { runs.append(try await body()) }
     report(name, runs)
+}
+
+if scenario == "compare" {
+    try await compareHub(count: count, rounds: repeats)
+    exit(0)
+}
+if scenario == "--lines" {
+    try compareLines(lines: arguments.dropFirst().first.flatMap { Int($0) } ?? 200_000, rounds: repeats)
+    exit(0)
 }
 
 let inputs = makeInputs(count: count)
