@@ -83,8 +83,9 @@ enum DocumentationBlocks {
         return lines.map { $0.allSatisfy(\.isWhitespace) ? "" : String($0.dropFirst(indent)) }.joined(separator: "\n") + "\n"
     }
 
-    /// The commands of a shell line, split at `&&`, `||`, `|` and `;`, each as words; quotes
-    /// group words, and a `#` starting a word ends the line.
+    /// The commands of a shell line, split at `&&`, `||`, `|` and `;`, each as words without
+    /// the environment assignments before them; quotes group words, and a `#` starting a word
+    /// ends the line.
     static func commands(in line: String) -> [[String]] {
         var commands: [[String]] = [[]]
         var word = ""
@@ -117,6 +118,15 @@ enum DocumentationBlocks {
             }
         }
         endWord()
-        return commands.filter { !$0.isEmpty }
+        // Leading `NAME=value` words set the command's environment, as in a shell: the program
+        // is the first word after them.
+        return commands.map { words in Array(words.drop { Self.isAssignment($0) }) }.filter { !$0.isEmpty }
+    }
+
+    /// Whether a word is an environment assignment (`MANIFOLD_BIN=…`).
+    private static func isAssignment(_ word: String) -> Bool {
+        guard let equals = word.firstIndex(of: "="), equals != word.startIndex else { return false }
+        let name = word[..<equals]
+        return name.first.map { $0 == "_" || $0.isLetter } == true && name.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
     }
 }
