@@ -232,16 +232,14 @@ private struct ParserState {
         }
         let escape = bytes[index]
         index += 1
+        if let byte = JSONEscape.byte(after: escape) {
+            scratch.append(byte)
+            return
+        }
         switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
-        case UInt8(ascii: "b"): scratch.append(0x08)
-        case UInt8(ascii: "f"): scratch.append(0x0C)
-        case UInt8(ascii: "n"): scratch.append(0x0A)
-        case UInt8(ascii: "r"): scratch.append(0x0D)
-        case UInt8(ascii: "t"): scratch.append(0x09)
         case UInt8(ascii: "u"):
             var value = try hex4(escapeStart: escapeStart)
-            if (0xD800...0xDBFF).contains(value) {
+            if JSONEscape.isHighSurrogate(value) {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
                     index = escapeStart
                     throw loneSurrogate(value)
@@ -249,12 +247,12 @@ private struct ParserState {
                 let lowStart = index
                 index += 2
                 let low = try hex4(escapeStart: lowStart)
-                guard (0xDC00...0xDFFF).contains(low) else {
+                guard JSONEscape.isLowSurrogate(low) else {
                     index = escapeStart
                     throw loneSurrogate(value)
                 }
-                value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(value) {
+                value = JSONEscape.pair(high: value, low: low)
+            } else if JSONEscape.isLowSurrogate(value) {
                 index = escapeStart
                 throw loneSurrogate(value)
             }

@@ -304,19 +304,17 @@ public struct JSONScanner {
         guard index + 1 < bytes.count else { return false }
         let escape = bytes[index + 1]
         index += 2
+        if let byte = JSONEscape.byte(after: escape) {
+            scratch.append(byte)
+            return true
+        }
         switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
-        case UInt8(ascii: "b"): scratch.append(0x08)
-        case UInt8(ascii: "f"): scratch.append(0x0C)
-        case UInt8(ascii: "n"): scratch.append(0x0A)
-        case UInt8(ascii: "r"): scratch.append(0x0D)
-        case UInt8(ascii: "t"): scratch.append(0x09)
         case UInt8(ascii: "u"):
             guard var value = hex4() else { return false }
-            if (0xD800...0xDBFF).contains(value) {
-                guard next(is: "\\"), next(is: "u"), let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return false }
-                value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(value) {
+            if JSONEscape.isHighSurrogate(value) {
+                guard next(is: "\\"), next(is: "u"), let low = hex4(), JSONEscape.isLowSurrogate(low) else { return false }
+                value = JSONEscape.pair(high: value, low: low)
+            } else if JSONEscape.isLowSurrogate(value) {
                 return false
             }
             guard let scalar = Unicode.Scalar(value), let encoded = UTF8.encode(scalar) else { return false }
