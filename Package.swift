@@ -75,7 +75,7 @@ let package = Package(
             name: "ManifoldHost",
             dependencies: [
                 sdk("Manifold"), "ManifoldManifest", sdk("ManifoldJSON"), sdk("CManifoldABI"), "CManifoldLoading", sdk("ManifoldNativeBridge"),
-                "ManifoldTrust",
+                "ManifoldTrust", "ManifoldWire", "ManifoldLink",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -14,7 +14,7 @@ import Glibc
 /// the process. A dedicated thread reads: it must never wait on a hub, so the handler it
 /// calls only decodes and dispatches. That thread, not the Swift concurrency pool, is what
 /// blocks in `read(2)`.
-final class LinkSocket: Sendable {
+package final class LinkSocket: Sendable {
     private let descriptor: Int32
     private let writeLock = Mutex<Bool>(false)  // true once the socket is shut down
     private let encoder = WireEncoder()
@@ -23,7 +23,7 @@ final class LinkSocket: Sendable {
     private let reading = Atomic<Bool>(false)
 
     /// Takes ownership of a connected stream socket.
-    init(descriptor: Int32) {
+    package init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
@@ -34,7 +34,7 @@ final class LinkSocket: Sendable {
 
     /// A connected pair of Unix stream sockets, for two hubs in one process (tests) or a
     /// parent and a child after `fork`.
-    static func pair() throws(LinkError) -> (LinkSocket, LinkSocket) {
+    package static func pair() throws(LinkError) -> (LinkSocket, LinkSocket) {
         var ends: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
             throw .closed(reason: "socketpair failed: \(String(cString: strerror(errno)))")
@@ -43,7 +43,7 @@ final class LinkSocket: Sendable {
     }
 
     /// Writes frames back to back, atomically with respect to other writers.
-    func send(_ frames: [WireFrame]) throws(LinkError) {
+    package func send(_ frames: [WireFrame]) throws(LinkError) {
         var bytes: [UInt8] = []
         for frame in frames {
             do { bytes.append(contentsOf: try encoder.encode(frame)) } catch {
@@ -71,7 +71,7 @@ final class LinkSocket: Sendable {
     /// Starts the reading thread. `onFrame` runs on it for every frame; `onEnd` runs once,
     /// with `nil` for a clean end of stream and the error otherwise, after which the
     /// descriptor is closed.
-    func startReading(
+    package func startReading(
         limits: WireLimits = .default,
         onFrame: @escaping @Sendable (WireFrame) throws(LinkError) -> Void,
         onEnd: @escaping @Sendable (LinkError?) -> Void
@@ -113,7 +113,7 @@ final class LinkSocket: Sendable {
     }
 
     /// Stops both directions: the peer reads an end of stream and this side's reader wakes.
-    func shutDown() {
+    package func shutDown() {
         writeLock.withLock { isShutDown in
             guard !isShutDown else { return }
             isShutDown = true

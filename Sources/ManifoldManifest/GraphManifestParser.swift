@@ -9,7 +9,10 @@ enum GraphManifestParser {
     static let portKeys = ["topic", "types", "description"]
     static let nodeKeys = [
         "plugin", "config", "middleware", "subscribe", "output", "concurrency", "errorPolicy", "capacity", "policy", "description",
+        "isolation", "limits", "restart", "inputTimeoutSeconds",
     ]
+    static let limitKeys = ["memoryMiB", "cpuSeconds", "openFiles"]
+    static let restartKeys = ["maxRestarts", "withinSeconds", "retries"]
     static let middlewareKeys = ["plugin", "config"]
 
     static func parse(_ json: JSONValue, context: ManifestContext) throws(ManifestErrors) -> GraphManifest {
@@ -165,10 +168,45 @@ enum GraphManifestParser {
         let capacity = reader.integer("capacity", minimum: 1, example: "64")
         let policy = reader.choice("policy", BackpressurePolicy.self, what: "backpressure policy")
         let description = reader.string("description", nonEmpty: false)
+        let isolation = reader.choice("isolation", NodeIsolation.self, what: "isolation")
+        let limits = parseLimits(reader, context: context)
+        let restart = parseRestart(reader, context: context)
+        // Up to a day: a longer limit is no limit, and a Duration of it cannot overflow.
+        let inputTimeout = reader.number("inputTimeoutSeconds", exclusiveMinimum: 0, maximum: 86_400, example: "30")
+        if isolation != .process {
+            for key in ["limits", "restart"] where reader.members[key] != nil {
+                context.error(
+                    reader.path(key), "'\(key)' applies only to a node whose plugin runs in a worker process",
+                    fix: "add \"isolation\": \"process\" to the node, or remove '\(key)'")
+            }
+        }
         guard let plugin else { return nil }
         return GraphNode(
             id: id, plugin: plugin, config: config, middleware: middleware, subscribe: subscriptions, output: output,
-            concurrency: concurrency, errorPolicy: errorPolicy, capacity: capacity, policy: policy, description: description)
+            concurrency: concurrency, errorPolicy: errorPolicy, capacity: capacity, policy: policy, description: description,
+            isolation: isolation, limits: limits, restart: restart ?? .default, inputTimeoutSeconds: inputTimeout)
+    }
+
+    private static func parseLimits(_ node: JSONObjectReader, context: ManifestContext) -> ResourceLimits? {
+        guard let value = node.value("limits") else { return nil }
+        guard let reader = JSONObjectReader(value, at: node.path("limits"), what: "the worker's limits", allowedKeys: limitKeys, context: context)
+        else { return nil }
+        let limits = ResourceLimits(
+            memoryMiB: reader.integer("memoryMiB", minimum: 16, example: "512"),
+            cpuSeconds: reader.integer("cpuSeconds", minimum: 1, example: "60"),
+            openFiles: reader.integer("openFiles", minimum: 16, example: "256"))
+        return limits.isEmpty ? nil : limits
+    }
+
+    private static func parseRestart(_ node: JSONObjectReader, context: ManifestContext) -> RestartPolicy? {
+        guard let value = node.value("restart") else { return nil }
+        guard let reader = JSONObjectReader(value, at: node.path("restart"), what: "the restart policy", allowedKeys: restartKeys, context: context)
+        else { return nil }
+        let defaults = RestartPolicy.default
+        return RestartPolicy(
+            maxRestarts: reader.integer("maxRestarts", minimum: 0, example: "5") ?? defaults.maxRestarts,
+            withinSeconds: reader.number("withinSeconds", exclusiveMinimum: 0, maximum: 86_400, example: "60") ?? defaults.withinSeconds,
+            retries: reader.integer("retries", minimum: 0, example: "1") ?? defaults.retries)
     }
 
     private static func parseMiddleware(

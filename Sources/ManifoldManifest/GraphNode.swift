@@ -27,14 +27,29 @@ public struct GraphNode: Sendable {
     public let policy: BackpressurePolicy?
     /// What the node is for.
     public let description: String?
+    /// Where the plugin runs; `nil` when the manifest does not say (the plugin manifest's
+    /// `runtime` decides, `native` meaning in process).
+    public internal(set) var isolation: NodeIsolation?
+    /// Limits on the worker process of an isolated node.
+    public let limits: ResourceLimits?
+    /// How an isolated node's worker is restarted after a crash.
+    public let restart: RestartPolicy
+    /// How long one input may take, in seconds; `nil` for no limit.
+    public let inputTimeoutSeconds: Double?
 
     /// The config as written in the file, before environment substitution.
     let rawConfig: JSONValue
 
     init(
         id: String, plugin: String, config: JSONValue, middleware: [GraphMiddleware], subscribe: [TopicPattern], output: Topic?,
-        concurrency: Int, errorPolicy: ErrorPolicy, capacity: Int?, policy: BackpressurePolicy?, description: String?
+        concurrency: Int, errorPolicy: ErrorPolicy, capacity: Int?, policy: BackpressurePolicy?, description: String?,
+        isolation: NodeIsolation? = nil, limits: ResourceLimits? = nil, restart: RestartPolicy = .default,
+        inputTimeoutSeconds: Double? = nil
     ) {
+        self.isolation = isolation
+        self.limits = limits
+        self.restart = restart
+        self.inputTimeoutSeconds = inputTimeoutSeconds
         self.id = id
         self.plugin = plugin
         self.config = config

@@ -81,6 +81,30 @@ struct JSONObjectReader {
         return result
     }
 
+    /// Member `key` as a number greater than `exclusiveMinimum` and at most `maximum`.
+    func number(_ key: String, required: Bool = false, exclusiveMinimum: Double? = nil, maximum: Double? = nil, example: String = "1.5") -> Double? {
+        guard let value = value(key, required: required, example: example) else { return nil }
+        guard let number = value.doubleValue, number.isFinite else {
+            context.error(path(key), "expected a number, got \(value.messageDescription())", fix: "write a number, e.g. \(example)")
+            return nil
+        }
+        if let exclusiveMinimum, number <= exclusiveMinimum {
+            context.error(path(key), "must be more than \(Self.plain(exclusiveMinimum)), got \(Self.plain(number))", fix: "write e.g. \(example)")
+            return nil
+        }
+        if let maximum, number > maximum {
+            context.error(path(key), "must be at most \(Self.plain(maximum)), got \(Self.plain(number))", fix: "write e.g. \(example)")
+            return nil
+        }
+        return number
+    }
+
+    /// `2` for 2.0, `0.5` for 0.5: numbers in messages as a person writes them.
+    static func plain(_ number: Double) -> String {
+        if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+        return String(number)
+    }
+
     /// Member `key` as a Boolean.
     func bool(_ key: String, required: Bool = false) -> Bool? {
         guard let value = value(key, required: required, example: "true") else { return nil }

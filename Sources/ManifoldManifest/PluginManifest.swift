@@ -41,6 +41,9 @@ public struct PluginManifest: Sendable {
     public enum Runtime: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         /// The library is loaded into the host process with `dlopen`.
         case native
+        /// Each node of the plugin runs in a supervised worker process of its own, as a node
+        /// with `"isolation": "process"` does.
+        case process
 
         /// The raw value.
         public var description: String { rawValue }

@@ -20,6 +20,7 @@ struct ManifoldCommand: AsyncParsableCommand {
         version: ManifoldVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, PluginsCommand.self, NewPluginCommand.self,
+            IsolatedWorkerCommand.self,
         ]
     )
 }

@@ -136,11 +136,20 @@ public final class GraphRun: Sendable {
         var sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)] = []
         do {
             for node in manifest.nodes {
-                guard let plugin = validation.plugins[node.plugin] else {
+                guard let plugin = validation.provider(for: node) else {
                     throw GraphBuildError(diagnostics: [GraphDiagnostic(
                         .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
                 }
-                let generator = try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
+                let generator: any Generator
+                if let isolated = plugin as? ProcessPlugin {
+                    do {
+                        generator = try await isolated.isolatedGenerator(for: node, logger: logger)
+                    } catch {
+                        throw substituted.mask(error)
+                    }
+                } else {
+                    generator = try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
+                }
                 if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
                     sources.append((node.id, output, source, node.errorPolicy))
                 }
@@ -164,7 +173,11 @@ public final class GraphRun: Sendable {
                     output: node.output, hub: hub,
                     options: StreamerOptions(
                         inputCapacity: node.capacity, inputPolicy: node.policy, concurrency: node.concurrency,
-                        errorPolicy: node.errorPolicy, shutsDownWhenFinished: false))
+                        errorPolicy: node.errorPolicy, shutsDownWhenFinished: false,
+                        inputTimeout: node.inputTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
+                        // An isolated call that ignores its cancel ends with its worker, killed
+                        // after the cancel grace: the node waits for that rather than leave it.
+                        inputTimeoutGrace: (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1)))
                 streamers.append(streamer)
             }
             for input in manifest.inputs {

@@ -22,6 +22,12 @@ public struct GraphValidation: Sendable {
     public var warnings: [GraphDiagnostic] { diagnostics.filter { $0.severity == .warning } }
     /// Whether the graph can be built and run.
     public var isValid: Bool { manifest != nil && errors.isEmpty }
+
+    /// The provider of a node's generator: for a node isolated by the graph, the plugin as
+    /// run in a worker process.
+    public func provider(for node: GraphNode) -> (any PluginProvider)? {
+        plugins[GraphValidator.providerKey(node.plugin, isolation: node.isolation)]
+    }
 }
 
 /// How the validator finds out what a graph's plugins are.
@@ -38,6 +44,16 @@ public enum PluginResolution: Sendable {
 /// node kinds, and the types of every edge. With `.manifestsOnly` no plugin code runs at all;
 /// with `.loadLibraries` only the libraries' initialisers and descriptors do.
 public enum GraphValidator {
+    /// Where `GraphValidation.plugins` keeps a plugin: by name, and the isolated form of it
+    /// under a key no plugin name can have.
+    static func providerKey(_ name: String, isolation: NodeIsolation?) -> String {
+        switch isolation {
+        case .process: "process:" + name
+        case .none?: "native:" + name
+        case nil: name
+        }
+    }
+
     /// Validates the manifest at `path`.
     ///
     /// - Parameters:
@@ -50,7 +66,8 @@ public enum GraphValidator {
     public static func validate(
         manifestAt path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         requireEnvironment: Bool = true, loaderOptions: PluginLoaderOptions = PluginLoaderOptions(),
-        providers: [String: any PluginProvider] = [:], resolution: PluginResolution = .loadLibraries
+        providers: [String: any PluginProvider] = [:], resolution: PluginResolution = .loadLibraries,
+        isolating isolatedNodes: [String] = []
     ) -> GraphValidation {
         var diagnostics = Set<GraphDiagnostic>()
         let raw: GraphManifest
@@ -60,12 +77,21 @@ public enum GraphValidator {
             for problem in error.errors { diagnostics.insert(diagnostic(problem, .error)) }
             return GraphValidation(file: path, manifest: nil, plugins: [:], diagnostics: diagnostics.sorted())
         }
-        let manifest: GraphManifest
+        var manifest: GraphManifest
         do {
             manifest = try raw.resolvingEnvironment(environment)
         } catch {
             for problem in error.errors { diagnostics.insert(diagnostic(problem, requireEnvironment ? .error : .warning)) }
             manifest = (try? raw.resolvingEnvironment(environment, placeholderForMissing: "unset")) ?? raw
+        }
+        let (isolated, unknownNodes) = manifest.isolating(isolatedNodes)
+        manifest = isolated
+        for name in unknownNodes {
+            diagnostics.insert(GraphDiagnostic(
+                .error, file: path, path: "--isolate",
+                message: "no node '\(name)' to isolate; the graph's nodes: \(manifest.nodes.map(\.id).joined(separator: ", "))",
+                fix: (NameSuggestion.closest(to: name, among: manifest.nodes.map(\.id)).map { "did you mean '\($0)'? " } ?? "")
+                    + "name a node of the graph, or \(GraphManifest.allNodes)"))
         }
         let topology = manifest.checkTopology()
         for error in topology.errors { diagnostics.insert(diagnostic(error, .error)) }
@@ -82,8 +108,14 @@ public enum GraphValidator {
         // A plugin that cannot be had is looked for once, and its error reported at every
         // place that names it: thousands of nodes naming a missing plugin cost one search.
         var failures: [String: (problem: String, fix: String?)] = [:]
-        func plugin(_ name: String, at jsonPath: String) -> (any PluginProvider)? {
-            if let loaded = plugins[name] { return loaded }
+        func plugin(_ name: String, at jsonPath: String, isolation: NodeIsolation? = nil) -> (any PluginProvider)? {
+            let key = providerKey(name, isolation: isolation)
+            if let loaded = plugins[key] { return loaded }
+            // A plugin of the embedding program has no library to run elsewhere.
+            if isolation != nil, let embedded = providers[name] {
+                plugins[key] = embedded
+                return embedded
+            }
             if let failure = failures[name] {
                 diagnostics.insert(GraphDiagnostic(.error, file: path, path: jsonPath, message: failure.problem, fix: failure.fix))
                 return nil
@@ -92,21 +124,26 @@ public enum GraphValidator {
                 let loaded: any PluginProvider
                 switch resolution {
                 case .manifestsOnly: loaded = try loader.describe(named: name)
-                case .loadLibraries: loaded = try loader.provider(named: name)
+                case .loadLibraries:
+                    switch isolation {
+                    case .process: loaded = try loader.isolatedProvider(named: name)
+                    case .none?: loaded = try loader.load(named: name)
+                    case nil: loaded = try loader.provider(named: name)
+                    }
                 }
-                plugins[name] = loaded
+                plugins[key] = loaded
                 return loaded
             } catch let error as PluginLoadError {
                 failures[name] = (error.problem, error.fix)
             } catch {
                 failures[name] = ("\(error)", nil)
             }
-            return plugin(name, at: jsonPath)
+            return plugin(name, at: jsonPath, isolation: isolation)
         }
 
         for node in manifest.nodes {
             let nodePath = "$.nodes.\(node.id)"
-            if let generator = plugin(node.plugin, at: "\(nodePath).plugin") {
+            if let generator = plugin(node.plugin, at: "\(nodePath).plugin", isolation: node.isolation) {
                 checkKind(generator, expected: .generator, file: path, at: "\(nodePath).plugin", into: &diagnostics)
                 checkConfig(
                     node.config, of: generator, secrets: manifest.configSecretPaths(forNode: node.id), file: path,

@@ -11,12 +11,18 @@ public struct PluginLoaderOptions: Sendable {
     public var libraryPaths: [String]
     /// Load libraries even when they or their folders are writable by every user.
     public var allowInsecurePermissions: Bool
+    /// How isolated nodes' workers are run; by default this very program is the worker.
+    public var isolation: IsolationSettings
 
     /// Options; `libraryPaths` defaults to `PluginLoader.defaultLibraryPaths`.
-    public init(searchPaths: [String] = [], libraryPaths: [String]? = nil, allowInsecurePermissions: Bool = false) {
+    public init(
+        searchPaths: [String] = [], libraryPaths: [String]? = nil, allowInsecurePermissions: Bool = false,
+        isolation: IsolationSettings? = nil
+    ) {
         self.searchPaths = searchPaths
         self.libraryPaths = libraryPaths ?? PluginLoader.defaultLibraryPaths
         self.allowInsecurePermissions = allowInsecurePermissions
+        self.isolation = isolation ?? IsolationSettings(executable: IsolationSettings.currentExecutable)
     }
 }
 
@@ -132,7 +138,17 @@ public final class PluginLoader: Sendable {
         // elsewhere must not load their code here.
         switch manifest.runtime {
         case .native: return try load(manifest, at: file)
+        case .process: return try isolatedProvider(named: name)
         }
+    }
+
+    /// The plugin whose manifest has this name, to run in worker processes: described from
+    /// its manifest, with every check that needs no plugin code, and never loaded here.
+    ///
+    /// - Throws: as `describe(named:)`.
+    public func isolatedProvider(named name: String) throws -> ProcessPlugin {
+        let file = try manifestFile(named: name)
+        return ProcessPlugin(described: try describe(manifestAt: file), manifestFile: file, options: options)
     }
 
     /// Loads the plugin whose manifest has this name.

@@ -72,6 +72,12 @@ struct RunCommand: AsyncParsableCommand {
         discussion: "Ids, types, topics, names and timings only: payloads and metadata values are never written."))
     var events: String?
 
+    @Option(help: ArgumentHelp(
+        "Run this node's plugin in a supervised worker process (repeatable; 'all' for every node).",
+        discussion: "A crash then costs the node's input and a restart, not the run. See docs/isolation.md.",
+        valueName: "node"))
+    var isolate: [String] = []
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -115,7 +121,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph,
-            loaderOptions: plugins.loaderOptions())
+            loaderOptions: plugins.loaderOptions(), isolating: isolate)
         if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         guard validation.isValid, let manifest = validation.manifest else {

@@ -25,4 +25,12 @@ public enum DeadLetterReason: String, Sendable, Hashable, CaseIterable {
     case noOutputTopic = "no-output-topic"
     /// Sent directly to a subscription id that does not exist (any more).
     case unknownSubscriber = "unknown-subscriber"
+    /// An input a node did not finish within its time limit (`StreamerOptions.inputTimeout`).
+    case inputTimedOut = "input-timed-out"
+    /// An input a node was processing when the process running its plugin died, and which
+    /// was not (or no longer) retried.
+    case nodeCrashed = "node-crashed"
+    /// An output a node emitted for an input that had already failed (timed out): it was not
+    /// published.
+    case lateOutput = "late-output"
 }

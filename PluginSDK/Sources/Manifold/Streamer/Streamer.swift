@@ -219,9 +219,13 @@ public final class Streamer: Sendable {
     /// - Parameter held: where outputs given to `emit(contentsOf:)` wait to be published with
     ///   a batch; without it they are published at once.
     private func handle(_ input: Artifact, holdingOutputsIn held: HeldOutputs? = nil) async throws {
+        // Under a time limit, outputs are never held: a chain left behind must not add to a batch.
+        let deadline = options.inputTimeout.map { _ in InputDeadline() }
+        let held = deadline == nil ? held : nil
         let context = ProcessingContext(
             node: name, input: input,
             emitter: { [self] output in
+                if let deadline, deadline.isAbandoned { return deadLetterLate(output, for: input) }
                 // Outputs held from earlier inputs go first: the topic keeps the order of emits.
                 if let held { try await publishHeld(held) }
                 try await publishOutput(output, for: input)
@@ -234,7 +238,14 @@ public final class Streamer: Sendable {
         defer { inputsInProgressCount.subtract(1, ordering: .relaxed) }
         let started = ContinuousClock.now
         do {
-            try await chain.process(input, context: context)
+            if let deadline, let limit = options.inputTimeout {
+                let chain = self.chain
+                try await InputDeadline.run(node: name, limit: limit, grace: options.inputTimeoutGrace, deadline: deadline) {
+                    try await chain.process(input, context: context)
+                }
+            } else {
+                try await chain.process(input, context: context)
+            }
             let elapsed = ContinuousClock.now - started
             if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: true)) }
             state.withLock { state in
@@ -255,8 +266,14 @@ public final class Streamer: Sendable {
                 if state.report.failures.count < options.failureHistoryLimit { state.report.failures.append(failure) }
                 return state.report
             }
+            if let deadLettering = error as? any DeadLetteringFailure {
+                hub.deadLetter(
+                    [input], reason: deadLettering.deadLetterReason, topic: .deadLetter, by: name, detail: failure.description)
+            }
             try await publishError(failure, for: input)
-            if options.errorPolicy == .stop { throw StreamerError.stoppedOnFailure(failure, report: report) }
+            if options.errorPolicy == .stop || error is any FatalNodeFailure {
+                throw StreamerError.stoppedOnFailure(failure, report: report)
+            }
         }
     }
 
@@ -290,6 +307,15 @@ public final class Streamer: Sendable {
             return nil
         }
         return (output, topic)
+    }
+
+    /// An output of a chain the node stopped waiting for (its input timed out): counted as a
+    /// rejected output and dead-lettered, never published after its input's failure.
+    private func deadLetterLate(_ artifact: Artifact, for input: Artifact) {
+        state.withLock { $0.report.rejectedOutputs += 1 }
+        hub.deadLetter(
+            [artifact], reason: .lateOutput, topic: output ?? .deadLetter, by: name,
+            detail: "node '\(name)' emitted it for input \(input.id) after that input timed out")
     }
 
     /// Checks and stamps outputs given all at once, and holds them for the batch.

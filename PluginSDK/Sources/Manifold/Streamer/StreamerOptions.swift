@@ -23,13 +23,23 @@ public struct StreamerOptions: Sendable {
     /// Whether `run()` shuts the chain down when it ends. A graph turns this off to shut all
     /// its nodes down together, in reverse order of creation, with `Streamer.shutdown()`.
     public var shutsDownWhenFinished: Bool
+    /// How long one input may take through the chain; `nil` (the default) for no limit. An
+    /// input past it is cancelled and fails with `InputTimedOut` (dead-lettered as
+    /// `input-timed-out`); when the chain does not stop within `inputTimeoutGrace` after the
+    /// cancel, it is left to finish on its own and the node goes on with the next input
+    /// (what it emits after that is dead-lettered as `late-output`).
+    public var inputTimeout: Duration?
+    /// How long a timed-out input's chain has, once cancelled, to stop before it is left behind.
+    public var inputTimeoutGrace: Duration
 
     /// Options with the defaults: the hub's queue settings, one input at a time, continue on error.
     public init(
         inputCapacity: Int? = nil, inputPolicy: BackpressurePolicy? = nil, inputBuffer: Buffer<Artifact>? = nil,
         concurrency: Int = 1, errorPolicy: ErrorPolicy = .continue, failureHistoryLimit: Int = 100,
-        shutsDownWhenFinished: Bool = true
+        shutsDownWhenFinished: Bool = true, inputTimeout: Duration? = nil, inputTimeoutGrace: Duration = .seconds(1)
     ) {
+        self.inputTimeout = inputTimeout
+        self.inputTimeoutGrace = inputTimeoutGrace
         self.shutsDownWhenFinished = shutsDownWhenFinished
         self.inputCapacity = inputCapacity
         self.inputPolicy = inputPolicy

@@ -1,0 +1,29 @@
+import Foundation
+import Manifold
+
+/// A node's generator running in a supervised worker process: to its Streamer it looks like
+/// any generator (same ports, same type checks); inputs and outputs cross the process
+/// boundary as wire frames.
+public final class IsolatedGenerator: Generator {
+    public let ports: PortTypes
+    private let supervisor: WorkerSupervisor
+
+    init(ports: PortTypes, supervisor: WorkerSupervisor) {
+        self.ports = ports
+        self.supervisor = supervisor
+    }
+
+    /// How long a cancelled call has before its worker is killed.
+    public var cancelGrace: Duration { supervisor.cancelGrace }
+
+    /// How many times the worker was restarted.
+    public var restartCount: Int { supervisor.restartCount }
+
+    public func process(_ input: Artifact, context: ProcessingContext) async throws {
+        try await supervisor.process(input, context: context)
+    }
+
+    public func shutdown() async {
+        await supervisor.shutdown()
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import Manifold
+import ManifoldJSON
+import ManifoldLink
+import ManifoldWire
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The worker side of an isolated node: what `manifold isolated-worker` runs in the child.
+///
+/// It reads the host's messages on the socket at descriptor 3, applies the node's resource
+/// limits, loads the plugin with the host's checks (pinned to the digest the host read), and
+/// runs each input it is sent as a task of its own, sending outputs back as they come. When
+/// the host goes away (its end of the socket closes), the worker exits at once.
+public enum IsolatedNodeWorker {
+    /// Serves the host on `descriptor` until told to shut down or the host goes away.
+    ///
+    /// Suspends instead of blocking: the task that calls it must not hold one of the few
+    /// threads of the concurrency pool, which the plugin's calls need (a plugin that blocks
+    /// one must still leave the others to the node's next inputs).
+    public static func run(socketDescriptor descriptor: Int32 = 3) async -> Never {
+        let session = WorkerSession(socket: LinkSocket(descriptor: descriptor))
+        session.start()
+        // The session ends the process itself (`_exit`); nothing resumes this.
+        await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
+        fatalError("the worker session ended without ending the process")
+    }
+}
+
+/// One worker's state: the plugin instance, the calls running, their credit.
+private final class WorkerSession: Sendable {
+    let socket: LinkSocket
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var reader = WorkerMessageReader()
+        var generator: (any Generator)?
+        var calls: [UInt64: (task: Task<Void, Never>, credit: EmitCredit)] = [:]
+    }
+
+    init(socket: LinkSocket) {
+        self.socket = socket
+    }
+
+    func start() {
+        socket.startReading(
+            onFrame: { [self] frame throws(LinkError) in
+                let taken = try state.withLock { state throws(LinkError) in try state.reader.take(frame) }
+                guard let (message, artifact) = taken else { return }
+                handle(message, artifact)
+            },
+            onEnd: { failure in
+                // The host is gone (or spoke nonsense): nobody is left to take what this does.
+                if let failure { FileHandle.standardError.write(Data("manifold worker: \(failure)\n".utf8)) }
+                _exit(failure == nil ? 0 : 70)
+            })
+    }
+
+    private func send(_ frames: [WireFrame]) {
+        do {
+            try socket.send(frames)
+        } catch {
+            _exit(0)
+        }
+    }
+
+    private func handle(_ message: WorkerMessage, _ artifact: Artifact?) {
+        switch message {
+        case .open(let opening):
+            Task { await open(opening) }
+        case .process(let id):
+            guard let artifact, let generator = state.withLock({ $0.generator }) else { return }
+            let credit = EmitCredit()
+            // Registered before it can run, so a cancel that follows at once finds it.
+            state.withLock { state in
+                let task = Task { await self.run(id, artifact, generator: generator, credit: credit) }
+                state.calls[id] = (task, credit)
+            }
+        case .cancel(let id):
+            if let call = state.withLock({ $0.calls[id] }) {
+                call.task.cancel()
+                call.credit.cancel()
+            }
+        case .emitAck(let id, let count):
+            state.withLock { $0.calls[id] }?.credit.give(Int(count))
+        case .ping(let number):
+            send([WorkerMessage.pong(number).frame])
+        case .shutdown:
+            Task {
+                await state.withLock { $0.generator }?.shutdown()
+                send([WorkerMessage.shutdownDone.frame])
+                _exit(0)
+            }
+        case .ready, .openFailed, .emit, .reject, .complete, .pong, .shutdownDone:
+            break
+        }
+    }
+
+    private func open(_ opening: WorkerOpening) async {
+        do {
+            try ResourceLimiter.apply(memoryMiB: opening.memoryMiB, cpuSeconds: opening.cpuSeconds, openFiles: opening.openFiles)
+            var logger = Logger(label: "manifold.\(opening.node)")
+            logger.logLevel = Logger.Level(rawValue: opening.logLevel) ?? .info
+            let loader = PluginLoader(options: PluginLoaderOptions(allowInsecurePermissions: opening.allowInsecurePermissions))
+            let plugin = try loader.load(manifestAt: opening.manifest)
+            guard plugin.descriptor.name == opening.plugin else {
+                throw WorkerStartError("the manifest \(opening.manifest) now describes plugin '\(plugin.descriptor.name)', not '\(opening.plugin)'")
+            }
+            guard plugin.sha256 == opening.sha256 else {
+                throw WorkerStartError(
+                    "the library \(plugin.libraryPath) changed after the host checked it (SHA-256 \(plugin.sha256), the host read \(opening.sha256)); start the run again")
+            }
+            let config = try JSONValue(parsing: Data(opening.config.utf8))
+            let generator = try plugin.makeGenerator(node: opening.node, config: config, logger: logger)
+            state.withLock { $0.generator = generator }
+            send([WorkerMessage.ready.frame])
+        } catch {
+            send([WorkerMessage.openFailed("\(error)").frame])
+            _exit(1)
+        }
+    }
+
+    private func run(_ id: UInt64, _ input: Artifact, generator: any Generator, credit: EmitCredit) async {
+        let context = ProcessingContext(
+            node: input.origin ?? "", input: input,
+            emitter: { [self] output in
+                try await credit.take(1)
+                send([WorkerMessage.emit(call: id).frame, .artifact(output)])
+            },
+            rejecter: { [self] problem in send([WorkerMessage.reject(call: id, problem: problem).frame]) },
+            batchEmitter: { [self] outputs in
+                try await credit.take(outputs.count)
+                var frames: [WireFrame] = []
+                frames.reserveCapacity(outputs.count * 2)
+                for output in outputs {
+                    frames.append(WorkerMessage.emit(call: id).frame)
+                    frames.append(.artifact(output))
+                }
+                send(frames)
+            })
+        let outcome: WorkerMessage.CallOutcome
+        var message = ""
+        do {
+            try await generator.process(input, context: context)
+            outcome = .succeeded
+        } catch is CancellationError {
+            outcome = .cancelled
+        } catch {
+            outcome = .failed
+            message = "\(error)"
+        }
+        state.withLock { _ = $0.calls.removeValue(forKey: id) }
+        send([WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
+    }
+}

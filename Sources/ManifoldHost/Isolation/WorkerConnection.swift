@@ -1,0 +1,289 @@
+import Foundation
+import Logging
+import Manifold
+import ManifoldLink
+import ManifoldWire
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The host's side of one worker process, from its start to its exit: sends it inputs, hands
+/// what it reports to the waiting calls, pings it, and learns how it ended.
+///
+/// Three threads of its own: the socket's reader, the output tail, and one blocked in
+/// `waitpid`, so the exit of a worker is known however it happens (crash, `exit`, kill) and
+/// no Swift concurrency thread ever blocks on it.
+final class WorkerConnection: Sendable {
+    let pid: pid_t
+    private let socket: LinkSocket
+    private let output: WorkerOutputTail
+    private let settings: IsolationSettings
+    private let limits: (memoryMiB: Int?, cpuSeconds: Int?)
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var calls: [UInt64: PendingWorkerCall] = [:]
+        var nextCall: UInt64 = 1
+        var opening: CheckedContinuation<Void, any Error>?
+        var openFailure: String?
+        var exit: WorkerExit?
+        var exitWaiters: [CheckedContinuation<WorkerExit, Never>] = []
+        var killedBecause: String?
+        var lastPong = ContinuousClock.now
+        var pingsSent: UInt64 = 0
+        var reader = WorkerMessageReader()
+    }
+
+    private init(spawned: SpawnedWorker, settings: IsolationSettings, limits: (Int?, Int?)) {
+        pid = spawned.pid
+        socket = spawned.socket
+        output = WorkerOutputTail(reading: spawned.output)
+        self.settings = settings
+        self.limits = limits
+    }
+
+    /// Starts a worker and waits until it has loaded the plugin and made the instance.
+    ///
+    /// - Parameter onExit: called once when the worker ends, however it ends.
+    /// - Throws: `WorkerStartError` when it cannot be started, refuses to open the plugin
+    ///   (with the worker's reason), ends or stays silent past `startTimeLimit`.
+    static func start(
+        opening: WorkerOpening, settings: IsolationSettings, onExit: @escaping @Sendable (WorkerExit) -> Void
+    ) async throws -> WorkerConnection {
+        let spawned = try SpawnedWorker.spawn(executable: settings.executable, arguments: ["isolated-worker"])
+        let connection = WorkerConnection(spawned: spawned, settings: settings, limits: (opening.memoryMiB, opening.cpuSeconds))
+        connection.startReading()
+        connection.watchExit(then: onExit)
+        let timer = Task {
+            guard (try? await Task.sleep(for: settings.startTimeLimit)) != nil else { return }
+            connection.kill(because: "did not load its plugin within \(secondsText(settings.startTimeLimit))")
+        }
+        defer { timer.cancel() }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let ended: WorkerExit? = connection.state.withLock { state in
+                if state.exit == nil { state.opening = continuation }
+                return state.exit
+            }
+            if let ended { continuation.resume(throwing: WorkerStartError("the worker \(ended.report)")) }
+            do {
+                try connection.socket.send([WorkerMessage.open(opening).frame])
+            } catch {
+                connection.kill(because: "could not be sent its plugin: \(error)")
+            }
+        }
+        connection.startHeartbeat()
+        return connection
+    }
+
+    // MARK: Calls
+
+    /// Sends `input` to the worker and relays what it reports until it completes the call.
+    ///
+    /// - Throws: the plugin's failure, `CancellationError` when the call was cancelled, or
+    ///   `WorkerLost` when the worker ended first.
+    func process(_ input: Artifact, context: ProcessingContext) async throws {
+        let call: PendingWorkerCall? = state.withLock { state in
+            guard state.exit == nil else { return nil }
+            let call = PendingWorkerCall(id: state.nextCall, input: input)
+            state.nextCall += 1
+            state.calls[call.id] = call
+            return call
+        }
+        guard let call else { throw WorkerLost(exit: await exited()) }
+        do {
+            try socket.send([WorkerMessage.process(call: call.id).frame, .artifact(input)])
+        } catch {
+            // The worker is gone or going: its exit fails the call below.
+        }
+        try await withTaskCancellationHandler {
+            var failure: (any Error)?
+            while true {
+                switch await call.next() {
+                case .output(let artifact):
+                    if failure == nil {
+                        do {
+                            try await context.emit(artifact)
+                        } catch {
+                            failure = error
+                            cancel(call)
+                        }
+                    }
+                    try? socket.send([WorkerMessage.emitAck(call: call.id, count: 1).frame])
+                case .refused(let problem):
+                    guard failure == nil else { continue }
+                    do {
+                        try await context.reject(problem)
+                    } catch {
+                        failure = error
+                        cancel(call)
+                    }
+                case .complete(let outcome, let message):
+                    if let failure { throw failure }
+                    switch outcome {
+                    case .succeeded: return
+                    case .cancelled: throw CancellationError()
+                    case .failed: throw IsolatedPluginError(message: message)
+                    }
+                case .lost(let exit):
+                    throw WorkerLost(exit: exit)
+                }
+            }
+        } onCancel: {
+            cancel(call)
+        }
+    }
+
+    /// Asks the worker to cancel `call`, and kills it if the call has not ended within
+    /// `cancelGrace`: a plugin that ignores cancellation must not hold its node forever.
+    private func cancel(_ call: PendingWorkerCall) {
+        try? socket.send([WorkerMessage.cancel(call: call.id).frame])
+        let grace = settings.cancelGrace
+        Task { [self] in
+            try? await Task.sleep(for: grace)
+            if !call.hasEnded {
+                kill(because: "did not stop within \(secondsText(grace)) after input \(call.input.id) was cancelled")
+            }
+        }
+    }
+
+    // MARK: Ending
+
+    /// Asks the worker to shut the instance down and exit; kills it after `shutdownGrace`.
+    func shutdown() async {
+        guard state.withLock({ $0.exit == nil }) else { return }
+        try? socket.send([WorkerMessage.shutdown.frame])
+        let grace = settings.shutdownGrace
+        let timer = Task { [self] in
+            guard (try? await Task.sleep(for: grace)) != nil else { return }
+            kill(because: "did not shut down within \(secondsText(grace))")
+        }
+        _ = await exited()
+        timer.cancel()
+    }
+
+    /// Ends the worker now, with the reason its report will give; the first reason is kept.
+    func kill(because reason: String) {
+        let alive = state.withLock { state in
+            if state.killedBecause == nil, state.exit == nil { state.killedBecause = reason }
+            return state.exit == nil
+        }
+        if alive { Glibc.kill(pid, SIGKILL) }
+    }
+
+    /// How the worker ended, once it has.
+    func exited() async -> WorkerExit {
+        await withCheckedContinuation { (continuation: CheckedContinuation<WorkerExit, Never>) in
+            let ended: WorkerExit? = state.withLock { state in
+                if state.exit == nil { state.exitWaiters.append(continuation) }
+                return state.exit
+            }
+            if let ended { continuation.resume(returning: ended) }
+        }
+    }
+
+    /// Whether the worker has ended.
+    var hasExited: Bool { state.withLock { $0.exit != nil } }
+
+    private func watchExit(then onExit: @escaping @Sendable (WorkerExit) -> Void) {
+        let pid = self.pid
+        let thread = Thread { [self] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            socket.shutDown()
+            var exit = WorkerExit(
+                pid: pid, waitStatus: status, killedBecause: state.withLock { $0.killedBecause }, memoryLimitMiB: limits.memoryMiB,
+                cpuLimitSeconds: limits.cpuSeconds)
+            exit.lastLines = output.lastLines(8)
+            let (calls, opening, openFailure, waiters) = state.withLock { state in
+                state.exit = exit
+                defer {
+                    state.calls = [:]
+                    state.opening = nil
+                    state.exitWaiters = []
+                }
+                return (Array(state.calls.values), state.opening, state.openFailure, state.exitWaiters)
+            }
+            for call in calls { call.push(.lost(exit)) }
+            opening?.resume(throwing: WorkerStartError(openFailure ?? "the worker \(exit.report)"))
+            for waiter in waiters { waiter.resume(returning: exit) }
+            onExit(exit)
+        }
+        thread.name = "manifold-worker-wait"
+        thread.start()
+    }
+
+    // MARK: Reading
+
+    private func startReading() {
+        socket.startReading(
+            onFrame: { [self] frame throws(LinkError) in
+                let taken = try state.withLock { state throws(LinkError) in try state.reader.take(frame) }
+                guard let (message, artifact) = taken else { return }
+                handle(message, artifact)
+            },
+            onEnd: { [self] failure in
+                if let failure { kill(because: "broke the worker protocol: \(failure)") }
+            })
+    }
+
+    private func handle(_ message: WorkerMessage, _ artifact: Artifact?) {
+        switch message {
+        case .ready:
+            state.withLock { state in
+                defer { state.opening = nil }
+                return state.opening
+            }?.resume()
+        case .openFailed(let reason):
+            // The worker exits next; its exit resumes the start with this reason.
+            state.withLock { $0.openFailure = reason }
+        case .emit(let id):
+            if let artifact { state.withLock { $0.calls[id] }?.push(.output(artifact)) }
+        case .reject(let id, let problem):
+            state.withLock { $0.calls[id] }?.push(.refused(problem))
+        case .complete(let id, let outcome, let message):
+            state.withLock { $0.calls.removeValue(forKey: id) }?.push(.complete(outcome, message))
+        case .pong:
+            state.withLock { $0.lastPong = .now }
+        case .ping(let number):
+            try? socket.send([WorkerMessage.pong(number).frame])
+        case .open, .process, .cancel, .emitAck, .shutdown, .shutdownDone:
+            break
+        }
+    }
+
+    // MARK: Heartbeat
+
+    private func startHeartbeat() {
+        let interval = settings.heartbeatInterval
+        let timeout = settings.heartbeatTimeout
+        state.withLock { $0.lastPong = .now }
+        Task { [weak self] in
+            while let self, !self.hasExited {
+                let (number, silence) = self.state.withLock { state in
+                    state.pingsSent += 1
+                    return (state.pingsSent, ContinuousClock.now - state.lastPong)
+                }
+                if silence > timeout {
+                    self.kill(because: "answered no heartbeat for \(secondsText(timeout)) (hung?)")
+                    return
+                }
+                try? self.socket.send([WorkerMessage.ping(number).frame])
+                guard (try? await Task.sleep(for: interval)) != nil else { return }
+            }
+        }
+    }
+}
+
+/// The worker ended while it was processing a call.
+struct WorkerLost: Error, CustomStringConvertible {
+    let exit: WorkerExit
+    var description: String { "its worker process (pid \(exit.pid)) \(exit.report)" }
+}
+
+/// An isolated plugin failed a call, with its own message.
+struct IsolatedPluginError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message.isEmpty ? "the plugin failed and gave no reason" : message }
+}

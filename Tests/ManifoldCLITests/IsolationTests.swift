@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+/// Nodes whose plugin misbehaves — crashes, exits, hangs, leaks, breaks the call contract —
+/// run in a worker process (`"isolation": "process"`): the graph finishes, the fault is
+/// reported with its cause, the worker is restarted as configured and nothing else is lost.
+/// The same plugins in process get the documented behaviour (per-input deadline, refused
+/// late callbacks).
+@Suite("Isolated nodes: crashes, hangs and leaks cost one input, not the run")
+struct IsolationTests {
+    /// C statements for `process` that echo the input back and complete, unless `fault`
+    /// (C statements) runs first for an input whose text is `boom`.
+    static func echo(unlessBoom fault: String) -> String {
+        """
+        int is_boom = input->payload.length == 4 && memcmp(input->payload.data, "boom", 4) == 0;
+        if (is_boom) { \(fault) }
+        manifold_artifact output;
+        memset(&output, 0, sizeof output);
+        output.struct_size = sizeof output;
+        output.type = manifold_str_from_cstr("text/plain");
+        output.payload = input->payload;
+        manifold_status status = call->emit(call->context, &output);
+        call->complete(call->context, status, manifold_str_from_cstr(NULL));
+        """
+    }
+
+    /// A graph of one node running plugin `name` (built from `process`), with `node` (JSON
+    /// members) added to the node.
+    static func graph(name: String, process: String, node: String = #""isolation": "process""#, extraSource: String = "") async throws
+        -> String
+    {
+        let folder = try await TestCPlugin.build(
+            name: name, process: process, extraSource: "#include <stdio.h>\n#include <signal.h>\n" + extraSource)
+        return try CLI.writeGraph("""
+            {"manifold": 1, "name": "isolated", "plugins": ["\(folder)"],
+             "inputs": {"text": {"topic": "in", "types": ["text/plain"]}},
+             "outputs": {"out": {"topic": "out", "types": ["text/plain"]}},
+             "nodes": {"faulty": {"plugin": "\(name)", "subscribe": ["in"], "output": "out", \(node)}}}
+            """)
+    }
+
+    static let inputs = ["--input", "one", "--input", "boom", "--input", "two"]
+
+    @Test(arguments: [
+        ("segfaults", "raise(SIGSEGV);", "was killed by signal 11"),
+        ("aborts", "abort();", "was killed by signal 6"),
+        ("exits", "fprintf(stderr, \"giving up on this one\\n\"); exit(3);", "exited with status 3"),
+    ])
+    func aCrashCostsTheInputAndTheWorkerIsRestarted(name: String, fault: String, cause: String) async throws {
+        let graph = try await Self.graph(name: name, process: Self.echo(unlessBoom: fault))
+        let result = try await CLI.run(["run", graph] + Self.inputs)
+        #expect(result.status == 1, "a failed input fails the run; stderr: \(result.stderr)")
+        #expect(result.stdout == "one\ntwo\n", "the inputs around the crash are processed: \(result.stdout)")
+        #expect(result.stderr.contains("node 'faulty' (plugin '\(name)'): its worker process (pid"), "\(result.stderr)")
+        #expect(result.stderr.contains(cause), "\(result.stderr)")
+        #expect(result.stderr.contains("restarting it in"), "\(result.stderr)")
+        // Tried again once (the default), crashed again, then dead-lettered with its reason.
+        #expect(result.stderr.contains("trying input"), "\(result.stderr)")
+        #expect(result.stderr.contains("node-crashed"), "\(result.stderr)")
+        if name == "exits" {
+            #expect(result.stderr.contains("| giving up on this one"), "the worker's last words are in the report: \(result.stderr)")
+        }
+    }
+
+    @Test func theSamePluginInProcessTakesTheHostDown() async throws {
+        let graph = try await Self.graph(name: "segv", process: Self.echo(unlessBoom: "raise(SIGSEGV);"), node: #""isolation": "none""#)
+        let result = try await CLI.run(["run", graph] + Self.inputs)
+        #expect(result.status != 0 && result.status != 1, "in process a segfault ends the host: \(result.status)")
+        let isolated = try await CLI.run(["run", graph, "--isolate", "faulty"] + Self.inputs)
+        #expect(isolated.status == 1)
+        #expect(isolated.stdout == "one\ntwo\n", "--isolate runs the same node in a worker: \(isolated.stderr)")
+    }
+
+    @Test func theRestartBudgetEndsTheRunWithAClearError() async throws {
+        let graph = try await Self.graph(
+            name: "crasher", process: "raise(SIGSEGV);",
+            node: #""isolation": "process", "restart": {"maxRestarts": 2, "withinSeconds": 60, "retries": 5}"#)
+        let result = try await CLI.run(["run", graph, "--input", "a"])
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("node 'faulty' failed: the worker process of plugin 'crasher' crashed again"), "\(result.stderr)")
+        #expect(result.stderr.contains("after 2 restarts within 60 s, the most its restart policy allows (maxRestarts 2)"), "\(result.stderr)")
+    }
+
+    @Test func aPluginThatNeverCompletesHitsTheInputDeadline() async throws {
+        // Returns without completing: the call stays open forever.
+        let process = "if (input->payload.length == 4 && memcmp(input->payload.data, \"boom\", 4) == 0) return;\n"
+            + Self.echo(unlessBoom: "")
+        for node in [#""isolation": "process", "inputTimeoutSeconds": 1"#, #""inputTimeoutSeconds": 1"#] {
+            let graph = try await Self.graph(name: "silent", process: process, node: node)
+            let result = try await CLI.run(["run", graph] + Self.inputs)
+            #expect(result.status == 1, "\(node): \(result.stderr)")
+            #expect(result.stdout == "one\ntwo\n", "\(node): \(result.stdout)")
+            #expect(result.stderr.contains("did not finish the input within 1 s (its inputTimeoutSeconds)"), "\(node): \(result.stderr)")
+            #expect(result.stderr.contains("input-timed-out"), "\(node): \(result.stderr)")
+        }
+    }
+
+    @Test func aPluginBlockedForeverIsKilledWhenIsolatedAndLeftBehindInProcess() async throws {
+        let process = Self.echo(unlessBoom: "for (;;) pause();")
+        let isolated = try await Self.graph(name: "blocker", process: process, node: #""isolation": "process", "inputTimeoutSeconds": 1"#)
+        let result = try await CLI.run(["run", isolated] + Self.inputs)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout == "one\ntwo\n", "\(result.stdout)")
+        #expect(result.stderr.contains("was killed by the host because it did not stop within"), "\(result.stderr)")
+        #expect(result.stderr.contains("input-timed-out"), "\(result.stderr)")
+
+        let inProcess = try await Self.graph(name: "blocker", process: process, node: #""inputTimeoutSeconds": 1"#)
+        let left = try await CLI.run(["run", inProcess] + Self.inputs)
+        #expect(left.status == 1, "\(left.stderr)")
+        #expect(left.stdout == "one\ntwo\n", "\(left.stderr)")
+        #expect(left.stderr.contains("its plugin did not stop when cancelled, so the call was left behind"), "\(left.stderr)")
+    }
+
+    @Test func aLeakUnderAMemoryLimitRestartsTheWorkerAndLosesNothing() async throws {
+        // 1 MiB per input, touched so it is really used; a failed malloc ends the worker.
+        let process = Self.echo(unlessBoom: "")
+            .replacingOccurrences(of: "int is_boom", with: "char *leak = malloc(1 << 20); memset(leak, 1, 1 << 20);\n    int is_boom")
+        let graph = try await Self.graph(
+            name: "leaker", process: process,
+            node: #""isolation": "process", "limits": {"memoryMiB": 128}, "restart": {"maxRestarts": 10, "withinSeconds": 60}"#)
+        let count = 300
+        let input = (1...count).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        let result = try await CLI.run(["run", graph, "--lines"], stdin: input)
+        #expect(result.status == 0, "every input is retried on a fresh worker: \(result.stderr)")
+        #expect(result.stdout == input, "nothing lost, nothing duplicated")
+        #expect(result.stderr.contains("memory limit of 128 MiB (limits.memoryMiB)"), "\(result.stderr)")
+    }
+
+    @Test func limitsWithoutIsolationAreRefusedWithTheFix() async throws {
+        let graph = try await Self.graph(name: "plain", process: Self.echo(unlessBoom: ""), node: #""limits": {"memoryMiB": 64}"#)
+        let result = try await CLI.run(["validate", graph])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("$.nodes.faulty.limits"), "\(result.stderr)")
+        #expect(result.stderr.contains("add \"isolation\": \"process\" to the node"), "\(result.stderr)")
+    }
+
+    @Test func isolatingAnUnknownNodeNamesTheNodes() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--isolate", "shoot", "--input", "x"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no node 'shoot' to isolate; the graph's nodes: shout, split"), "\(result.stderr)")
+        #expect(result.stderr.contains("did you mean 'shout'?"), "\(result.stderr)")
+    }
+
+    @Test func theBundledPipelineGivesTheSameOutputIsolated() async throws {
+        let input = (1...200).map { "word \($0) and more" }.joined(separator: "\n") + "\n"
+        let inProcess = try await CLI.run(["run", "Examples/pipeline.json", "--lines"], stdin: input)
+        let isolated = try await CLI.run(["run", "Examples/pipeline.json", "--lines", "--isolate", "all"], stdin: input)
+        #expect(inProcess.status == 0 && isolated.status == 0, "\(isolated.stderr)")
+        #expect(isolated.stdout == inProcess.stdout)
+        #expect(isolated.stdout.split(separator: "\n").count == 800)
+    }
+}
