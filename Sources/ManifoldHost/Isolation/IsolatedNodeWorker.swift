@@ -125,22 +125,35 @@ private final class WorkerSession: Sendable {
     }
 
     private func run(_ id: UInt64, _ input: Artifact, generator: any Generator, credit: EmitCredit) async {
+        // Outputs given all at once wait here for the completion, to go with it in one write:
+        // a call that finishes inside its plugin's `process` then costs the host one wake-up.
+        let outbox = Mutex<[WireFrame]>([])
         let context = ProcessingContext(
             node: input.origin ?? "", input: input,
             emitter: { [self] output in
                 try await credit.take(1)
-                send([WorkerMessage.emit(call: id).frame, .artifact(output)])
-            },
-            rejecter: { [self] problem in send([WorkerMessage.reject(call: id, problem: problem).frame]) },
-            batchEmitter: { [self] outputs in
-                try await credit.take(outputs.count)
-                var frames: [WireFrame] = []
-                frames.reserveCapacity(outputs.count * 2)
-                for output in outputs {
-                    frames.append(WorkerMessage.emit(call: id).frame)
-                    frames.append(.artifact(output))
+                let waiting = outbox.withLock { frames in
+                    defer { frames = [] }
+                    return frames
                 }
-                send(frames)
+                send(waiting + [WorkerMessage.emit(call: id).frame, .artifact(output)])
+            },
+            rejecter: { [self] problem in
+                let waiting = outbox.withLock { frames in
+                    defer { frames = [] }
+                    return frames
+                }
+                send(waiting + [WorkerMessage.reject(call: id, problem: problem).frame])
+            },
+            batchEmitter: { outputs in
+                try await credit.take(outputs.count)
+                outbox.withLock { frames in
+                    frames.reserveCapacity(frames.count + outputs.count * 2)
+                    for output in outputs {
+                        frames.append(WorkerMessage.emit(call: id).frame)
+                        frames.append(.artifact(output))
+                    }
+                }
             })
         let outcome: WorkerMessage.CallOutcome
         var message = ""
@@ -154,6 +167,10 @@ private final class WorkerSession: Sendable {
             message = "\(error)"
         }
         state.withLock { _ = $0.calls.removeValue(forKey: id) }
-        send([WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
+        let waiting = outbox.withLock { frames in
+                    defer { frames = [] }
+                    return frames
+                }
+        send(waiting + [WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
     }
 }

@@ -79,6 +79,10 @@ final class WorkerConnection: Sendable {
 
     // MARK: Calls
 
+    /// How many published outputs one acknowledgement covers; a quarter of the worker's window,
+    /// so a streaming call rarely waits for one.
+    static let acknowledgementGroup = EmitCredit.window / 4
+
     /// Sends `input` to the worker and relays what it reports until it completes the call.
     ///
     /// - Throws: the plugin's failure, `CancellationError` when the call was cancelled, or
@@ -99,6 +103,7 @@ final class WorkerConnection: Sendable {
         }
         try await withTaskCancellationHandler {
             var failure: (any Error)?
+            var unacknowledged = 0
             while true {
                 switch await call.next() {
                 case .output(let artifact):
@@ -110,7 +115,13 @@ final class WorkerConnection: Sendable {
                             cancel(call)
                         }
                     }
-                    try? socket.send([WorkerMessage.emitAck(call: call.id, count: 1).frame])
+                    // Acknowledged in groups: a call that emits a few outputs and completes
+                    // (most) costs no message for it.
+                    unacknowledged += 1
+                    if unacknowledged == Self.acknowledgementGroup {
+                        try? socket.send([WorkerMessage.emitAck(call: call.id, count: UInt64(unacknowledged)).frame])
+                        unacknowledged = 0
+                    }
                 case .refused(let problem):
                     guard failure == nil else { continue }
                     do {
