@@ -54,8 +54,11 @@ final class NativeCall: @unchecked Sendable {
     unowned let owner: NativeInstance
     /// The input being processed; set by `start`, before the plugin can see the call.
     private(set) var input: Artifact
-    /// The call table handed to the plugin; the same for every input this object serves.
-    let call: UnsafeMutablePointer<manifold_call>
+    /// The handle whose table the plugin gets for the current input: a new one per input,
+    /// retired when the host has taken the completion (`end()`).
+    private var handle: CallHandle!
+    /// The call table handed to the plugin for the current input.
+    var call: UnsafeMutablePointer<manifold_call> { handle.table }
     /// The input's C view; rewritten in place for the next input when the plugin kept no
     /// reference to it.
     private(set) var inputView: NativeArtifactView
@@ -68,20 +71,13 @@ final class NativeCall: @unchecked Sendable {
         self.owner = owner
         self.input = input
         self.inputView = NativeArtifactView(input)
-        call = .allocate(capacity: 1)
-        call.initialize(to: manifold_call())
-        call.pointee.struct_size = UInt32(MemoryLayout<manifold_call>.size)
-        call.pointee.context = Unmanaged.passUnretained(self).toOpaque()
-        call.pointee.emit = nativeCallEmit
-        call.pointee.complete = nativeCallComplete
-        call.pointee.is_cancelled = nativeCallIsCancelled
-        call.pointee.on_cancel = nativeCallOnCancel
-        call.pointee.next = allowsNext ? nativeCallNext : nil
+        handle = CallHandlePool.take(for: self, allowsNext: allowsNext)
     }
 
-    deinit {
-        call.deinitialize(count: 1)
-        call.deallocate()
+    /// Retires the handle: callbacks through it are refused from now on. Only once the host
+    /// task has taken the call's completion.
+    func end() {
+        CallHandlePool.give(back: handle)
     }
 
     /// Readies a call that completed normally for the next input, keeping its table, its
@@ -98,11 +94,11 @@ final class NativeCall: @unchecked Sendable {
         } else {
             inputView = NativeArtifactView(input)
         }
-        call.pointee.next = allowsNext ? nativeCallNext : nil
         state.withLock { state in
             state.completed = false
             state.cancelled = false
         }
+        handle = CallHandlePool.take(for: self, allowsNext: allowsNext)
     }
 
     // MARK: Callbacks from the plugin (any thread)
@@ -299,6 +295,29 @@ final class NativeCall: @unchecked Sendable {
         }
     }
 
+    /// A middleware's `next` callback: the downstream input and the plugin's handler.
+    func next(_ view: UnsafePointer<manifold_artifact>?, _ handlerPointer: UnsafePointer<manifold_next_handler>?) {
+        guard let handlerPointer else {
+            push(.refused(NativeCall.malformedOutputProblem(
+                NativeArtifactError(reason: "next was called without a handler", fix: "pass a manifold_next_handler to next"),
+                node: node, plugin: owner.plugin.descriptor.name)))
+            return
+        }
+        let handler = StructPrefix.read(handlerPointer, declaredSize: Int(handlerPointer.pointee.struct_size))
+        do {
+            guard let view else { throw NativeArtifactError(reason: "next called without an input") }
+            var next = try Artifact(adopting: view, recent: owner.recentOutputs)
+            next.origin = input.origin
+            if next.correlationID == nil { next.correlationID = input.correlationID }
+            startNext(next, handler: handler)
+        } catch {
+            // Report the bad input to the plugin as a failed downstream call.
+            "\(error)".withManifoldStr { text in
+                handler.on_complete?(handler.user_data, MANIFOLD_INVALID_ARGUMENT, text)
+            }
+        }
+    }
+
     /// What a run reports for an emit the host refused: the node, the plugin, what was
     /// malformed, what the plugin was told, and the fix.
     static func malformedOutputProblem(_ error: any Error, node: String, plugin: String) -> String {
@@ -307,51 +326,3 @@ final class NativeCall: @unchecked Sendable {
             + "it was dropped and the emit returned MANIFOLD_INVALID_ARGUMENT; fix the plugin: \(fix)"
     }
 }
-
-// MARK: C entry points of the call table
-
-private func nativeCall(_ context: UnsafeMutableRawPointer?) -> NativeCall {
-    Unmanaged<NativeCall>.fromOpaque(context!).takeUnretainedValue()
-}
-
-private let nativeCallEmit: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<manifold_artifact>?) -> manifold_status = {
-    context, view in nativeCall(context).emit(view)
-}
-
-private let nativeCallComplete: @convention(c) (UnsafeMutableRawPointer?, manifold_status, manifold_str) -> Void = {
-    context, status, message in nativeCall(context).complete(status: status, message: message.string)
-}
-
-private let nativeCallIsCancelled: @convention(c) (UnsafeMutableRawPointer?) -> Bool = { context in
-    nativeCall(context).isCancelled
-}
-
-private let nativeCallOnCancel:
-    @convention(c) (UnsafeMutableRawPointer?, (@convention(c) (UnsafeMutableRawPointer?) -> Void)?, UnsafeMutableRawPointer?) -> Void = {
-        context, handler, userData in nativeCall(context).onCancel(handler, userData)
-    }
-
-private let nativeCallNext:
-    @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<manifold_artifact>?, UnsafePointer<manifold_next_handler>?) -> Void = {
-        context, view, handlerPointer in
-        let call = nativeCall(context)
-        guard let handlerPointer else {
-            call.push(.refused(NativeCall.malformedOutputProblem(
-                NativeArtifactError(reason: "next was called without a handler", fix: "pass a manifold_next_handler to next"),
-                node: call.node, plugin: call.owner.plugin.descriptor.name)))
-            return
-        }
-        let handler = StructPrefix.read(handlerPointer, declaredSize: Int(handlerPointer.pointee.struct_size))
-        do {
-            guard let view else { throw NativeArtifactError(reason: "next called without an input") }
-            var next = try Artifact(adopting: view, recent: call.owner.recentOutputs)
-            next.origin = call.input.origin
-            if next.correlationID == nil { next.correlationID = call.input.correlationID }
-            call.startNext(next, handler: handler)
-        } catch {
-            // Report the bad input to the plugin as a failed downstream call.
-            "\(error)".withManifoldStr { text in
-                handler.on_complete?(handler.user_data, MANIFOLD_INVALID_ARGUMENT, text)
-            }
-        }
-    }

@@ -64,12 +64,30 @@ final class NativeInstance: @unchecked Sendable {
     /// runs the downstream chain whenever the plugin calls `next`.
     func process(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext?) async throws {
         let call = takeCall(for: input, allowsNext: next != nil)
-        let descriptor = plugin.vtable
-        let instance = self.instance
         // Below a middleware's `next`, the call can be cancelled by that middleware alone.
         let scope = DownstreamScope.current
         if let scope, !scope.enter(call) { call.cancel() }
         defer { if let scope { _ = scope.leave(call) } }
+        // The handle is retired once the plugin completed (the body below returns or throws
+        // only then), and before the call can serve another input.
+        do {
+            try await processing(call, context: context, next: next)
+        } catch {
+            call.end()
+            throw error
+        }
+        call.end()
+        // Reached only when the plugin completed with success and nothing cancelled the call.
+        // A cancelled task may still be running the handler above (it ran `call.cancel()`
+        // or is about to), and so may a cancelled downstream scope: such a call is not reused.
+        let reusable = scope.map { $0.leave(call) } ?? true
+        if reusable, !Task.isCancelled { spareCall.withLock { $0 = call } }
+    }
+
+    /// Calls the plugin's `process` and relays what it reports until it completes the call.
+    private func processing(_ call: NativeCall, context: ProcessingContext, next: MiddlewareNext?) async throws {
+        let descriptor = plugin.vtable
+        let instance = self.instance
         try await withTaskCancellationHandler {
             descriptor.pointee.process(instance, call.inputView.pointer, call.call)
             if let finished = call.takeOutputsIfCompleted() {
@@ -112,11 +130,6 @@ final class NativeInstance: @unchecked Sendable {
         } onCancel: {
             call.cancel()
         }
-        // Reached only when the plugin completed with success and nothing cancelled the call.
-        // A cancelled task may still be running the handler above (it ran `call.cancel()`
-        // or is about to), and so may a cancelled downstream scope: such a call is not reused.
-        let reusable = scope.map { $0.leave(call) } ?? true
-        if reusable, !Task.isCancelled { spareCall.withLock { $0 = call } }
     }
 
     /// The spare call when there is one (the previous input's, completed), else a new one.
