@@ -59,6 +59,8 @@ let package = Package(
         // Small C shims, one job each: the flags plugins are opened with, and forwarding signals to a pipe.
         .target(name: "CManifoldLoading"),
         .target(name: "CManifoldSignals"),
+        // Names the plugin whose code crashed the host, in one line, before the process ends.
+        .target(name: "CManifoldCrashReport"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
 
         // MARK: Manifests (pure parsing and validation: no dlopen, no files beyond reading)
@@ -75,7 +77,7 @@ let package = Package(
             name: "ManifoldHost",
             dependencies: [
                 sdk("Manifold"), "ManifoldManifest", sdk("ManifoldJSON"), sdk("CManifoldABI"), "CManifoldLoading", sdk("ManifoldNativeBridge"),
-                "ManifoldTrust", "ManifoldWire", "ManifoldLink",
+                "ManifoldTrust", "ManifoldWire", "ManifoldLink", "CManifoldCrashReport",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],

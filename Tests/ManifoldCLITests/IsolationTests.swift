@@ -58,6 +58,9 @@ struct IsolationTests {
         // Tried again once (the default), crashed again, then dead-lettered with its reason.
         #expect(result.stderr.contains("trying input"), "\(result.stderr)")
         #expect(result.stderr.contains("node-crashed"), "\(result.stderr)")
+        if name == "segfaults" {
+            #expect(result.stderr.contains("| manifold: plugin 'segfaults' on node 'faulty' crashed its worker process (signal 11, SIGSEGV"), "the worker names the plugin too: \(result.stderr)")
+        }
         if name == "exits" {
             #expect(result.stderr.contains("| giving up on this one"), "the worker's last words are in the report: \(result.stderr)")
         }
@@ -69,9 +72,24 @@ struct IsolationTests {
         // Killed by signal 11 (the child's termination status is the signal); "two" never comes.
         #expect(result.status == SIGSEGV, "in process a segfault ends the host: \(result.status) \(result.stderr.prefix(300))")
         #expect(!result.stdout.contains("two"))
+        #expect(result.stderr.contains("manifold: plugin 'segv' on node 'faulty' crashed the host process (signal 11, SIGSEGV"), "\(result.stderr)")
+        #expect(result.stderr.contains("--isolate NODE"), "the fix is named: \(result.stderr)")
         let isolated = try await CLI.run(["run", graph, "--isolate", "faulty"] + Self.inputs)
         #expect(isolated.status == 1)
         #expect(isolated.stdout == "one\ntwo\n", "--isolate runs the same node in a worker: \(isolated.stderr)")
+    }
+
+    @Test func aWorkerThatStopsAnsweringHeartbeatsIsKilledAndRestarted() async throws {
+        // SIGSTOP freezes the whole worker, its heartbeat thread too: only the host's
+        // heartbeat timeout (10 s) can tell.
+        let graph = try await Self.graph(
+            name: "freezer", process: Self.echo(unlessBoom: "raise(SIGSTOP);"),
+            node: #""isolation": "process", "restart": {"retries": 0}"#)
+        let result = try await CLI.run(["run", graph] + Self.inputs)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout == "one\ntwo\n", "\(result.stdout)")
+        #expect(result.stderr.contains("was killed by the host because it answered no heartbeat for 10 s (hung?)"), "\(result.stderr)")
+        #expect(result.stderr.contains("node-crashed"), "\(result.stderr)")
     }
 
     @Test func theRestartBudgetEndsTheRunWithAClearError() async throws {

@@ -96,7 +96,7 @@ struct SchemaFileTests {
             "$.manifold: expected 1, got integer 2",
             "$.nodes.coder.errorPolicy: expected one of \"continue\", \"stop\", got string \"halt\"",
             #"$.nodes.coder.output: string "$errors" does not match the pattern ^[^.\s*>$][^.\s*>]*(\.[^.\s*>]+)*$"#,
-            "$.nodes.coder.subscrbe: unknown property 'subscrbe' (allowed: capacity, concurrency, config, description, errorPolicy, middleware, output, plugin, policy, subscribe); did you mean 'subscribe'?",
+            "$.nodes.coder.subscrbe: unknown property 'subscrbe' (allowed: capacity, concurrency, config, description, errorPolicy, inputTimeoutSeconds, isolation, limits, middleware, output, plugin, policy, …); did you mean 'subscribe'?",
             #"$.nodes.coder.subscribe[0]: string "a.>.b" does not match the pattern ^(([^.\s*>]+|\*)(\.([^.\s*>]+|\*))*(\.>)?|>)$"#,
         ])
         #expect(!Self.graphAccepted(json))

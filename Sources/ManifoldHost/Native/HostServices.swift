@@ -66,9 +66,9 @@ enum HostExtensions {
     }()
 }
 
-/// `call_context` is a `NativeCall`'s (the `context` of its call table), valid until the
-/// plugin completes that call.
+/// `call_context` is the `context` of a call table: its `CallHandle`, through which a call
+/// that already ended is refused like any late callback.
 private let hostCancelNext: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
     guard let context else { return }
-    Unmanaged<NativeCall>.fromOpaque(context).takeUnretainedValue().cancelNext()
+    Unmanaged<CallHandle>.fromOpaque(context).takeUnretainedValue().withCall("cancel_next", refused: ()) { $0.cancelNext() }
 }

@@ -233,7 +233,7 @@ final class NativeCall: @unchecked Sendable {
     }
 
     private func run(_ handler: CancelHandler) {
-        handler.function(UnsafeMutableRawPointer(bitPattern: handler.userData))
+        PluginCrashReport.running(owner.crashDescription) { handler.function(UnsafeMutableRawPointer(bitPattern: handler.userData)) }
         let current = pthread_self()
         let done: DispatchSemaphore? = state.withLock { state in
             if let index = state.handlerThreads.firstIndex(where: { pthread_equal($0, current) != 0 }) {

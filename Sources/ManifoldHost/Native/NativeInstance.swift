@@ -22,6 +22,8 @@ final class NativeInstance: @unchecked Sendable {
     let pluginBugs = Atomic<Int>(0)
     /// The last output's metadata and type, reused while the plugin's outputs repeat them.
     let recentOutputs = RecentArtifactFields()
+    /// What a crash inside this instance's code is reported as (`PluginCrashReport`).
+    let crashDescription: UnsafePointer<CChar>
 
     /// Calls the plugin's `create` with the node's config.
     ///
@@ -30,6 +32,8 @@ final class NativeInstance: @unchecked Sendable {
         self.plugin = plugin
         self.node = node
         self.host = HostServices(node: node, logger: logger)
+        let crashDescription = PluginCrashReport.description(plugin: plugin.descriptor.name, node: node)
+        self.crashDescription = crashDescription
         let configText = config.jsonText
         var created: UnsafeMutableRawPointer?
         let capacity = 1024
@@ -38,9 +42,11 @@ final class NativeInstance: @unchecked Sendable {
         let host = self.host
         let status = configText.withCString { text in
             error.withUnsafeMutableBufferPointer { buffer in
-                descriptor.pointee.create(
-                    descriptor, manifold_str(data: text, length: strlen(text)), UnsafePointer(host.table), &created,
-                    buffer.baseAddress, capacity)
+                PluginCrashReport.running(crashDescription) {
+                    descriptor.pointee.create(
+                        descriptor, manifold_str(data: text, length: strlen(text)), UnsafePointer(host.table), &created,
+                        buffer.baseAddress, capacity)
+                }
             }
         }
         guard status == MANIFOLD_OK, let created else {
@@ -89,7 +95,9 @@ final class NativeInstance: @unchecked Sendable {
         let descriptor = plugin.vtable
         let instance = self.instance
         try await withTaskCancellationHandler {
-            descriptor.pointee.process(instance, call.inputView.pointer, call.call)
+            PluginCrashReport.running(crashDescription) {
+                descriptor.pointee.process(instance, call.inputView.pointer, call.call)
+            }
             if let finished = call.takeOutputsIfCompleted() {
                 // Completed inside `process`: its outputs go downstream as one batch.
                 if !finished.outputs.isEmpty { try await context.emit(contentsOf: finished.outputs) }
@@ -197,9 +205,9 @@ final class NativeInstance: @unchecked Sendable {
         let descriptor = plugin.vtable
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             let box = Unmanaged.passRetained(ContinuationBox(continuation)).toOpaque()
-            descriptor.pointee.shutdown(instance, shutdownDone, box)
+            PluginCrashReport.running(crashDescription) { descriptor.pointee.shutdown(instance, shutdownDone, box) }
         }
-        descriptor.pointee.destroy(instance)
+        PluginCrashReport.running(crashDescription) { descriptor.pointee.destroy(instance) }
     }
 }
 

@@ -14,6 +14,8 @@ struct IsolatedWorkerCommand: AsyncParsableCommand {
         // The plugin's logs go to standard error, which the host passes on; each logger then
         // takes the host's level (sent with the plugin to load).
         LoggingBootstrap.once(level: .trace)
+        // Its last words, which the host quotes, then name the plugin.
+        PluginCrashReport.install(inWorker: true)
         await IsolatedNodeWorker.run()
     }
 }

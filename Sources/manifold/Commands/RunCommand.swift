@@ -118,6 +118,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func run(watchedBy watchdog: RunWatchdog) async throws {
+        PluginCrashReport.install()
         let logger = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph,

@@ -21,8 +21,9 @@
  *
  * Lifetime
  *   The call and the input are valid until `complete` returns. After that the call must
- *   not be used; a late `emit` or a second `complete` that the host can still recognise is
- *   refused with MANIFOLD_INVALID_ARGUMENT and counted, but it is a plugin bug.
+ *   not be used. The host keeps the call's table readable and refuses every later callback
+ *   through it (a late `emit` returns MANIFOLD_INVALID_ARGUMENT; `is_cancelled` answers true)
+ *   and counts it, but it is a plugin bug.
  */
 #ifndef MANIFOLD_CALL_H
 #define MANIFOLD_CALL_H
