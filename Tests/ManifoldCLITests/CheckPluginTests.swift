@@ -86,7 +86,7 @@ struct CheckPluginTests {
         #expect(result.stdout.contains("  PASS  loads                        opened libManifoldCExamples.so (ABI 2.0): 2 plugins (forward, ticker)"))
         #expect(result.stdout.contains("  SKIP  reentrant-cancel"), "ticker is a source")
         let total = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(total.hasPrefix("22 check(s): ") && total.contains(" 0 failed"), "\(result.stdout)")
+        #expect(total.hasPrefix("22 checks: ") && total.contains(" 0 failed"), "\(result.stdout)")
     }
 
     // MARK: Faults, each caught by its check

@@ -61,11 +61,13 @@ enum CancellationCheck {
         if let failure = onceEach(calls, inputs: inputs.count, how: "after it was cancelled") { return CheckResult(check, .fail, failure) }
         guard let slowest = latencies.max() else {
             return CheckResult(
-                check, .pass, "each of the \(inputs.count) input(s) completed within \(CheckLimits.describe(settle)), before it could be cancelled")
+                check, .pass,
+                (inputs.count == 1 ? "the input" : "each of the \(inputs.count) inputs")
+                    + " completed within \(CheckLimits.describe(settle)), before it could be cancelled")
         }
         return CheckResult(
             check, .pass,
-            "\(latencies.count) of \(inputs.count) input(s) cancelled while running; each completed within \(CheckLimits.describe(slowest)) "
+            "\(latencies.count) of \(CheckLimits.describe(count: inputs.count, "input")) cancelled while running; each completed within \(CheckLimits.describe(slowest)) "
                 + "of cancellation (limit \(CheckLimits.describe(cancelLimit)))")
     }
 
@@ -130,7 +132,7 @@ enum CancellationCheck {
         if let failure = onceEach(calls, inputs: inputs.count, how: "when cancelled") { return CheckResult(check, .fail, failure) }
         return CheckResult(
             check, .pass,
-            "\(inputs.count) input(s), each cancelled three ways — already cancelled when process was called, inside its own emit "
+            "\(CheckLimits.describe(count: inputs.count, "input")), each cancelled three ways — already cancelled when process was called, inside its own emit "
                 + "(\(cancelledInsideEmit) emitted), from two threads at once — completed once, within \(CheckLimits.describe(cancelLimit))")
     }
 
@@ -158,7 +160,7 @@ enum CancellationCheck {
             let count = call.completions.count
             if count != 1 { return "the \(call.input.type) input was completed \(count) times \(how); call complete exactly once" }
             if call.emitsAfterComplete > 0 {
-                return "the \(call.input.type) input: \(call.emitsAfterComplete) emit(s) after complete \(how)"
+                return "the \(call.input.type) input: \(CheckLimits.describe(count: call.emitsAfterComplete, "emit")) after complete \(how)"
             }
             if let problem = call.problems.first { return "the \(call.input.type) input: \(problem)" }
         }

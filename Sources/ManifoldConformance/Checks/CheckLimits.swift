@@ -39,6 +39,11 @@ public struct CheckLimits: Sendable, Equatable {
         return "\((seconds * 100).rounded() / 100) s"
     }
 
+    /// A count of things for people: `1 input`, `3 inputs`.
+    public static func describe(count: Int, _ noun: String) -> String {
+        "\(count) \(noun)" + (count == 1 ? "" : "s")
+    }
+
     /// A byte count for people: `512 B`, `12.5 KiB`, `3.2 MiB`.
     public static func describe(bytes: Int) -> String {
         let magnitude = abs(bytes)

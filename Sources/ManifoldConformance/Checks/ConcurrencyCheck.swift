@@ -50,7 +50,7 @@ enum ConcurrencyCheck {
                 return CheckResult(check, .fail, "call \(index + 1) of \(count) running at once was completed \(completions) times")
             }
             if running.call.emitsAfterComplete > 0 {
-                return CheckResult(check, .fail, "call \(index + 1) of \(count): \(running.call.emitsAfterComplete) emit(s) after complete")
+                return CheckResult(check, .fail, "call \(index + 1) of \(count): \(CheckLimits.describe(count: running.call.emitsAfterComplete, "emit")) after complete")
             }
         }
         return CheckResult(

@@ -19,7 +19,7 @@ enum DescriptorCheck {
         guard differences.isEmpty else {
             return CheckResult(
                 .descriptorMatchesManifest, .fail,
-                "the library disagrees with its manifest in \(differences.count) field(s): " + differences.joined(separator: "; ")
+                "the library disagrees with its manifest in \(CheckLimits.describe(count: differences.count, "field")): " + differences.joined(separator: "; ")
                     + "; regenerate the manifest (`manifold inspect --manifest`) or rebuild the library")
         }
         var compared = ["name", "version", "kind", "ABI", "inputs", "outputs", "concurrent"]

@@ -28,7 +28,7 @@ enum ProcessCheck {
             }
             if call.emitsAfterComplete > 0 {
                 return CheckResult(
-                    check, .fail, "\(name): \(call.emitsAfterComplete) emit(s) after complete; the call is invalid once complete returned")
+                    check, .fail, "\(name): \(CheckLimits.describe(count: call.emitsAfterComplete, "emit")) after complete; the call is invalid once complete returned")
             }
             if let problem = call.problems.first { return CheckResult(check, .fail, "\(name): \(problem)") }
             if completions[0].status != MANIFOLD_OK {
@@ -40,7 +40,7 @@ enum ProcessCheck {
         let failures = failed == 0 ? "" : "; \(failed) completed with an error, which is allowed (first: \(firstFailure!))"
         return CheckResult(
             check, .pass,
-            "\(calls.count) input(s) (\(types)) each completed exactly once within \(CheckLimits.describe(context.limits.callTimeLimit))\(failures)")
+            "\(CheckLimits.describe(count: calls.count, "input")) (\(types)), each completed exactly once within \(CheckLimits.describe(context.limits.callTimeLimit))\(failures)")
     }
 
     static func emitsDeclaredTypes(_ context: CheckContext) -> CheckResult {
@@ -83,12 +83,12 @@ enum ProcessCheck {
             return CheckResult(
                 check, .fail,
                 "\(stray.during): emitted \(stray.type), which its declared outputs \(declared) do not include "
-                    + "(\(count) such output(s)); the host dead-letters them — declare the type or emit another")
+                    + "(\(CheckLimits.describe(count: count, "such output"))); the host dead-letters them — declare the type or emit another")
         }
         let types = Set(emitted.map { "\($0.type)" }).sorted()
         if emitted.isEmpty { return CheckResult(check, .pass, "emitted nothing\(sourceNote); declared outputs \(declared)") }
         return CheckResult(
-            check, .pass, "\(emitted.count) output(s) of \(types.joined(separator: ", ")), all within its declared outputs \(declared)\(sourceNote)")
+            check, .pass, "\(CheckLimits.describe(count: emitted.count, "output")) of \(types.joined(separator: ", ")), all within its declared outputs \(declared)\(sourceNote)")
     }
 
     /// Makes an instance and processes each sample input in turn, then ends the instance;
@@ -179,7 +179,7 @@ enum ProcessCheck {
             return .failure(CheckEnd(CheckResult(check, .fail, "the source called finished \(source.finishes.count) times; call it exactly once")))
         }
         if source.emitsAfterFinish > 0 {
-            return .failure(CheckEnd(CheckResult(check, .fail, "the source emitted \(source.emitsAfterFinish) time(s) after calling finished")))
+            return .failure(CheckEnd(CheckResult(check, .fail, "the source emitted \(CheckLimits.describe(count: source.emitsAfterFinish, "time")) after calling finished")))
         }
         return .success(source)
     }

@@ -27,7 +27,7 @@ enum ShutdownCheck {
                     return CheckResult(check, .skip, "the \(input.type) input did not complete; see process-completes-once")
                 }
             }
-            work = "after \(inputs.count) input(s)"
+            work = "after \(CheckLimits.describe(count: inputs.count, "input"))"
         } else if plugin.isSource, let source = ProbeSource(instance), source.start(within: limit) == MANIFOLD_OK {
             source.waitForEmitOrFinish(within: ProcessCheck.sourceWindow(context))
             if !source.isFinished { _ = source.stop(within: limit) }

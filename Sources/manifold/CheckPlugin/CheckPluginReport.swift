@@ -42,9 +42,9 @@ struct CheckPluginReport {
         return "  \(result.status.label)  \(name)  \(result.detail)\n" + result.stderr.map { "        | \($0)\n" }.joined()
     }
 
-    /// `11 check(s): 9 passed, 1 failed, 1 skipped`.
+    /// `11 checks: 9 passed, 1 failed, 1 skipped`.
     var totalLine: String {
-        "\(all.count) check(s): \(count(.pass)) passed, \(count(.fail)) failed, \(count(.skip)) skipped\n"
+        "\(CheckLimits.describe(count: all.count, "check")): \(count(.pass)) passed, \(count(.fail)) failed, \(count(.skip)) skipped\n"
     }
 
     /// `{"target": …, "plugins": [{"plugin": …, "library": …, "manifest": …, "checks": [{"check",
