@@ -45,7 +45,9 @@ enum CancellationCheck {
             let (call, returned) = instance.start(input, downstream: .untilCancelled(limit: callLimit))
             calls.append(call)
             if returned.wait(timeout: .now() + settle.timeInterval) == .success { returned.signal() }
-            if !call.isCompleted { call.cancel() }
+            // From a thread of its own, as the host cancels: a cancel handler that blocks is
+            // then reported at the limit below instead of stalling the check.
+            if !call.isCompleted { _ = HostThread.start { call.cancel() } }
             guard call.waitForCompletion(within: cancelLimit) else {
                 return CheckResult(
                     check, .fail,

@@ -1,8 +1,9 @@
 import Foundation
 
 /// `concurrent-calls`: a plugin flagged `MANIFOLD_PLUGIN_FLAG_CONCURRENT` gets
-/// `CheckLimits.concurrentCalls` calls on one instance at once (the sample inputs in turn),
-/// each on a thread of its own; every one must complete exactly once within the call limit.
+/// `limits.concurrentCalls` calls on one instance at once (the sample inputs in turn, each
+/// with a correlation id of its own), each on a thread of its own; every one must complete
+/// exactly once within the call limit.
 enum ConcurrencyCheck {
     static func run(_ context: CheckContext) -> CheckResult {
         let check = ConformanceCheck.concurrentCalls
@@ -27,7 +28,12 @@ enum ConcurrencyCheck {
         let count = context.limits.concurrentCalls
         let limit = context.limits.callTimeLimit
         let started = ContinuousClock.now
-        let calls = (0..<count).map { index in instance.start(inputs[index % inputs.count]) }
+        // Each call a conversation of its own, as concurrent inputs of a graph usually are.
+        let calls = (0..<count).map { index in
+            var input = inputs[index % inputs.count]
+            input.correlationID = "check-concurrent-\(index + 1)"
+            return instance.start(input)
+        }
         let deadline = started + limit
         for (index, running) in calls.enumerated() {
             guard running.call.waitForCompletion(within: max(deadline - .now, .zero)) else {
