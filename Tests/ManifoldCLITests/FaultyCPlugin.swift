@@ -9,8 +9,8 @@ struct FaultyCPlugin {
     var manifest: String { folder + "/\(name).json" }
     var library: String { folder + "/lib\(name).so" }
 
-    /// Helpers the faulty bodies call: emit a text output of a given type, complete OK.
-    static let helpers = """
+    /// C functions the faulty bodies call: emit a text output of a given type, complete OK.
+    static let functions = """
         #include <pthread.h>
         #include <stdio.h>
         static void emit_text(const manifold_call *call, const char *type, const char *text) {
@@ -31,7 +31,7 @@ struct FaultyCPlugin {
         extraSource: String = ""
     ) async throws -> FaultyCPlugin {
         let folder = try await TestCPlugin.build(
-            name: name, process: process, create: create, configSchema: configSchema, extraSource: helpers + "\n" + extraSource)
+            name: name, process: process, create: create, configSchema: configSchema, extraSource: functions + "\n" + extraSource)
         return FaultyCPlugin(folder: folder, name: name)
     }
 

@@ -51,7 +51,7 @@ public struct CheckResult: Sendable, Equatable {
 }
 
 /// A result that ends a check early (a SKIP for want of a plugin or a config, a FAIL found
-/// on the way), carried out of the helper that found it.
+/// on the way), carried out of the function that found it.
 struct CheckEnd: Error {
     let result: CheckResult
     init(_ result: CheckResult) { self.result = result }
