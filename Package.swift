@@ -83,10 +83,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The checks of `manifold check-plugin`, run in its child processes: a host of their
+        // own that drives a plugin through the C ABI and records everything it does.
+        .target(
+            name: "ManifoldConformance",
+            dependencies: [
+                "ManifoldHost", "ManifoldManifest", "ManifoldContracts", sdk("Manifold"), sdk("ManifoldJSON"), sdk("CManifoldABI"),
+                sdk("ManifoldNativeBridge"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "manifold",
             dependencies: [
-                "ManifoldHost", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldContracts", "CManifoldSignals",
+                "ManifoldHost", "ManifoldConformance", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldContracts",
+                "CManifoldSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

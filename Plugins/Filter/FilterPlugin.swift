@@ -63,6 +63,10 @@ struct FilterPlugin: MiddlewarePlugin {
                     ],
                 ],
             ],
+            "examples": [[
+                "applyTo": "outputs",
+                "rules": [["contains": "password", "action": "drop"], ["matches": "[0-9]", "action": "rewrite", "replaceWith": "#"]],
+            ]],
         ],
         allowsConcurrentProcessing: true)
 

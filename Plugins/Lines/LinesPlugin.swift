@@ -26,6 +26,7 @@ struct LinesPlugin: SourcePlugin, SynchronousGeneratorPlugin {
                 "path": ["type": "string", "minLength": 1],
                 "skipEmpty": ["type": "boolean"],
             ],
+            "examples": [["path": "/dev/stdin", "skipEmpty": true]],
         ])
 
     let path: String

@@ -14,13 +14,14 @@ struct ManifoldCommand: AsyncParsableCommand {
               manifold validate Examples/mistyped.json
               manifold graph Examples/fan-out.json --format mermaid
               manifold inspect .build/debug/libManifoldEcho.so
+              manifold check-plugin uppercase
               manifold plugins
               manifold new-plugin reverse --lang c
             """,
         version: ManifoldVersion.current,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, PluginsCommand.self, NewPluginCommand.self,
-            IsolatedWorkerCommand.self,
+            RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, CheckPluginCommand.self, PluginsCommand.self,
+            NewPluginCommand.self, IsolatedWorkerCommand.self,
         ]
     )
 }

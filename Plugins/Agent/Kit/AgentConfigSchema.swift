@@ -90,5 +90,14 @@ enum AgentConfigSchema {
             "toolCatalog": ["enum": ["none", "request"]],
             "maxConversations": ["type": "integer", "minimum": 1],
         ],
+        // Offline, so `manifold check-plugin agent` can drive it with no model at hand.
+        "examples": [[
+            "provider": [
+                "provider": "scripted", "chunkDelayMilliseconds": 20,
+                "script": [["text": "Manifold runs agent graphs: plugins wired together by typed topics on a shared hub."]],
+            ],
+            "systemPrompt": "Answer in one sentence.",
+            "emitDeltas": true,
+        ]],
     ]
 }

@@ -66,6 +66,12 @@ enum ToolsConfigSchema {
                 ],
             ],
         ],
+        "examples": [[
+            "tools": [[
+                "name": "pow", "description": "x raised to the power y.", "library": "libm.so.6", "symbol": "pow",
+                "signature": "double(double x, double y)",
+            ]]
+        ]],
     ]
 
     /// The warning for every tool that says `"unsafe": true`.

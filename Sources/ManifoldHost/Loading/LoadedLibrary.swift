@@ -27,7 +27,8 @@ public final class LoadedLibrary: @unchecked Sendable {
     public let abi: ABIVersion
     /// Its plugins, in factory order, each with the C descriptor behind it.
     public let plugins: [PluginDescriptor]
-    let vtables: [UnsafePointer<manifold_plugin>]
+    /// The C descriptor of each of `plugins`, in the same order.
+    package let vtables: [UnsafePointer<manifold_plugin>]
     private let entry: manifold_library
     private let identity: FileIdentity
     private let finished = Mutex(false)
@@ -75,7 +76,15 @@ public final class LoadedLibrary: @unchecked Sendable {
     ///
     /// The file is opened once; its hash is compared with `pin` before `dlopen`, and
     /// `dlopen` loads that same open file, so no code of a library that fails the pin runs.
-    static func open(path: String, pin: String?, manifest: String?, allowInsecurePermissions: Bool) throws -> LoadedLibrary {
+    ///
+    /// - Parameter compilingSchemas: `false` reads each descriptor's config schema as text
+    ///   without compiling it, so a library whose schema the host refuses still opens; for
+    ///   `manifold check-plugin`, which reports that schema in a check of its own
+    ///   (`PluginDescriptor.checkConfigSchema`). One file is opened once per process, so a
+    ///   process that opens a library this way must not also run it in a graph.
+    package static func open(
+        path: String, pin: String?, manifest: String?, allowInsecurePermissions: Bool, compilingSchemas: Bool = true
+    ) throws -> LoadedLibrary {
         try LibraryFile.checkExists(path)
         // Once every folder on the way is trusted, the resolved path cannot be swapped by
         // anyone else between this check and the open below.
@@ -132,7 +141,7 @@ public final class LoadedLibrary: @unchecked Sendable {
             }
         }
         do {
-            let (plugins, vtables) = try readFactory(entry, abi: abi, path: path)
+            let (plugins, vtables) = try readFactory(entry, abi: abi, path: path, compilingSchemas: compilingSchemas)
             let library = LoadedLibrary(
                 path: path, sha256: digest, abi: abi, entry: entry, identity: identity, plugins: plugins, vtables: vtables)
             registry.withLock { $0[identity] = library }
@@ -172,7 +181,7 @@ public final class LoadedLibrary: @unchecked Sendable {
         return StructPrefix.read(pointer, declaredSize: size)
     }
 
-    private static func readFactory(_ entry: manifold_library, abi: ABIVersion, path: String) throws
+    private static func readFactory(_ entry: manifold_library, abi: ABIVersion, path: String, compilingSchemas: Bool) throws
         -> ([PluginDescriptor], [UnsafePointer<manifold_plugin>])
     {
         func malformed(_ problem: String) -> PluginLoadError {
@@ -200,7 +209,8 @@ public final class LoadedLibrary: @unchecked Sendable {
         var vtables: [UnsafePointer<manifold_plugin>] = []
         for index in 0..<count {
             guard let vtable = pluginAt(pointer, index) else { throw malformed("the plugin factory has no plugin at \(index)") }
-            let descriptor = try PluginDescriptor(reading: vtable, abi: abi, file: path, index: Int(index))
+            let descriptor = try PluginDescriptor(
+                reading: vtable, abi: abi, file: path, index: Int(index), compilingSchema: compilingSchemas)
             if plugins.contains(where: { $0.name == descriptor.name }) {
                 throw malformed("the plugin factory lists two plugins named '\(descriptor.name)'")
             }

@@ -5,7 +5,7 @@ import ManifoldManifest
 /// The cross-check between a plugin's manifest and its compiled descriptor: the manifest is
 /// what `validate` and `inspect` trust without running plugin code, so any disagreement
 /// with the library is refused.
-enum ManifestCheck {
+package enum ManifestCheck {
     static func verify(descriptor: PluginDescriptor, sha256: String, against manifest: PluginManifest, library: String) throws {
         if let expected = manifest.sha256?.lowercased(), expected != sha256 {
             throw PluginLoadError(
@@ -13,6 +13,19 @@ enum ManifestCheck {
                 problem: "SHA-256 is \(sha256) but the manifest \(manifest.file) expects \(expected): the library is not the one the manifest was written for",
                 fix: "rebuild or reinstall the plugin, or update \"sha256\" in the manifest if this library is trusted")
         }
+        let differences = differences(descriptor: descriptor, against: manifest)
+        guard differences.isEmpty else {
+            throw PluginLoadError(
+                file: library, kind: .manifestMismatch,
+                problem: "the library disagrees with its manifest \(manifest.file):\n    "
+                    + differences.joined(separator: "\n    "),
+                fix: "regenerate the manifest from the library (`manifold inspect --manifest \(library)`) or rebuild the library")
+        }
+    }
+
+    /// Every field the manifest states that the descriptor contradicts, one line each
+    /// (`kind: manifest says middleware, library says generator`); empty when they agree.
+    package static func differences(descriptor: PluginDescriptor, against manifest: PluginManifest) -> [String] {
         var differences: [String] = []
         func compare(_ field: String, _ inManifest: String, _ inLibrary: String) {
             if inManifest != inLibrary {
@@ -40,13 +53,7 @@ enum ManifestCheck {
         {
             differences.append("configSchema: the manifest's schema differs from the one compiled into the library")
         }
-        guard differences.isEmpty else {
-            throw PluginLoadError(
-                file: library, kind: .manifestMismatch,
-                problem: "the library disagrees with its manifest \(manifest.file):\n    "
-                    + differences.joined(separator: "\n    "),
-                fix: "regenerate the manifest from the library (`manifold inspect --manifest \(library)`) or rebuild the library")
-        }
+        return differences
     }
 
     /// Keywords that document a schema without changing what it accepts: a manifest may

@@ -56,14 +56,42 @@ public struct PluginDescriptor: Sendable, Hashable {
 }
 
 extension PluginDescriptor {
+    /// Refuses a config schema compiled into a library that is not JSON or that the host's
+    /// schema parser cannot apply (a schema the host cannot apply would leave every config
+    /// unchecked).
+    ///
+    /// - Throws: `PluginLoadError.Kind.malformedDescriptor`, with the fix in the library's
+    ///   source: a manifest cannot override a compiled schema.
+    package static func checkConfigSchema(_ schema: String, plugin name: String, index: Int, file: String) throws {
+        func badSchema(_ what: String) -> PluginLoadError {
+            PluginLoadError(
+                file: file, kind: .malformedDescriptor, problem: "the descriptor of plugin \(index) ('\(name)') \(what)",
+                fix: "correct config_schema in the plugin's source and rebuild the library (a manifest cannot override it); "
+                    + "docs/plugins.md says which JSON Schema keywords the host supports")
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue(parsing: schema)
+        } catch {
+            throw badSchema("has a config_schema that is not JSON: \(error)")
+        }
+        do {
+            _ = try JSONSchema(parsed)
+        } catch {
+            throw badSchema("has a config_schema that is no valid JSON Schema: \(error)")
+        }
+    }
+
     /// The bytes of `manifold_plugin` that ABI 2.0 defines: a descriptor must be at least this big.
     static let minimumStructSize = StructPrefix.size(through: \manifold_plugin.get_extension)
 
     /// Reads and checks one descriptor of a library's factory: size first, then every field,
     /// with bounds on every count and string (a descriptor is foreign memory).
     ///
+    /// - Parameter compilingSchema: `false` takes the config schema as text without compiling
+    ///   it (see `LoadedLibrary.open`).
     /// - Throws: `PluginLoadError` for a short struct or a missing or malformed field.
-    init(reading pointer: UnsafePointer<manifold_plugin>, abi: ABIVersion, file: String, index: Int) throws {
+    init(reading pointer: UnsafePointer<manifold_plugin>, abi: ABIVersion, file: String, index: Int, compilingSchema: Bool = true) throws {
         let size = Int(pointer.pointee.struct_size)
         guard size >= Self.minimumStructSize else {
             throw PluginLoadError(
@@ -119,27 +147,9 @@ extension PluginDescriptor {
             }
             return ArtifactTypeSet(parsed)
         }
-        // The schema is compiled into the library: the fix is in its source, never in a manifest.
-        func badSchema(_ what: String) -> PluginLoadError {
-            PluginLoadError(
-                file: file, kind: .malformedDescriptor, problem: "the descriptor of plugin \(index) ('\(name)') \(what)",
-                fix: "correct config_schema in the plugin's source and rebuild the library (a manifest cannot override it); "
-                    + "docs/plugins.md says which JSON Schema keywords the host supports")
-        }
         let schema = try text(raw.config_schema, "config schema")
-        if let schema {
-            let parsed: JSONValue
-            do {
-                parsed = try JSONValue(parsing: schema)
-            } catch {
-                throw badSchema("has a config_schema that is not JSON: \(error)")
-            }
-            // A schema the host cannot apply would leave every config unchecked.
-            do {
-                _ = try JSONSchema(parsed)
-            } catch {
-                throw badSchema("has a config_schema that is no valid JSON Schema: \(error)")
-            }
+        if let schema, compilingSchema {
+            try Self.checkConfigSchema(schema, plugin: name, index: index, file: file)
         }
         self.name = name
         self.version = version

@@ -160,7 +160,9 @@ public final class PluginLoader: Sendable {
     }
 
     /// The manifest in the search paths whose "name" is `name`.
-    private func manifestFile(named name: String) throws -> String {
+    ///
+    /// - Throws: `PluginLoadError.Kind.notFound` listing the plugins that do exist.
+    package func manifestFile(named name: String) throws -> String {
         let index = manifestIndex()
         if let file = index[name] { return file }
         let searched = options.searchPaths.isEmpty ? "(no search paths)" : options.searchPaths.joined(separator: ", ")
@@ -196,16 +198,24 @@ public final class PluginLoader: Sendable {
     }
 
     private func readManifest(at path: String) throws -> PluginManifest {
-        // A manifest names the library to load: whoever can rewrite it chooses the code.
-        if !options.allowInsecurePermissions {
-            _ = try LibraryFile.checkPermissions(path, role: "plugin manifest")
-        }
+        try checkManifestTrusted(path)
         do {
             return try PluginManifest.load(from: path)
         } catch {
             throw PluginLoadError(
                 file: path, kind: .manifestInvalid, problem: "the plugin manifest is invalid:\n    \(error)",
                 fix: "correct the manifest; manifests/schema/plugin.schema.json describes the format")
+        }
+    }
+
+    /// Refuses a manifest that someone other than root and the user could rewrite (unless the
+    /// options allow it): a manifest names the library to load, so whoever can rewrite it
+    /// chooses the code.
+    ///
+    /// - Throws: `PluginLoadError.Kind.insecurePermissions` naming the path at fault.
+    package func checkManifestTrusted(_ path: String) throws {
+        if !options.allowInsecurePermissions {
+            _ = try LibraryFile.checkPermissions(path, role: "plugin manifest")
         }
     }
 
@@ -220,6 +230,17 @@ public final class PluginLoader: Sendable {
     /// Loads every plugin a library holds, each checked against the manifest beside the
     /// library that names both (plugins without one are returned unchecked).
     public func load(allInLibraryAt path: String) throws -> [LoadedPlugin] {
+        let absolute = Self.absolute(path)
+        let manifests = Self.manifests(besideLibrary: absolute)
+        let library = try openLibrary(absolute, pin: nil, manifest: nil)
+        return try library.plugins.map { descriptor in
+            try plugin(descriptor.name, in: library, manifest: manifests[descriptor.name], path: absolute)
+        }
+    }
+
+    /// The manifests in the library's folder that name it, by plugin name (the first file, in
+    /// name order, for each plugin); manifests that do not parse are left out.
+    package static func manifests(besideLibrary path: String) -> [String: PluginManifest] {
         let absolute = Self.absolute(path)
         let folder = (absolute as NSString).deletingLastPathComponent
         let fileName = (absolute as NSString).lastPathComponent
@@ -236,10 +257,7 @@ public final class PluginLoader: Sendable {
                 manifests[manifest.name] = manifest
             }
         }
-        let library = try openLibrary(absolute, pin: nil, manifest: nil)
-        return try library.plugins.map { descriptor in
-            try plugin(descriptor.name, in: library, manifest: manifests[descriptor.name], path: absolute)
-        }
+        return manifests
     }
 
     // MARK: Loading
@@ -290,7 +308,11 @@ public final class PluginLoader: Sendable {
         }
     }
 
-    private func resolveLibrary(_ library: String, manifestPath: String) throws -> String {
+    /// The library a manifest at `manifestPath` names: an absolute path as it is, else beside
+    /// the manifest, then in the options' library paths.
+    ///
+    /// - Throws: `PluginLoadError.Kind.fileMissing` naming every folder looked in.
+    package func resolveLibrary(_ library: String, manifestPath: String) throws -> String {
         if library.hasPrefix("/") {
             try LibraryFile.checkExists(library)
             return library
@@ -351,7 +373,8 @@ public final class PluginLoader: Sendable {
         return json["name"]?.stringValue
     }
 
-    static func absolute(_ path: String) -> String {
+    /// `path` made absolute against the current folder and standardised.
+    package static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return (path as NSString).standardizingPath }
         return ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Runs `manifold inspect --in-process …` in a child process: the way every command that must
 /// look inside a plugin library (its compiled descriptor) does it, so a library that crashes,
 /// hangs or calls `exit` while loading costs that one child, not the command.
@@ -35,77 +31,14 @@ enum LibraryProbe {
     /// Runs `manifold inspect --in-process` with `arguments` (what to inspect and how) and
     /// waits for it, killing it after `timeLimit`.
     static func inspect(_ arguments: [String], allowInsecurePlugins: Bool, timeLimit: TimeInterval = timeLimit) -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executablePath)
-        process.arguments = ["inspect", "--in-process"] + (allowInsecurePlugins ? ["--allow-insecure-plugins"] : []) + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        // A crash is reported here in one line; the Swift runtime's backtrace of the child
-        // would only bury it (and take seconds to print).
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        // Signalled by Foundation when the child exits: the wait below sleeps instead of polling.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do {
-            try process.run()
-        } catch {
-            return Outcome(output: Data(), errors: Data(), status: nil, abnormalEnd: "could not start \(executablePath): \(error)")
-        }
-        // Both pipes are drained while the child runs: a child blocked on a full pipe would
-        // otherwise look like a hang.
-        let reading = DispatchGroup()
-        let collected = CollectedOutput()
-        for (pipe, isOutput) in [(output, true), (errors, false)] {
-            DispatchQueue.global().async(group: reading) {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                collected.store(data, isOutput: isOutput)
-            }
-        }
-        let timedOut = waitForExit(process, exited: exited, within: timeLimit)
-        reading.wait()
-        var outcome = Outcome(output: collected.output, errors: collected.errors, status: nil, abnormalEnd: nil)
-        if timedOut {
+        let child = ChildManifold.run(
+            ["inspect", "--in-process"] + (allowInsecurePlugins ? ["--allow-insecure-plugins"] : []) + arguments, timeLimit: timeLimit)
+        var outcome = Outcome(output: child.output, errors: child.errors, status: child.status, abnormalEnd: nil)
+        if child.timedOut {
             outcome.abnormalEnd = "did not finish loading within \(RunWatchdog.seconds(.milliseconds(Int64(timeLimit * 1000)))) and was killed (a library initialiser that hangs?)"
-        } else if process.terminationReason == .uncaughtSignal {
-            let signal = process.terminationStatus
-            let name = strsignal(signal).map { String(cString: $0) } ?? "signal \(signal)"
-            outcome.abnormalEnd = "crashed while loading (signal \(signal), \(name)); it ran in a child process, so nothing else was affected"
-        } else {
-            outcome.status = process.terminationStatus
+        } else if let signal = child.signalDescription {
+            outcome.abnormalEnd = "crashed while loading (\(signal)); it ran in a child process, so nothing else was affected"
         }
         return outcome
-    }
-
-    /// Waits for `process`; after `limit` seconds it is killed. Returns whether it was.
-    private static func waitForExit(_ process: Process, exited: DispatchSemaphore, within limit: TimeInterval) -> Bool {
-        guard exited.wait(timeout: .now() + limit) == .timedOut else { return false }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        return true
-    }
-
-    /// This program, to run again as the child.
-    private static var executablePath: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
-
-    private final class CollectedOutput: @unchecked Sendable {
-        private let lock = NSLock()
-        private var outputData = Data()
-        private var errorData = Data()
-
-        func store(_ data: Data, isOutput: Bool) {
-            lock.withLock {
-                if isOutput { outputData = data } else { errorData = data }
-            }
-        }
-
-        var output: Data { lock.withLock { outputData } }
-        var errors: Data { lock.withLock { errorData } }
     }
 }

@@ -40,6 +40,7 @@ public struct RateLimitPlugin: MiddlewarePlugin {
                 "burst": ["type": "integer", "minimum": 1],
                 "maxWaitSeconds": ["type": "number", "minimum": 0],
             ],
+            "examples": [["ratePerSecond": 50, "burst": 10]],
         ],
         allowsConcurrentProcessing: true)
 

@@ -58,6 +58,7 @@ public struct SchemaPlugin: MiddlewarePlugin {
                 "requireJSON": ["type": "boolean"],
                 "allowUnknownKeywords": ["type": "boolean"],
             ],
+            "examples": [["schema": ["type": "object", "required": ["text"]], "types": ["application/json"], "applyTo": "inputs"]],
         ],
         allowsConcurrentProcessing: true)
 

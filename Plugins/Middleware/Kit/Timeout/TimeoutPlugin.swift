@@ -31,6 +31,7 @@ public struct TimeoutPlugin: MiddlewarePlugin {
             "additionalProperties": false,
             "required": ["seconds"],
             "properties": ["seconds": ["type": "number", "exclusiveMinimum": 0, "maximum": 86400]],
+            "examples": [["seconds": 30]],
         ],
         allowsConcurrentProcessing: true)
 
