@@ -55,7 +55,9 @@ final class ChildProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
         process.arguments = ["-n", "10", executable] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        // A plugin registry of the test process's own: no test writes to the user's cache.
+        let registry = ["MANIFOLD_PLUGIN_REGISTRY": NSTemporaryDirectory() + "manifold-test-registry-\(getpid()).json"]
+        process.environment = ProcessInfo.processInfo.environment.merging(registry) { _, new in new }.merging(environment) { _, new in new }
         process.standardInput = standardInput ?? input
         process.standardOutput = output
         process.standardError = error

@@ -42,6 +42,7 @@ struct ManifestOnlyCommandTests {
 
         let inspected = try await CLI.run(["inspect", foreign.library])
         #expect(inspected.status == 1)
+        // Probed again (the probe consults no blacklist): the crash is shown again, in its child.
         #expect(inspected.stderr.contains("\(foreign.library) crashed while loading (signal 11"), "stderr: \(inspected.stderr)")
         #expect(inspected.stderr.contains("fix:"))
     }

@@ -82,8 +82,11 @@ public final class LoadedLibrary: @unchecked Sendable {
     ///   `manifold check-plugin`, which reports that schema in a check of its own
     ///   (`PluginDescriptor.checkConfigSchema`). One file is opened once per process, so a
     ///   process that opens a library this way must not also run it in a graph.
+    /// - Parameter probes: a library this registry blacklists (unchanged since it crashed, hung
+    ///   or exited in a child process) is refused before it is loaded.
     package static func open(
-        path: String, pin: String?, manifest: String?, allowInsecurePermissions: Bool, compilingSchemas: Bool = true
+        path: String, pin: String?, manifest: String?, allowInsecurePermissions: Bool, compilingSchemas: Bool = true,
+        probes: PluginRegistry? = nil
     ) throws -> LoadedLibrary {
         try LibraryFile.checkExists(path)
         // Once every folder on the way is trusted, the resolved path cannot be swapped by
@@ -91,6 +94,10 @@ public final class LoadedLibrary: @unchecked Sendable {
         let trusted = allowInsecurePermissions ? path : try LibraryFile.checkPermissions(path)
         try LibraryFile.checkELF(trusted)
         let (descriptor, digest) = try LibraryFile.openPinned(trusted, pin: pin, manifest: manifest)
+        if let entry = probes?.entry(forLibrary: path, sha256: digest), let reason = entry.blacklistReason {
+            close(descriptor)
+            throw PluginLoadError.blacklisted(path, reason: reason, probed: entry.probed)
+        }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             close(descriptor)

@@ -8,6 +8,9 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Equatab
         case missingEntrySymbol, entryRefused, abiMajorMismatch, abiTooNew, structTooSmall
         case malformedDescriptor, manifestMismatch, manifestInvalid, checksumMismatch
         case insecurePermissions, createFailed, libraryInitFailed, pluginNotInLibrary
+        /// The library crashed, hung or exited when it was probed in a child process
+        /// (`PluginRegistry`); it is not loaded until probed again.
+        case blacklisted
     }
 
     /// The file concerned (library or manifest).
@@ -29,5 +32,16 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Equatab
 
     public var description: String {
         "\(file): \(problem)\n  fix: \(fix)"
+    }
+}
+
+extension PluginLoadError {
+    /// The library at `library` is blacklisted by the plugin registry for `reason`, found
+    /// when it was probed at `probed`.
+    static func blacklisted(_ library: String, reason: String, probed: String) -> PluginLoadError {
+        PluginLoadError(
+            file: library, kind: .blacklisted,
+            problem: "the library is blacklisted: when it was loaded in a child process on \(probed), it \(reason); it is not loaded",
+            fix: "fix the library (it is blacklisted only while unchanged), or run `manifold plugins --rescan` to probe it again")
     }
 }

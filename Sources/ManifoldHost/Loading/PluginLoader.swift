@@ -13,6 +13,9 @@ public struct PluginLoaderOptions: Sendable {
     public var allowInsecurePermissions: Bool
     /// How isolated nodes' workers are run; by default this very program is the worker.
     public var isolation: IsolationSettings
+    /// Libraries found broken when probed in a child process: refused instead of loaded.
+    /// `nil` (the default) consults no registry.
+    public var registry: PluginRegistry?
 
     /// Options; `libraryPaths` defaults to `PluginLoader.defaultLibraryPaths`.
     public init(
@@ -148,7 +151,13 @@ public final class PluginLoader: Sendable {
     /// - Throws: as `describe(named:)`.
     public func isolatedProvider(named name: String) throws -> ProcessPlugin {
         let file = try manifestFile(named: name)
-        return ProcessPlugin(described: try describe(manifestAt: file), manifestFile: file, options: options)
+        let described = try describe(manifestAt: file)
+        if let entry = options.registry?.entry(forLibrary: described.location, sha256: described.sha256),
+            let reason = entry.blacklistReason
+        {
+            throw PluginLoadError.blacklisted(described.location, reason: reason, probed: entry.probed)
+        }
+        return ProcessPlugin(described: described, manifestFile: file, options: options)
     }
 
     /// Loads the plugin whose manifest has this name.
@@ -300,7 +309,8 @@ public final class PluginLoader: Sendable {
         let key = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { Self.absolute($0) } ?? path
         if let cached = libraries.withLock({ $0[key] }) { return cached }
         let library = try LoadedLibrary.open(
-            path: path, pin: pin, manifest: manifest, allowInsecurePermissions: options.allowInsecurePermissions)
+            path: path, pin: pin, manifest: manifest, allowInsecurePermissions: options.allowInsecurePermissions,
+            probes: options.registry)
         return libraries.withLock { libraries in
             if let raced = libraries[key] { return raced }
             libraries[key] = library

@@ -111,8 +111,9 @@ struct InspectCommand: AsyncParsableCommand {
     }
 
     /// Loads the library into this process: only ever run as the child of `inspectInChild`.
+    /// The child is the probe the plugin registry learns from, so it consults no registry.
     private func inspectHere() throws {
-        let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: []))
+        let loader = PluginLoader(options: plugins.loaderOptions(searchPaths: [], consultingRegistry: false))
         let loaded: [LoadedPlugin]
         do {
             loaded = try choose(isManifest ? [try loader.load(manifestAt: plugin)] : try loader.load(allInLibraryAt: plugin))

@@ -35,8 +35,12 @@ struct PluginOptions: ParsableArguments {
     var allowInsecurePlugins = false
 
     /// Loader options for these search paths (the defaults when none are given).
-    func loaderOptions(searchPaths: [String] = PluginPaths.defaults) -> PluginLoaderOptions {
-        PluginLoaderOptions(searchPaths: searchPaths, allowInsecurePermissions: allowInsecurePlugins)
+    /// With `consultingRegistry`, a library the plugin registry blacklists (it crashed, hung or
+    /// exited when `manifold plugins --check` loaded it in a child) is refused instead of loaded.
+    func loaderOptions(searchPaths: [String] = PluginPaths.defaults, consultingRegistry: Bool = true) -> PluginLoaderOptions {
+        var options = PluginLoaderOptions(searchPaths: searchPaths, allowInsecurePermissions: allowInsecurePlugins)
+        if consultingRegistry { options.registry = PluginRegistry() }
+        return options
     }
 }
 
