@@ -38,6 +38,10 @@ package struct OpenAIStreamDecoder: ChatStreamDecoder {
                 }
             }
         } catch let error as FramingError {
+            // Bytes after the end of the answer are never read as events (in a later read the
+            // HTTP layer drains them unseen), so a line too long among them must not turn an
+            // answer already finished into an error.
+            if isComplete { return }
             throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
         }
     }
