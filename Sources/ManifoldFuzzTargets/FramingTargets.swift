@@ -78,8 +78,3 @@ struct FramingLimits {
         }
     }
 }
-
-/// `value`, or "nothing" for `nil`.
-func describe<Value>(_ value: Value?) -> String {
-    value.map { String(describing: $0) } ?? "nothing"
-}

@@ -34,3 +34,8 @@ func outcome<Value, Failure: Error>(_ body: () throws(Failure) -> Value) -> Resu
         return .failure(error)
     }
 }
+
+/// `value`, or "nothing" for `nil`, for failure messages.
+func describe<Value>(_ value: Value?) -> String {
+    value.map { String(describing: $0) } ?? "nothing"
+}
