@@ -46,6 +46,10 @@ private func check(_ type: ArtifactType, from text: String) throws(FuzzFailure) 
     }
     try require(type.accepts(type) && type.overlaps(type), "\(type) does not accept or overlap itself")
     try require(type.withoutParameters.accepts(type), "\(type.withoutParameters) does not accept \(type)")
+    if let suffix = type.suffix {
+        try require(!suffix.isEmpty && type.subtype.hasSuffix("+" + suffix), "\(type) has the suffix \(suffix.debugDescription)")
+    }
+    _ = type.isText
     switch try parse(type.description) {
     case .failure(let error):
         throw FuzzFailure("\(text.debugDescription) writes out as \(type.description.debugDescription), which does not parse: \(error)")

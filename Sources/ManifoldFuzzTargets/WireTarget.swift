@@ -10,16 +10,21 @@ import ManifoldWire
 /// arrived); a frame the decoder reads is the one frame the reader reads; every artifact
 /// encodes, and decodes back to the same artifact (decode → encode → decode), which encodes
 /// to a frame of the same size; every control frame encodes back to exactly its bytes.
+///
+/// Decoder, reader and encoder share limits chosen from the input's hash: the defaults for
+/// most inputs, small ones for some, so that every limit is reached; the encoder must then
+/// write every frame the decoder read, since it checks the limits a peer enforces.
 public func fuzzWire(_ bytes: UnsafeRawBufferPointer) throws(FuzzFailure) {
-    let decoded = outcome { () throws(WireError) in try WireDecoder().decodeFrame(bytes) }
+    let limits = chosenLimits(bytes)
+    let decoded = outcome { () throws(WireError) in try WireDecoder(limits: limits).decodeFrame(bytes) }
     switch decoded {
     case .failure(let error): try requireMessage(error.description, "WireError")
-    case .success(let frame): try checkRoundTrip(frame, of: bytes)
+    case .success(let frame): try checkRoundTrip(frame, of: bytes, limits: limits)
     }
 
     var reference: ReaderRun?
     for (name, plan) in ChunkPlan.all(bytes) {
-        let run = try ReaderRun(plan.chunks(of: bytes))
+        let run = try ReaderRun(plan.chunks(of: bytes), limits: limits)
         guard let reference else {
             reference = run
             continue
@@ -31,7 +36,7 @@ public func fuzzWire(_ bytes: UnsafeRawBufferPointer) throws(FuzzFailure) {
                 + "for the whole stream with \(reference.error.map(String.init(describing:)) ?? "nothing")")
     }
     if let reference {
-        for frame in reference.frames { try checkEncoding(frame) }
+        for frame in reference.frames { try checkEncoding(frame, limits: limits) }
         if case .success(let frame) = decoded {
             try require(reference.frames == [frame] && reference.error == nil, "the decoder reads one frame, the reader \(reference.frames.count) and \(reference.error.map(String.init(describing:)) ?? "no error")")
         }
@@ -44,8 +49,8 @@ private struct ReaderRun {
     var frames: [WireFrame] = []
     var error: WireError?
 
-    init(_ chunks: [UnsafeRawBufferPointer]) throws(FuzzFailure) {
-        var reader = WireFrameReader()
+    init(_ chunks: [UnsafeRawBufferPointer], limits: WireLimits) throws(FuzzFailure) {
+        var reader = WireFrameReader(limits: limits)
         do throws(WireError) {
             for chunk in chunks {
                 reader.append(chunk)
@@ -83,19 +88,19 @@ private enum WireErrorShape: Equatable {
 }
 
 /// A frame the decoder read from `bytes` encodes back: a control frame to `bytes` exactly.
-private func checkRoundTrip(_ frame: WireFrame, of bytes: UnsafeRawBufferPointer) throws(FuzzFailure) {
-    try checkEncoding(frame)
+private func checkRoundTrip(_ frame: WireFrame, of bytes: UnsafeRawBufferPointer, limits: WireLimits) throws(FuzzFailure) {
+    try checkEncoding(frame, limits: limits)
     if case .control = frame {
-        let encoded = outcome { () throws(WireError) in try WireEncoder().encode(frame) }
+        let encoded = outcome { () throws(WireError) in try WireEncoder(limits: limits).encode(frame) }
         try require(encoded.success == Array(bytes), "a control frame does not encode back to its bytes")
     }
 }
 
 /// decode → encode → decode gives the same frame, and encoding it again gives a frame of the
 /// same size (metadata entries may come in another order, so not always the same bytes).
-private func checkEncoding(_ frame: WireFrame) throws(FuzzFailure) {
-    let encoder = WireEncoder()
-    let decoder = WireDecoder()
+private func checkEncoding(_ frame: WireFrame, limits: WireLimits) throws(FuzzFailure) {
+    let encoder = WireEncoder(limits: limits)
+    let decoder = WireDecoder(limits: limits)
     let first: [UInt8]
     switch outcome({ () throws(WireError) in try encoder.encode(frame) }) {
     case .failure(let error): throw FuzzFailure("a decoded \(frame.kind) frame does not encode: \(error)")
@@ -112,6 +117,17 @@ private func checkEncoding(_ frame: WireFrame) throws(FuzzFailure) {
     }
     let second = outcome { () throws(WireError) in try encoder.encode(again) }
     try require(second.success?.count == first.count, "encoding the frame twice gives frames of different sizes")
+}
+
+/// The limits of one run: the defaults for three inputs in four, small ones (each reachable by
+/// an input of a few hundred bytes) for the rest. From the input's hash, so a saved input
+/// replays with the same limits.
+private func chosenLimits(_ bytes: UnsafeRawBufferPointer) -> WireLimits {
+    var random = SplitMix64(seed: fnv1a(bytes) ^ 0x3175)
+    guard random.next() % 4 == 0 else { return .default }
+    return WireLimits(
+        maxBodyBytes: Int(random.next() % 512), maxHeaderBytes: Int(random.next() % 512),
+        maxMetadataEntries: Int(random.next() % 8), maxStringBytes: Int(random.next() % 64))
 }
 
 extension Result {
