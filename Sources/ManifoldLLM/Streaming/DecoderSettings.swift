@@ -4,7 +4,7 @@ package struct DecoderSettings: Sendable {
     /// The provider's name for errors.
     package var provider: String
     /// Scrubbed from every snippet before it is cut.
-    var secrets: Secrets = .none
+    package var secrets: Secrets = .none
     /// The most bytes of one event (an SSE event, an NDJSON line).
     package var maxEventBytes: Int = HTTPProviderSettings.defaultMaxEventBytes
     /// The request's token limit, counted on the client; `nil` for none. See `AnswerBuilder`.
