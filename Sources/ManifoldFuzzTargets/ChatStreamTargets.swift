@@ -23,6 +23,8 @@ public func fuzzOllamaStream(_ bytes: UnsafeRawBufferPointer) throws(FuzzFailure
 ///
 /// The settings (event size limit, token limit) are chosen from the input's hash, so that a
 /// saved input replays with them: mostly the defaults, sometimes limits the input can reach.
+/// The decoders hold an API key and a secret header, which no error may show (as the HTTP
+/// layer shows it, scrubbed by `ProviderError.sanitized`), however the body quotes them.
 /// Ids the decoder makes up for calls without one are random, so they are numbered in order
 /// of appearance before comparing.
 func compareDecodings<Decoder: ChatStreamDecoder>(
@@ -30,6 +32,7 @@ func compareDecodings<Decoder: ChatStreamDecoder>(
 ) throws(FuzzFailure) {
     var random = SplitMix64(seed: fnv1a(bytes) ^ 0xC4A7)
     var settings = DecoderSettings(provider: "fuzz")
+    settings.secrets = Secrets(apiKey: APIKey(FuzzSecrets.apiKey), headers: ["X-Gateway-Token": "Bearer " + FuzzSecrets.headerToken])
     if random.next() % 4 == 0 { settings.maxEventBytes = Int(random.next() % 1024) + 1 }
     if random.next() % 4 == 0 { settings.maxOutputTokens = Int(random.next() % 8) }
     var general = settings
@@ -42,7 +45,7 @@ func compareDecodings<Decoder: ChatStreamDecoder>(
     ]
     var reference: DecoderRun?
     for run in runs {
-        let result = try DecoderRun(make(run.settings), run.plan.chunks(of: bytes))
+        let result = try DecoderRun(make(run.settings), run.plan.chunks(of: bytes), secrets: settings.secrets)
         guard let reference else {
             reference = result
             continue
@@ -60,7 +63,7 @@ struct DecoderRun {
     var events: [ChatStreamEvent] = []
     var error: String?
 
-    init<Decoder: ChatStreamDecoder>(_ decoder: Decoder, _ chunks: [UnsafeRawBufferPointer]) throws(FuzzFailure) {
+    init<Decoder: ChatStreamDecoder>(_ decoder: Decoder, _ chunks: [UnsafeRawBufferPointer], secrets: Secrets) throws(FuzzFailure) {
         var decoder = decoder
         var emitted: [ChatStreamEvent] = []
         do {
@@ -71,8 +74,12 @@ struct DecoderRun {
             }
             if !decoder.isComplete { try decoder.finish { emitted.append($0) } }
         } catch let error as ProviderError {
-            try requireMessage(error.description, "ProviderError")
-            self.error = error.description
+            let shown = error.sanitized(secrets).description
+            try requireMessage(shown, "ProviderError")
+            for secret in FuzzSecrets.shown {
+                try require(!containsBytes(shown, secret), "the error shows the secret \(secret): \(shown)")
+            }
+            self.error = shown
         } catch {
             throw FuzzFailure("the decoder throws \(type(of: error)), not a ProviderError: \(error)")
         }
@@ -146,4 +153,22 @@ private struct GeneratedIDNumbering {
     }
 
     nonisolated(unsafe) private static let generatedID = /call_[0-9a-f]{24}/
+}
+
+/// The secrets the decoders hold. The stream dictionaries list them, so that the fuzzer puts
+/// them in bodies.
+enum FuzzSecrets {
+    static let apiKey = "sk-fuzz-5ecret-K3y-0123"
+    static let headerToken = "gw-fuzz-t0ken-4567"
+    /// What no error may show: each secret, and the end of the key, which servers leave
+    /// unmasked (`sk-abc***y-0123`) and the scrubber removes too.
+    static let shown = [apiKey, headerToken, String(apiKey.suffix(6))]
+}
+
+/// Whether the UTF-8 bytes of `part` occur in `text`'s: byte for byte, since `String.contains`
+/// compares characters and misses a secret that ends inside one.
+private func containsBytes(_ text: String, _ part: String) -> Bool {
+    let bytes = Array(text.utf8), pattern = Array(part.utf8)
+    guard bytes.count >= pattern.count else { return false }
+    return (0...(bytes.count - pattern.count)).contains { bytes[$0..<$0 + pattern.count].elementsEqual(pattern) }
 }
