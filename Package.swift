@@ -35,6 +35,9 @@ let package = Package(
         .library(name: "ManifoldDocSnippets", type: .dynamic, targets: ["ManifoldDocSnippets"]),
         // C functions the bundled `tools` examples call through libffi.
         .library(name: "ManifoldExampleTools", type: .dynamic, targets: ["ManifoldExampleTools"]),
+        // One function per parser of untrusted input, for the libFuzzer executables of the
+        // Fuzz/ package (which builds them with the sanitizers); docs/fuzzing.md.
+        .library(name: "ManifoldFuzzTargets", targets: ["ManifoldFuzzTargets"]),
     ],
     dependencies: [
         // The plugin SDK and the core it needs (Manifold, ManifoldJSON, CManifoldABI,
@@ -153,6 +156,13 @@ let package = Package(
             name: "ManifoldDocSnippets", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold")], path: "Examples/Snippets/Swift",
             swiftSettings: strictSettings),
 
+        // MARK: Fuzzing
+        // The bodies of the fuzz targets: plain functions from bytes to checked invariants, run by
+        // the fuzzer executables in Fuzz/ and, over the committed corpora, by ManifoldFuzzCorpusTests.
+        .target(
+            name: "ManifoldFuzzTargets", dependencies: ["ManifoldManifest", "ManifoldWire", "ManifoldLLM", sdk("Manifold"), sdk("ManifoldJSON")],
+            swiftSettings: strictSettings),
+
         // MARK: Tests
         // Linked into the one test process: ends a test run that hangs, with a message.
         .target(name: "ManifoldTestWatchdog", path: "Tests/ManifoldTestWatchdog"),
@@ -181,6 +191,8 @@ let package = Package(
             name: "ManifoldJSONTests", dependencies: [sdk("ManifoldJSON")], resources: [.copy("Resources/JSONSchemaTestSuite")],
             swiftSettings: strictSettings),
         .testTarget(name: "ManifoldContractsTests", dependencies: ["ManifoldContracts", sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
+        // Every file of Fuzz/Corpus and Fuzz/Regressions through its fuzz target, once.
+        .testTarget(name: "ManifoldFuzzCorpusTests", dependencies: ["ManifoldFuzzTargets"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldManifestTests", dependencies: ["ManifoldManifest", sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
         // What the plugins' test targets share: recorders, error expectations, time limits.
         .target(

@@ -27,11 +27,12 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// key in their error messages, and those messages end up in `ProviderError`.
     func redact(_ text: String) -> String {
         guard value.count >= 4 else { return text }
-        var result = text.replacingOccurrences(of: value, with: "[redacted]")
+        // By UTF-8 bytes, not characters: a key followed by a combining mark is still found.
+        var result = text.replacingUTF8(value, with: "[redacted]")
         // OpenAI echoes a masked key ("sk-abc***wxyz"); its unmasked ends still identify it.
         if value.count >= 12 {
-            result = result.replacingOccurrences(of: String(value.prefix(8)), with: "[redacted]")
-            result = result.replacingOccurrences(of: String(value.suffix(6)), with: "[redacted]")
+            result = result.replacingUTF8(String(value.prefix(8)), with: "[redacted]")
+            result = result.replacingUTF8(String(value.suffix(6)), with: "[redacted]")
         }
         return result
     }

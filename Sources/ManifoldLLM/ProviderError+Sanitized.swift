@@ -6,7 +6,7 @@ extension ProviderError {
     /// (an error body, an event after HTTP 200, a snippet of a malformed event, a transport
     /// failure): one place, so no new path can forget it. The texts were mostly scrubbed
     /// where they were cut; this second pass covers the rest.
-    func sanitized(_ secrets: Secrets) -> ProviderError {
+    package func sanitized(_ secrets: Secrets) -> ProviderError {
         let clean = { (text: String) in ControlCharacters.escaped(secrets.scrub(text)) }
         switch self {
         case .missingAPIKey, .timedOut, .requestTimedOut, .responseTooLarge, .eventTooLarge, .scriptExhausted:

@@ -88,6 +88,59 @@ struct ErrorTextTests {
         }
     }
 
+    /// A secret that shares a character with what is around it: a combining mark, a joiner,
+    /// a variation selector or a skin tone after its last character, a prepended mark before
+    /// its first. `String.contains` and `replacingOccurrences` compare characters and missed
+    /// it, so the scrubbers compare bytes. (The bug the artifact-type fuzz target found in
+    /// `ArtifactType`'s quoting, seen here too; the stream fuzz targets now check every error
+    /// for the secrets.)
+    static let neighbours: [(before: String, after: String)] = [
+        ("", "\u{301}"), ("", "\u{200D}"), ("", "\u{FE0F}"), ("", "\u{1F3FB}"), ("\u{600}", ""), ("\u{600}", "\u{301}"),
+    ]
+
+    /// Whether the UTF-8 bytes of `part` occur in `text`'s (where `contains` would miss them
+    /// inside a character).
+    private func containsBytes(_ text: String, _ part: String) -> Bool {
+        let bytes = Array(text.utf8), pattern = Array(part.utf8)
+        guard bytes.count >= pattern.count else { return false }
+        return (0...(bytes.count - pattern.count)).contains { bytes[$0..<$0 + pattern.count].elementsEqual(pattern) }
+    }
+
+    @Test("a key or a secret header that shares a character with its neighbours is scrubbed, and the neighbours kept")
+    func secretsInsideCharactersAreScrubbed() {
+        let token = "gateway-token-7f3a9c2e51d04b8e"
+        let secrets = Secrets(apiKey: APIKey(Self.key), headers: ["X-Gateway-Auth": "Bearer " + token])
+        for (before, after) in Self.neighbours {
+            for secret in [Self.key, token] {
+                let scrubbed = secrets.scrub("bad header: \(before)\(secret)\(after) rest")
+                #expect(Array(scrubbed.unicodeScalars) == Array("bad header: \(before)[redacted]\(after) rest".unicodeScalars), "\(scrubbed.debugDescription)")
+                #expect(!containsBytes(scrubbed, secret))
+            }
+        }
+    }
+
+    @Test("an in-stream error quoting the key followed by a combining mark does not show the key", arguments: HostileWire.allCases)
+    func inStreamErrorWithTheKeyInsideACharacter(wire: HostileWire) throws {
+        var settings = DecoderSettings(provider: wire.rawValue)
+        settings.secrets = Secrets(apiKey: APIKey(Self.key), headers: [:])
+        let decoder: any ChatStreamDecoder =
+            switch wire {
+            case .openai: OpenAIStreamDecoder(settings)
+            case .anthropic: AnthropicStreamDecoder(settings)
+            case .ollama: OllamaStreamDecoder(settings)
+            }
+        let body = wire.opening + wire.errorEvent("invalid key \(Self.key)\u{301}")
+        do {
+            _ = try decode(decoder, body, pieceSize: 7)
+            Issue.record("the stream should have failed")
+        } catch let error as ProviderError {
+            let shown = error.sanitized(settings.secrets).description
+            #expect(!containsBytes(shown, Self.key), "\(shown)")
+            #expect(!containsBytes(shown, String(Self.key.suffix(6))), "\(shown)")
+            #expect(containsBytes(shown, "invalid key [redacted]\u{301}"), "\(shown)")
+        }
+    }
+
     @Test(arguments: HostileWire.allCases)
     func terminalControlSequencesInServerTextsAreEscaped(wire: HostileWire) async throws {
         let hostile = "\u{1B}]0;pwned\u{07}\u{1B}[2Jcleared\u{9B}31m\r\u{7F}"

@@ -27,6 +27,25 @@ struct ArtifactTypeTests {
         #expect(try ArtifactType(parsing: #"text/plain;e="""#).description == #"text/plain;e="""#)
     }
 
+    @Test("a quote or backslash followed by a combining mark is escaped too, so the canonical form parses back to the same value")
+    func escapesBeforeCombiningMarks() throws {
+        // Each value holds a `"` or `\` that forms one Character with the combining mark after
+        // it (found by the artifact-type fuzz target: the canonical form did not parse back, or
+        // lost a backslash).
+        let cases: [(text: String, value: String, canonical: String)] = [
+            (#"text/plain;p="\"\#u{301}""#, "\"\u{301}", #"text/plain;p="\"\#u{301}""#),
+            (#"text/plain;p="a\\\#u{73C}b""#, "a\\\u{73C}b", #"text/plain;p="a\\\#u{73C}b""#),
+            (#"x/y;p="\\\\\"\#u{20DD}""#, "\\\\\"\u{20DD}", #"x/y;p="\\\\\"\#u{20DD}""#),
+        ]
+        for (text, value, canonical) in cases {
+            let parsed = try ArtifactType(parsing: text)
+            #expect(Array(parsed.parameters["p"]?.unicodeScalars ?? "".unicodeScalars) == Array(value.unicodeScalars), "\(text)")
+            #expect(Array(parsed.description.unicodeScalars) == Array(canonical.unicodeScalars), "\(text)")
+            let again = try ArtifactType(parsing: parsed.description)
+            #expect(Array(again.parameters["p"]?.unicodeScalars ?? "".unicodeScalars) == Array(value.unicodeScalars), "\(text)")
+        }
+    }
+
     @Test("the constants are the types their names say")
     func constants() {
         let expected: [(ArtifactType, String)] = [

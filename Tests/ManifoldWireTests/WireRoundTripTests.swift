@@ -87,7 +87,9 @@ struct WireRoundTripTests {
     @Test("types with parameters and wildcards keep their canonical text")
     func types() throws {
         for text in ["text/plain;charset=utf-8", "application/vnd.acme+json", "text/*", "*/*",
-                     "text/plain; q=\"a \\\"quoted\\\" value\"; B=\"é\""] {
+                     "text/plain; q=\"a \\\"quoted\\\" value\"; B=\"é\"",
+                     // A quote and a backslash that each form one Character with a combining mark.
+                     "text/plain;q=\"\\\"\u{301}\";r=\"a\\\\\u{73C}\""] {
             try roundTrip(Artifact(type: try ArtifactType(parsing: text), createdAt: Self.moment))
         }
     }

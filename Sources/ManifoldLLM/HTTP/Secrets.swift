@@ -8,20 +8,22 @@ import Foundation
 /// inside HTTP error bodies, in error events after HTTP 200, and in what a malformed event
 /// quotes. Every such text is scrubbed before it is cut to a snippet, so a cut cannot leave
 /// the start of a secret behind.
-struct Secrets: Sendable {
+package struct Secrets: Sendable {
     private let key: APIKey?
     /// Header values and their credentials, longest first, so a longer value is replaced
     /// before a shorter one it contains.
     private let headerValues: [String]
 
     /// No secrets: text passes unchanged.
-    static let none = Secrets(apiKey: nil, headers: [:])
+    package static let none = Secrets(apiKey: nil, headers: [:])
 
     /// Header values shorter than this are not treated as secrets: replacing every `true` or
     /// `v1` in a message would garble it, and such values guard nothing.
     static let shortestHeaderSecret = 8
 
-    init(apiKey: APIKey?, headers: [String: String]) {
+    /// The key, and those of `headers`' values (and the credentials after `Bearer ` or
+    /// `Basic `) long enough to be secrets.
+    package init(apiKey: APIKey?, headers: [String: String]) {
         key = apiKey
         var values = Set<String>()
         for value in headers.values {
@@ -42,10 +44,12 @@ struct Secrets: Sendable {
     }
 
     /// `text` with every secret replaced by `[redacted]`.
-    func scrub(_ text: String) -> String {
+    package func scrub(_ text: String) -> String {
         var result = text
-        for value in headerValues where result.contains(value) {
-            result = result.replacingOccurrences(of: value, with: "[redacted]")
+        // By UTF-8 bytes, not characters (`contains` and `replacingOccurrences` compare
+        // characters): a secret followed by a combining mark is still found.
+        for value in headerValues where result.containsUTF8(value) {
+            result = result.replacingUTF8(value, with: "[redacted]")
         }
         if let key { result = key.redact(result) }
         return result

@@ -2,7 +2,7 @@
 ///
 /// A decoder owns its framing parser and the partial answer, so the HTTP layer only moves
 /// bytes. Decoders are plain values and can be tested without a network.
-protocol ChatStreamDecoder: Sendable {
+package protocol ChatStreamDecoder: Sendable {
     /// Adds body bytes and emits the events they completed. Throws `ProviderError`.
     ///
     /// Events go out through `emit` as they are decoded, rather than being returned, so that

@@ -120,8 +120,17 @@ public struct ArtifactType: Sendable, Hashable, CustomStringConvertible, Compara
 
     private static func quoteIfNeeded(_ value: String) -> String {
         if !value.isEmpty, value.unicodeScalars.allSatisfy(ArtifactTypeParser.isTokenScalar) { return value }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "\"\(escaped)\""
+        // Scalar by scalar, as the parser reads it: `replacingOccurrences` matches whole
+        // characters, so it skipped a `"` or `\` followed by a combining mark (one character
+        // with it), and the text did not parse back, or parsed to another value.
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { quoted.append("\\") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 }
 

@@ -1,7 +1,7 @@
 import ManifoldJSON
 
 /// Decodes the Messages API's named SSE events, which end with `message_stop`.
-struct AnthropicStreamDecoder: ChatStreamDecoder {
+package struct AnthropicStreamDecoder: ChatStreamDecoder {
     private enum Block {
         case text
         case toolUse
@@ -19,11 +19,12 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
     private var cacheCreationInputTokens: Int?
     private var cacheReadInputTokens: Int?
     private var outputTokens: Int?
-    private(set) var isComplete = false
-    private(set) var endedEarly = false
-    let terminator = "event: message_stop"
+    package private(set) var isComplete = false
+    package private(set) var endedEarly = false
+    package let terminator = "event: message_stop"
 
-    init(_ settings: DecoderSettings) {
+    /// A decoder for one response body, with `settings`' provider name, secrets and limits.
+    package init(_ settings: DecoderSettings) {
         self.settings = settings
         sse = SSEParser(maxLineBytes: settings.maxEventBytes, maxEventBytes: settings.maxEventBytes)
         answer = AnswerBuilder(settings)
@@ -33,7 +34,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         self.init(DecoderSettings(provider: provider))
     }
 
-    mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
+    package mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
         // The parser is moved out while it calls back into this decoder (see SSEParser.feed).
         var parser = SSEParser(maxLineBytes: 0, maxEventBytes: 0)
         swap(&parser, &sse)
@@ -41,7 +42,7 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
         do {
             try parser.feed(bytes) { name, data, id in
                 guard !isComplete else { return }
-                if let delta = AnthropicDeltaEvent.scan(event: name, data) {
+                if settings.scansChunks, let delta = AnthropicDeltaEvent.scan(event: name, data) {
                     apply(delta, emit: emit)
                 } else {
                     try handle(SSEEvent(event: name, data: String(decoding: data, as: UTF8.self), id: id)).forEach(emit)
@@ -54,11 +55,15 @@ struct AnthropicStreamDecoder: ChatStreamDecoder {
                 }
             }
         } catch let error as FramingError {
+            // Bytes after the end of the answer are never read as events (in a later read the
+            // HTTP layer drains them unseen), so a line too long among them must not turn an
+            // answer already finished into an error.
+            if isComplete { return }
             throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
         }
     }
 
-    mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
+    package mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
         // An event the body did not close with a blank line is dropped (as the SSE
         // specification says), so nothing can be emitted here.
         sse.finish()

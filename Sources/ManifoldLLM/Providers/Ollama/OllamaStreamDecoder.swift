@@ -1,18 +1,19 @@
 import ManifoldJSON
 
 /// Decodes Ollama's NDJSON chat stream, which ends with a `"done": true` line.
-struct OllamaStreamDecoder: ChatStreamDecoder {
+package struct OllamaStreamDecoder: ChatStreamDecoder {
     private let settings: DecoderSettings
     private var provider: String { settings.provider }
     private var lines: NDJSONParser
     private var answer: AnswerBuilder
     /// Ollama sends each tool call whole, with no index; calls are keyed by arrival order.
     private var toolCallCount = 0
-    private(set) var isComplete = false
-    private(set) var endedEarly = false
-    let terminator = "a line with \"done\": true"
+    package private(set) var isComplete = false
+    package private(set) var endedEarly = false
+    package let terminator = "a line with \"done\": true"
 
-    init(_ settings: DecoderSettings) {
+    /// A decoder for one response body, with `settings`' provider name, secrets and limits.
+    package init(_ settings: DecoderSettings) {
         self.settings = settings
         lines = NDJSONParser(maxLineBytes: settings.maxEventBytes, secrets: settings.secrets)
         answer = AnswerBuilder(settings)
@@ -22,7 +23,7 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
         self.init(DecoderSettings(provider: provider))
     }
 
-    mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
+    package mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
         // The parser is moved out while it calls back into this decoder (see SSEParser.feed).
         var parser = NDJSONParser(maxLineBytes: 0, secrets: .none)
         swap(&parser, &lines)
@@ -31,7 +32,7 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
         do {
             try parser.feed(bytes) { line in
                 guard !isComplete else { return }
-                if let text = OllamaTextLine.scan(line) {
+                if settings.scansChunks, let text = OllamaTextLine.scan(line) {
                     if let event = answer.textEvent(text) { emit(event) }
                     endIfOverLimit(emit: emit)
                 } else if let value = try NDJSONParser.parse(line, secrets: secrets) {
@@ -39,11 +40,15 @@ struct OllamaStreamDecoder: ChatStreamDecoder {
                 }
             }
         } catch let error as FramingError {
+            // Bytes after the end of the answer are never read as events (in a later read the
+            // HTTP layer drains them unseen), so a line too long among them must not turn an
+            // answer already finished into an error.
+            if isComplete { return }
             throw ProviderSupport.malformed(error, provider: provider, expected: "one JSON object per line")
         }
     }
 
-    mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
+    package mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
         // The last line may lack its newline; it can still be the `done` line.
         let values: [JSONValue]
         do {

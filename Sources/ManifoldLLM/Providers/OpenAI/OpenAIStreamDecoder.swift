@@ -2,16 +2,17 @@ import Foundation
 import ManifoldJSON
 
 /// Decodes the SSE stream of `chat.completion.chunk`s that ends with `data: [DONE]`.
-struct OpenAIStreamDecoder: ChatStreamDecoder {
+package struct OpenAIStreamDecoder: ChatStreamDecoder {
     private let settings: DecoderSettings
     private var provider: String { settings.provider }
     private var sse: SSEParser
     private var answer: AnswerBuilder
-    private(set) var isComplete = false
-    private(set) var endedEarly = false
-    let terminator = "data: [DONE]"
+    package private(set) var isComplete = false
+    package private(set) var endedEarly = false
+    package let terminator = "data: [DONE]"
 
-    init(_ settings: DecoderSettings) {
+    /// A decoder for one response body, with `settings`' provider name, secrets and limits.
+    package init(_ settings: DecoderSettings) {
         self.settings = settings
         sse = SSEParser(maxLineBytes: settings.maxEventBytes, maxEventBytes: settings.maxEventBytes)
         answer = AnswerBuilder(settings)
@@ -21,7 +22,7 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
         self.init(DecoderSettings(provider: provider))
     }
 
-    mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
+    package mutating func consume<Bytes: Sequence<UInt8>>(_ bytes: Bytes, emit: (ChatStreamEvent) -> Void) throws {
         // The parser is moved out while it calls back into this decoder (see SSEParser.feed).
         var parser = SSEParser(maxLineBytes: 0, maxEventBytes: 0)
         swap(&parser, &sse)
@@ -37,11 +38,15 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
                 }
             }
         } catch let error as FramingError {
+            // Bytes after the end of the answer are never read as events (in a later read the
+            // HTTP layer drains them unseen), so a line too long among them must not turn an
+            // answer already finished into an error.
+            if isComplete { return }
             throw ProviderSupport.malformed(error, provider: provider, expected: "server-sent events")
         }
     }
 
-    mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
+    package mutating func finish(emit: (ChatStreamEvent) -> Void) throws {
         // An event the body did not close with a blank line is dropped (as the SSE
         // specification says), so nothing can be emitted here.
         sse.finish()
@@ -58,7 +63,7 @@ struct OpenAIStreamDecoder: ChatStreamDecoder {
             isComplete = true
             return try answer.finish().forEach(emit)
         }
-        if let chunk = OpenAIChunk.scan(data) { return try apply(chunk, emit: emit) }
+        if settings.scansChunks, let chunk = OpenAIChunk.scan(data) { return try apply(chunk, emit: emit) }
         try handle(String(decoding: bytes, as: UTF8.self)).forEach(emit)
     }
 

@@ -1,0 +1,9 @@
+import ManifoldFuzzDriver
+
+// libFuzzer calls this with each input.
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzDriver.test(.jsonParser, data, size)
+}
+
+FuzzDriver.run(testOneInput)
