@@ -26,7 +26,7 @@ public final class Streamer: Sendable {
     private let state: Mutex<State>
     /// Inputs inside the chain now. An atomic of its own, not a field of `state`: a watchdog
     /// reads it from a thread that must never wait, while a plugin may hold the node forever.
-    private let inputsInProgressCount = Atomic<Int>(0)
+    let inputsInProgressCount = Atomic<Int>(0)
 
     private enum Phase { case idle, connected, running, finished }
 
@@ -155,7 +155,8 @@ public final class Streamer: Sendable {
         if first { await chain.shutdown() }
     }
 
-    /// One input at a time. Outputs a chain finished all at once (`emit(contentsOf:)`) are
+    /// One input at a time (queued inputs go to a `PipeliningGenerator` in batches, still
+    /// processed one after another). Outputs a chain finished all at once (`emit(contentsOf:)`) are
     /// held while more inputs are already queued, and published in one batch when the queue
     /// runs dry (or `heldOutputsLimit` is reached); the inputs they came from count as in
     /// flight until then, so the hub cannot go idle with outputs still held.
@@ -163,6 +164,7 @@ public final class Streamer: Sendable {
         _ inputs: inout Subscription.AsyncIterator, subscription: Subscription, unprocessed: inout [Artifact]
     ) async throws {
         let held = HeldOutputs()
+        let pipelining = pipeliningGenerator
         var unsettled = 0
         do {
             while let input = try await inputs.next() {
@@ -170,8 +172,25 @@ public final class Streamer: Sendable {
                     unprocessed.append(input)
                     throw CancellationError()
                 }
-                unsettled += 1
-                try await handle(input, holdingOutputsIn: held)
+                if let pipelining, inputs.readAheadCount > 0 {
+                    // More are queued: they go to the generator together.
+                    var batch = [input]
+                    while batch.count < pipelining.pipelineLimit, inputs.readAheadCount > 0, let next = try await inputs.next() {
+                        batch.append(next)
+                    }
+                    unsettled += batch.count
+                    var unstarted: [Artifact] = []
+                    do {
+                        try await handlePipelined(batch, by: pipelining, holdingOutputsIn: held, unstarted: &unstarted)
+                    } catch {
+                        unsettled -= unstarted.count
+                        unprocessed += unstarted
+                        throw error
+                    }
+                } else {
+                    unsettled += 1
+                    try await handle(input, holdingOutputsIn: held)
+                }
                 if inputs.readAheadCount == 0 || held.count >= Self.heldOutputsLimit {
                     try await publishHeld(held)
                     subscription.settle(unsettled)
@@ -221,17 +240,7 @@ public final class Streamer: Sendable {
     private func handle(_ input: Artifact, holdingOutputsIn held: HeldOutputs? = nil) async throws {
         // Under a time limit, outputs are never held: a chain left behind must not add to a batch.
         let deadline = options.inputTimeout.map { _ in InputDeadline() }
-        let held = deadline == nil ? held : nil
-        let context = ProcessingContext(
-            node: name, input: input,
-            emitter: { [self] output in
-                if let deadline, deadline.isAbandoned { return deadLetterLate(output, for: input) }
-                // Outputs held from earlier inputs go first: the topic keeps the order of emits.
-                if let held { try await publishHeld(held) }
-                try await publishOutput(output, for: input)
-            },
-            rejecter: { [self] problem in rejectMalformedOutput(problem, for: input) },
-            batchEmitter: held.map { held in { @Sendable [self] outputs in hold(outputs, for: input, in: held) } })
+        let context = makeContext(for: input, held: deadline == nil ? held : nil, deadline: deadline)
         let observers = hub.router.observers
         if observers.isActive { observers.emit(.inputBegan(node: name, input: input)) }
         inputsInProgressCount.add(1, ordering: .relaxed)
@@ -246,34 +255,65 @@ public final class Streamer: Sendable {
             } else {
                 try await chain.process(input, context: context)
             }
-            let elapsed = ContinuousClock.now - started
-            if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: true)) }
-            state.withLock { state in
-                state.report.processed += 1
-                state.report.busyTime += elapsed
-                state.report.longestInput = max(state.report.longestInput, elapsed)
-            }
+            recordSuccess(of: input, startedAt: started)
         } catch {
-            if error is CancellationError && Task.isCancelled { throw error }
-            let failure = ProcessingFailure(node: name, input: input.id, inputType: input.type, message: "\(error)")
-            let elapsed = ContinuousClock.now - started
-            if observers.isActive { observers.emit(.nodeFailed(failure)) }
-            if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: false)) }
-            let report = state.withLock { state in
-                state.report.failed += 1
-                state.report.busyTime += elapsed
-                state.report.longestInput = max(state.report.longestInput, elapsed)
-                if state.report.failures.count < options.failureHistoryLimit { state.report.failures.append(failure) }
-                return state.report
-            }
-            if let deadLettering = error as? any DeadLetteringFailure {
-                hub.deadLetter(
-                    [input], reason: deadLettering.deadLetterReason, topic: .deadLetter, by: name, detail: failure.description)
-            }
-            try await publishError(failure, for: input)
-            if options.errorPolicy == .stop || error is any FatalNodeFailure {
-                throw StreamerError.stoppedOnFailure(failure, report: report)
-            }
+            try await recordFailure(error, of: input, startedAt: started)
+        }
+    }
+
+    /// The context one input is processed with: its emits are stamped and published (or held
+    /// for the batch, or dead-lettered once its deadline abandoned it).
+    func makeContext(for input: Artifact, held: HeldOutputs?, deadline: InputDeadline?) -> ProcessingContext {
+        ProcessingContext(
+            node: name, input: input,
+            emitter: { [self] output in
+                if let deadline, deadline.isAbandoned { return deadLetterLate(output, for: input) }
+                // Outputs held from earlier inputs go first: the topic keeps the order of emits.
+                if let held { try await publishHeld(held) }
+                try await publishOutput(output, for: input)
+            },
+            rejecter: { [self] problem in rejectMalformedOutput(problem, for: input) },
+            batchEmitter: held.map { held in { @Sendable [self] outputs in hold(outputs, for: input, in: held) } })
+    }
+
+    /// Counts an input that went through the chain.
+    func recordSuccess(of input: Artifact, startedAt started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let observers = hub.router.observers
+        if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: true)) }
+        state.withLock { state in
+            state.report.processed += 1
+            state.report.busyTime += elapsed
+            state.report.longestInput = max(state.report.longestInput, elapsed)
+        }
+    }
+
+    /// Counts, reports, publishes on `$errors` and (when the failure says so) dead-letters an
+    /// input the chain failed.
+    ///
+    /// - Throws: the cancellation, when the node is being cancelled; `StreamerError.stoppedOnFailure`
+    ///   under policy `stop` or for a failure that ends the node.
+    func recordFailure(_ error: any Error, of input: Artifact, startedAt started: ContinuousClock.Instant) async throws {
+        if error is CancellationError && Task.isCancelled { throw error }
+        let failure = ProcessingFailure(node: name, input: input.id, inputType: input.type, message: "\(error)")
+        let elapsed = ContinuousClock.now - started
+        let observers = hub.router.observers
+        if observers.isActive { observers.emit(.nodeFailed(failure)) }
+        if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: false)) }
+        let report = state.withLock { state in
+            state.report.failed += 1
+            state.report.busyTime += elapsed
+            state.report.longestInput = max(state.report.longestInput, elapsed)
+            if state.report.failures.count < options.failureHistoryLimit { state.report.failures.append(failure) }
+            return state.report
+        }
+        if let deadLettering = error as? any DeadLetteringFailure {
+            hub.deadLetter(
+                [input], reason: deadLettering.deadLetterReason, topic: .deadLetter, by: name, detail: failure.description)
+        }
+        try await publishError(failure, for: input)
+        if options.errorPolicy == .stop || error is any FatalNodeFailure {
+            throw StreamerError.stoppedOnFailure(failure, report: report)
         }
     }
 
@@ -329,7 +369,7 @@ public final class Streamer: Sendable {
     }
 
     /// Publishes the held outputs in one batch, in the order they were emitted.
-    private func publishHeld(_ held: HeldOutputs) async throws {
+    func publishHeld(_ held: HeldOutputs) async throws {
         let batch = held.take()
         guard !batch.outputs.isEmpty, let topic = output else { return }
         try await hub.publish(contentsOf: batch.outputs, to: topic)
@@ -344,7 +384,7 @@ public final class Streamer: Sendable {
 
     /// Sends the held outputs to `$dead-letter`: the node is being cancelled before it could
     /// publish them.
-    private func deadLetterHeld(_ held: HeldOutputs) {
+    func deadLetterHeld(_ held: HeldOutputs) {
         let batch = held.take()
         guard !batch.outputs.isEmpty else { return }
         hub.deadLetter(
@@ -369,7 +409,7 @@ public final class Streamer: Sendable {
 
 /// Outputs a node finished all at once, waiting to be published with the rest of a batch,
 /// with the id of the input each came from (for the run's observers).
-private final class HeldOutputs: Sendable {
+final class HeldOutputs: Sendable {
     private let state = Mutex((outputs: [Artifact](), inputs: [ArtifactID]()))
 
     /// How many outputs are held.
