@@ -66,6 +66,22 @@ struct IsolationTests {
         }
     }
 
+    @Test func aCrashAmongQueuedInputsLosesAndRepeatsNothing() async throws {
+        // The lines arrive faster than the worker answers, so the host sends them in batches;
+        // the worker dies on "boom" in the middle of one, twice (the retry). The inputs the
+        // batch held after it go to the restarted worker: each output exactly once, in order.
+        let graph = try await Self.graph(name: "batched", process: Self.echo(unlessBoom: "raise(SIGSEGV);"))
+        let lines = (1...400).map { $0 == 150 ? "boom" : "line \($0)" }
+        let result = try await CLI.run(["run", graph, "--lines"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        let expected = lines.filter { $0 != "boom" }
+        let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let printedExactly = printed == expected
+        #expect(printedExactly, "\(printed.count) lines printed, \(expected.count) expected; first difference at line \((zip(printed, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(printed.count, expected.count)) + 1)")
+        #expect(result.stderr.components(separatedBy: "restarting it in").count - 1 == 2, "crashed once, and once more on the retry: \(result.stderr)")
+        #expect(result.stderr.contains("node-crashed"), "\(result.stderr)")
+    }
+
     @Test func theSamePluginInProcessTakesTheHostDown() async throws {
         let graph = try await Self.graph(name: "segv", process: Self.echo(unlessBoom: "volatile int *nowhere = NULL; *nowhere = 1;"), node: #""isolation": "none""#)
         let result = try await CLI.run(["run", graph] + Self.inputs)

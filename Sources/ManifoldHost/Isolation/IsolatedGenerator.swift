@@ -3,8 +3,10 @@ import Manifold
 
 /// A node's generator running in a supervised worker process: to its Streamer it looks like
 /// any generator (same ports, same type checks); inputs and outputs cross the process
-/// boundary as wire frames.
-public final class IsolatedGenerator: Generator {
+/// boundary as wire frames. Inputs queued for it go to the worker together, in one write,
+/// and the worker runs them one after another (`PipeliningGenerator`): one round trip per
+/// batch, not per input.
+public final class IsolatedGenerator: PipeliningGenerator {
     public let ports: PortTypes
     private let supervisor: WorkerSupervisor
 
@@ -21,6 +23,13 @@ public final class IsolatedGenerator: Generator {
 
     public func process(_ input: Artifact, context: ProcessingContext) async throws {
         try await supervisor.process(input, context: context)
+    }
+
+    /// The most queued inputs sent to the worker at once.
+    public var pipelineLimit: Int { supervisor.pipelineLimit }
+
+    public func process(_ inputs: [PipelinedInput], finished: (Int, (any Error)?) async throws -> Void) async throws {
+        try await supervisor.process(inputs, finished: finished)
     }
 
     public func shutdown() async {

@@ -14,7 +14,8 @@ import Synchronization
 ///
 /// It reads the host's messages on the socket at descriptor 3, applies the node's resource
 /// limits, loads the plugin with the host's checks (pinned to the digest the host read), and
-/// runs each input it is sent as a task of its own, sending outputs back as they come. When
+/// runs each input it is sent as a task of its own — one after another in the order sent for a
+/// node with concurrency 1 —, sending outputs back as they come. When
 /// the host goes away (its end of the socket closes), the worker exits at once.
 public enum IsolatedNodeWorker {
     /// Serves the host on `descriptor` until told to shut down or the host goes away.
@@ -40,6 +41,10 @@ private final class WorkerSession: Sendable {
         var reader = WorkerMessageReader()
         var generator: (any Generator)?
         var calls: [UInt64: (task: Task<Void, Never>, credit: EmitCredit)] = [:]
+        /// Whether calls run one after another, in the order sent (a node with concurrency 1).
+        var runsCallsInOrder = true
+        /// The call sent last, which the next waits for when calls run in order.
+        var lastCall: Task<Void, Never>?
     }
 
     init(socket: LinkSocket) {
@@ -77,8 +82,14 @@ private final class WorkerSession: Sendable {
             let credit = EmitCredit()
             // Registered before it can run, so a cancel that follows at once finds it.
             state.withLock { state in
-                let task = Task { await self.run(id, artifact, generator: generator, credit: credit) }
+                // The host may send a node's queued inputs ahead: each waits for the one before.
+                let previous = state.runsCallsInOrder ? state.lastCall : nil
+                let task = Task {
+                    await previous?.value
+                    await self.run(id, artifact, generator: generator, credit: credit)
+                }
                 state.calls[id] = (task, credit)
+                if state.runsCallsInOrder { state.lastCall = task }
             }
         case .cancel(let id):
             if let call = state.withLock({ $0.calls[id] }) {
@@ -116,7 +127,10 @@ private final class WorkerSession: Sendable {
             }
             let config = try JSONValue(parsing: Data(opening.config.utf8))
             let generator = try plugin.makeGenerator(node: opening.node, config: config, logger: logger)
-            state.withLock { $0.generator = generator }
+            state.withLock { state in
+                state.generator = generator
+                state.runsCallsInOrder = opening.concurrency <= 1
+            }
             send([WorkerMessage.ready.frame])
         } catch {
             send([WorkerMessage.openFailed("\(error)").frame])
@@ -158,6 +172,8 @@ private final class WorkerSession: Sendable {
         let outcome: WorkerMessage.CallOutcome
         var message = ""
         do {
+            // A call cancelled while it waited for its turn never reaches the plugin.
+            try Task.checkCancellation()
             try await generator.process(input, context: context)
             outcome = .succeeded
         } catch is CancellationError {
@@ -168,9 +184,9 @@ private final class WorkerSession: Sendable {
         }
         state.withLock { _ = $0.calls.removeValue(forKey: id) }
         let waiting = outbox.withLock { frames in
-                    defer { frames = [] }
-                    return frames
-                }
+            defer { frames = [] }
+            return frames
+        }
         send(waiting + [WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
     }
 }

@@ -19,13 +19,17 @@ public struct IsolationSettings: Sendable {
     public var initialBackoff: Duration
     /// The longest wait before a restart.
     public var maximumBackoff: Duration
+    /// The most queued inputs of a node (one input at a time, no middleware, no time limit)
+    /// sent to its worker in one write; 1 sends each input after the last one completed.
+    public var pipelineLimit: Int
 
     /// Settings with the production defaults, running `executable`.
     public init(
         executable: String, heartbeatInterval: Duration = .seconds(1), heartbeatTimeout: Duration = .seconds(10),
         cancelGrace: Duration = .seconds(2), startTimeLimit: Duration = .seconds(30), shutdownGrace: Duration = .seconds(5),
-        initialBackoff: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(5)
+        initialBackoff: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(5), pipelineLimit: Int = 32
     ) {
+        self.pipelineLimit = max(1, pipelineLimit)
         self.executable = executable
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatTimeout = heartbeatTimeout

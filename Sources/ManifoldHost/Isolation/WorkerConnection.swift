@@ -88,20 +88,54 @@ final class WorkerConnection: Sendable {
     /// - Throws: the plugin's failure, `CancellationError` when the call was cancelled, or
     ///   `WorkerLost` when the worker ended first.
     func process(_ input: Artifact, context: ProcessingContext) async throws {
-        let call: PendingWorkerCall? = state.withLock { state in
-            guard state.exit == nil else { return nil }
-            let call = PendingWorkerCall(id: state.nextCall, input: input)
-            state.nextCall += 1
-            state.calls[call.id] = call
-            return call
+        guard let call = submit([input]).first else { throw WorkerLost(exit: await exited()) }
+        switch await finish(call, context: context) {
+        case .succeeded: return
+        case .failed(let failure): throw failure
+        case .lost(let exit): throw WorkerLost(exit: exit)
         }
-        guard let call else { throw WorkerLost(exit: await exited()) }
+    }
+
+    /// How a call ended, seen from the host.
+    enum CallEnd {
+        case succeeded
+        /// The plugin failed it, it was cancelled (`CancellationError`), or publishing one of
+        /// its outputs failed.
+        case failed(any Error)
+        /// The worker ended before the call did.
+        case lost(WorkerExit)
+    }
+
+    /// Sends `inputs` to the worker in one write, as calls it runs in that order; empty when the
+    /// worker has already ended.
+    func submit(_ inputs: [Artifact]) -> [PendingWorkerCall] {
+        let calls: [PendingWorkerCall] = state.withLock { state in
+            guard state.exit == nil else { return [] }
+            return inputs.map { input in
+                let call = PendingWorkerCall(id: state.nextCall, input: input)
+                state.nextCall += 1
+                state.calls[call.id] = call
+                return call
+            }
+        }
+        var frames: [WireFrame] = []
+        frames.reserveCapacity(calls.count * 2)
+        for call in calls {
+            frames.append(WorkerMessage.process(call: call.id).frame)
+            frames.append(.artifact(call.input))
+        }
         do {
-            try socket.send([WorkerMessage.process(call: call.id).frame, .artifact(input)])
+            if !frames.isEmpty { try socket.send(frames) }
         } catch {
-            // The worker is gone or going: its exit fails the call below.
+            // The worker is gone or going: its exit ends the calls.
         }
-        try await withTaskCancellationHandler {
+        return calls
+    }
+
+    /// Relays what the worker reports for `call` through `context` until the call ends;
+    /// cancelling the task cancels the call.
+    func finish(_ call: PendingWorkerCall, context: ProcessingContext) async -> CallEnd {
+        await withTaskCancellationHandler {
             var failure: (any Error)?
             var unacknowledged = 0
             while true {
@@ -131,19 +165,24 @@ final class WorkerConnection: Sendable {
                         cancel(call)
                     }
                 case .complete(let outcome, let message):
-                    if let failure { throw failure }
+                    if let failure { return .failed(failure) }
                     switch outcome {
-                    case .succeeded: return
-                    case .cancelled: throw CancellationError()
-                    case .failed: throw IsolatedPluginError(message: message)
+                    case .succeeded: return .succeeded
+                    case .cancelled: return .failed(CancellationError())
+                    case .failed: return .failed(IsolatedPluginError(message: message))
                     }
                 case .lost(let exit):
-                    throw WorkerLost(exit: exit)
+                    return .lost(exit)
                 }
             }
         } onCancel: {
             cancel(call)
         }
+    }
+
+    /// Cancels calls that were sent and will not be waited for (the node stopped before them).
+    func abandon(_ calls: some Sequence<PendingWorkerCall>) {
+        for call in calls where !call.hasEnded { cancel(call) }
     }
 
     /// Asks the worker to cancel `call`, and kills it if the call has not ended within

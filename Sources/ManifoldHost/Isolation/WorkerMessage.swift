@@ -167,6 +167,9 @@ struct WorkerOpening: Sendable, Equatable, Codable {
     var memoryMiB: Int?
     var cpuSeconds: Int?
     var openFiles: Int?
+    /// The node's `concurrency`: with 1, the worker runs calls one after another in the order
+    /// they were sent, so the host may send queued inputs ahead; above 1, each as it comes.
+    var concurrency: Int = 1
 }
 
 /// A worker's messages in order, pairing each `process`/`emit` with the artifact frame after it.

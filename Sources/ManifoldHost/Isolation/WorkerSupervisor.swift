@@ -62,6 +62,10 @@ final class WorkerSupervisor: Sendable {
     /// How long a cancelled call has before its worker is killed.
     var cancelGrace: Duration { settings.cancelGrace }
 
+    /// The most queued inputs sent at once; 1 when the worker runs calls concurrently (the
+    /// node's Streamer then sends each on its own).
+    var pipelineLimit: Int { opening.concurrency > 1 ? 1 : settings.pipelineLimit }
+
     /// Total restarts so far.
     var restartCount: Int { state.withLock { $0.totalRestarts } }
 
@@ -81,6 +85,64 @@ final class WorkerSupervisor: Sendable {
                 }
                 logger.warning(
                     "node '\(node)': trying input \(input.id) again on a restarted worker (attempt \(attempts + 1) of \(policy.retries + 1))")
+            }
+        }
+    }
+
+    /// Runs queued inputs in the worker, sent together and run there one after another,
+    /// reporting each to `finished` in order (see `PipeliningGenerator`). A crash is the fault
+    /// of the input being run at the time — the first one not finished —: it alone spends a
+    /// retry; the inputs after it are sent again to the restarted worker.
+    func process(_ inputs: [PipelinedInput], finished: (Int, (any Error)?) async throws -> Void) async throws {
+        var next = 0
+        var attempts = 0
+        while next < inputs.count {
+            let connection: WorkerConnection
+            do {
+                connection = try await currentConnection()
+            } catch {
+                try await finished(next, error)
+                next += 1
+                continue
+            }
+            let calls = connection.submit(inputs[next...].map(\.artifact))
+            // The worker ended before it was sent anything: wait for the restart and send again.
+            if calls.isEmpty { continue }
+            var lost: (offset: Int, exit: WorkerExit)?
+            do {
+                for (offset, call) in calls.enumerated() {
+                    let end = await connection.finish(call, context: inputs[next + offset].context)
+                    if case .lost(let exit) = end {
+                        lost = (offset, exit)
+                        break
+                    }
+                    attempts = 0
+                    if case .failed(let failure) = end {
+                        try await finished(next + offset, failure)
+                    } else {
+                        try await finished(next + offset, nil)
+                    }
+                }
+            } catch {
+                connection.abandon(calls)
+                throw error
+            }
+            guard let lost else {
+                next += calls.count
+                continue
+            }
+            // The worker ran the calls in order: it died on the first that had not ended.
+            next += lost.offset
+            attempts += 1
+            if Task.isCancelled { throw CancellationError() }
+            if attempts > policy.retries {
+                let crash = NodeCrashed(node: node, plugin: plugin, input: inputs[next].artifact, attempts: attempts, lastExit: lost.exit)
+                attempts = 0
+                next += 1
+                try await finished(next - 1, crash)
+            } else {
+                logger.warning(
+                    "node '\(node)': trying input \(inputs[next].artifact.id) again on a restarted worker (attempt \(attempts + 1) of \(policy.retries + 1))")
             }
         }
     }

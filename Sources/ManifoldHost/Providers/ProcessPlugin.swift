@@ -50,7 +50,8 @@ public final class ProcessPlugin: PluginProvider {
         let opening = WorkerOpening(
             manifest: manifestFile, plugin: descriptor.name, sha256: described.sha256, node: node.id, config: node.config.jsonText,
             allowInsecurePermissions: options.allowInsecurePermissions, logLevel: logger.logLevel.rawValue,
-            memoryMiB: node.limits?.memoryMiB, cpuSeconds: node.limits?.cpuSeconds, openFiles: node.limits?.openFiles)
+            memoryMiB: node.limits?.memoryMiB, cpuSeconds: node.limits?.cpuSeconds, openFiles: node.limits?.openFiles,
+            concurrency: node.concurrency)
         let supervisor = WorkerSupervisor(
             node: node.id, plugin: descriptor.name, opening: opening, policy: node.restart, settings: options.isolation, logger: logger)
         try await supervisor.start(file: manifestFile)
