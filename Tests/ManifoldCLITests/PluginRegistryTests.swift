@@ -45,6 +45,39 @@ struct PluginRegistryTests {
         #expect(rerun.stdout == "x\n")
     }
 
+    @Test func runProbesALibraryItDoesNotKnowInAChildFirst() async throws {
+        let foreign = try await ForeignPluginFolder(extraSource: Self.crashWhenAsked)
+        let registry = NSTemporaryDirectory() + "manifold-registry-" + UUID().uuidString + ".json"
+        defer { try? FileManager.default.removeItem(atPath: registry) }
+        let environment = ["MANIFOLD_PLUGIN_REGISTRY": registry]
+
+        // Never probed, and crashing while loading: the child dies, not the run.
+        let crashing = try await CLI.run(["run", try foreign.graph(), "--input", "x"], environment: environment.merging(["FOREIGN_CRASH": "1"]) { $1 })
+        #expect(crashing.status == 1, "the host exits with an error of its own, not the library's signal: \(crashing.status) \(crashing.stderr)")
+        #expect(crashing.stderr.contains("the library is blacklisted: when it was loaded in a child process on"), "\(crashing.stderr)")
+        #expect(crashing.stderr.contains("crashed while loading (signal 11"), "\(crashing.stderr)")
+        #expect(crashing.stdout.isEmpty)
+        let listed = try await CLI.run(["plugins", "--path", foreign.folder], environment: environment)
+        #expect(listed.stdout.contains("blacklisted: the library crashed while loading (signal 11"), "remembered: \(listed.stdout)")
+
+        // Healthy after a rescan; then a run does not probe it again while it is unchanged.
+        _ = try await CLI.run(["plugins", "--rescan", "--path", foreign.folder], environment: environment)
+        let remembered = try String(contentsOfFile: registry, encoding: .utf8)
+        let healthy = try await CLI.run(["run", try foreign.graph(), "--input", "x"], environment: environment)
+        #expect(healthy.status == 0 && healthy.stdout == "x\n", "\(healthy.stderr)")
+        #expect(try String(contentsOfFile: registry, encoding: .utf8) == remembered, "a known library was probed again")
+    }
+
+    @Test func runRecordsALibraryThatLoadedCleanlyInItsProbe() async throws {
+        let foreign = try await ForeignPluginFolder(extraSource: Self.crashWhenAsked)
+        let registry = NSTemporaryDirectory() + "manifold-registry-" + UUID().uuidString + ".json"
+        defer { try? FileManager.default.removeItem(atPath: registry) }
+        let run = try await CLI.run(["run", try foreign.graph(), "--input", "x"], environment: ["MANIFOLD_PLUGIN_REGISTRY": registry])
+        #expect(run.status == 0 && run.stdout == "x\n", "\(run.stderr)")
+        let saved = try String(contentsOfFile: registry, encoding: .utf8)
+        #expect(saved.contains(foreign.library) && !saved.contains("blacklistReason"), "probed once and found healthy: \(saved)")
+    }
+
     @Test func aChangedLibraryIsNoLongerBlacklisted() async throws {
         let foreign = try await ForeignPluginFolder(extraSource: Self.crashWhenAsked)
         let registry = NSTemporaryDirectory() + "manifold-registry-" + UUID().uuidString + ".json"

@@ -84,9 +84,11 @@ public final class LoadedLibrary: @unchecked Sendable {
     ///   process that opens a library this way must not also run it in a graph.
     /// - Parameter probes: a library this registry blacklists (unchanged since it crashed, hung
     ///   or exited in a child process) is refused before it is loaded.
+    /// - Parameter probing: a library with a manifest that `probes` does not know is first
+    ///   loaded in a child process by it, and refused when that went wrong.
     package static func open(
         path: String, pin: String?, manifest: String?, allowInsecurePermissions: Bool, compilingSchemas: Bool = true,
-        probes: PluginRegistry? = nil
+        probes: PluginRegistry? = nil, probing: (any LibraryProbing)? = nil
     ) throws -> LoadedLibrary {
         try LibraryFile.checkExists(path)
         // Once every folder on the way is trusted, the resolved path cannot be swapped by
@@ -97,6 +99,12 @@ public final class LoadedLibrary: @unchecked Sendable {
         if let entry = probes?.entry(forLibrary: path, sha256: digest), let reason = entry.blacklistReason {
             close(descriptor)
             throw PluginLoadError.blacklisted(path, reason: reason, probed: entry.probed)
+        }
+        if let probing, let manifest, probes?.entry(forLibrary: path, sha256: digest) == nil,
+            let reason = probing.probe(library: path, sha256: digest, manifest: manifest)
+        {
+            close(descriptor)
+            throw PluginLoadError.blacklisted(path, reason: reason, probed: ISO8601DateFormatter().string(from: Date()))
         }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {

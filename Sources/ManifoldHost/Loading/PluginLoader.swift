@@ -16,6 +16,9 @@ public struct PluginLoaderOptions: Sendable {
     /// Libraries found broken when probed in a child process: refused instead of loaded.
     /// `nil` (the default) consults no registry.
     public var registry: PluginRegistry?
+    /// Probes a library the registry does not know in a child process before it is loaded
+    /// here; `nil` (the default) loads it without.
+    public var probing: (any LibraryProbing)?
 
     /// Options; `libraryPaths` defaults to `PluginLoader.defaultLibraryPaths`.
     public init(
@@ -310,7 +313,7 @@ public final class PluginLoader: Sendable {
         if let cached = libraries.withLock({ $0[key] }) { return cached }
         let library = try LoadedLibrary.open(
             path: path, pin: pin, manifest: manifest, allowInsecurePermissions: options.allowInsecurePermissions,
-            probes: options.registry)
+            probes: options.registry, probing: options.probing)
         return libraries.withLock { libraries in
             if let raced = libraries[key] { return raced }
             libraries[key] = library

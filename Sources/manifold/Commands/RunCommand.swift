@@ -122,7 +122,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph,
-            loaderOptions: plugins.loaderOptions(), isolating: isolate)
+            loaderOptions: plugins.loaderOptions(probingUnknownLibraries: true), isolating: isolate)
         if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         guard validation.isValid, let manifest = validation.manifest else {

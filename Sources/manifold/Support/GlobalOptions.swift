@@ -36,10 +36,20 @@ struct PluginOptions: ParsableArguments {
 
     /// Loader options for these search paths (the defaults when none are given).
     /// With `consultingRegistry`, a library the plugin registry blacklists (it crashed, hung or
-    /// exited when `manifold plugins --check` loaded it in a child) is refused instead of loaded.
-    func loaderOptions(searchPaths: [String] = PluginPaths.defaults, consultingRegistry: Bool = true) -> PluginLoaderOptions {
+    /// exited when it was loaded in a child) is refused instead of loaded; with
+    /// `probingUnknownLibraries` too, a library the registry does not know is first loaded in a
+    /// child (for commands that load plugins into their own process).
+    func loaderOptions(
+        searchPaths: [String] = PluginPaths.defaults, consultingRegistry: Bool = true, probingUnknownLibraries: Bool = false
+    ) -> PluginLoaderOptions {
         var options = PluginLoaderOptions(searchPaths: searchPaths, allowInsecurePermissions: allowInsecurePlugins)
-        if consultingRegistry { options.registry = PluginRegistry() }
+        if consultingRegistry {
+            let registry = PluginRegistry()
+            options.registry = registry
+            if probingUnknownLibraries {
+                options.probing = RegistryProbe(registry: registry, allowInsecurePlugins: allowInsecurePlugins)
+            }
+        }
         return options
     }
 }
