@@ -9,7 +9,7 @@ struct ForeignPluginFolder {
     let manifest: String
 
     /// Compiles `Plugins/CExamples` plus `extraSource` into `libforeign.so` in a new folder,
-    /// with a manifest `forward.json` naming it.
+    /// with the manifests `forward.json` and `ticker.json` naming it.
     init(extraSource: String) async throws {
         folder = NSTemporaryDirectory() + "manifold-foreign-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -24,11 +24,26 @@ struct ForeignPluginFolder {
         manifest = folder + "/forward.json"
         try bundled.replacingOccurrences(of: "libManifoldCExamples.so", with: "libforeign.so")
             .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let ticker = try String(contentsOfFile: CLI.repositoryRoot + "/manifests/plugins/ticker.json", encoding: .utf8)
+        try ticker.replacingOccurrences(of: "libManifoldCExamples.so", with: "libforeign.so")
+            .write(toFile: folder + "/ticker.json", atomically: true, encoding: .utf8)
     }
 
     /// A constructor that creates `marker` when the library's code runs.
     static func markerConstructor(_ marker: String) -> String {
         "__attribute__((constructor)) static void leave_marker(void) { FILE *f = fopen(\"\(marker)\", \"w\"); if (f) fclose(f); }"
+    }
+
+    /// A graph whose only node, `clock`, is `ticker` from this folder with `config`, plus
+    /// `node` (JSON members), printing what it emits.
+    func tickerGraph(config: String, node: String) throws -> String {
+        let path = folder + "-ticker.json"
+        try """
+            {"manifold": 1, "name": "foreign-ticker", "plugins": ["\(folder)"],
+             "outputs": {"ticks": {"topic": "ticks", "types": ["text/plain"]}},
+             "nodes": {"clock": {"plugin": "ticker", "config": \(config), "output": "ticks", \(node)}}}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     /// A graph running `forward` from this folder between `in` and `out`.

@@ -82,6 +82,44 @@ struct IsolationTests {
         #expect(result.stderr.contains("node-crashed"), "\(result.stderr)")
     }
 
+    @Test func anIsolatedSourceEmitsAsInProcess() async throws {
+        let inProcess = try await CLI.run(["run", "Examples/ticker.json"])
+        let isolated = try await CLI.run(["run", "Examples/ticker.json", "--isolate", "clock"])
+        #expect(inProcess.status == 0 && inProcess.stdout == "TICK 1\nTICK 2\nTICK 3\n", "\(inProcess.stderr)")
+        #expect(isolated.status == 0, "\(isolated.stderr)")
+        #expect(isolated.stdout == inProcess.stdout)
+    }
+
+    @Test func anIsolatedSourceStopsWithTheRunAndLosesNothing() async throws {
+        let foreign = try await ForeignPluginFolder(extraSource: "")
+        let graph = try foreign.tickerGraph(config: #"{"intervalMs": 5, "count": 0, "text": "t"}"#, node: #""isolation": "process""#)
+        let result = try await CLI.run(["run", graph, "--timeout", "1"])
+        #expect(result.status == 124, "\(result.stderr)")
+        // Every tick the source emitted before the stop was printed, none twice, none skipped.
+        let ticks = result.stdout.split(separator: "\n").map(String.init)
+        #expect(ticks.count > 10, "\(result.stdout)")
+        let consecutive = ticks == (1...max(ticks.count, 1)).map { "t \($0)" }
+        #expect(consecutive, "\(result.stdout)")
+        #expect(!result.stderr.contains("worker process (pid"), "no crash was reported: \(result.stderr)")
+    }
+
+    @Test func aCrashedSourceWorkerIsRestartedAndTheSourceStartedAgain() async throws {
+        // Every worker that loads this library is ended by SIGALRM 300 ms later.
+        let foreign = try await ForeignPluginFolder(
+            extraSource: "#include <unistd.h>\n__attribute__((constructor)) static void alarm_later(void) { if (getenv(\"FOREIGN_ALARM_MS\")) { signal(SIGALRM, SIG_DFL); ualarm((useconds_t)atoi(getenv(\"FOREIGN_ALARM_MS\")) * 1000, 0); } }")
+        let graph = try foreign.tickerGraph(
+            config: #"{"intervalMs": 20, "count": 0, "text": "t"}"#,
+            node: #""isolation": "process", "restart": {"maxRestarts": 2, "withinSeconds": 60}"#)
+        let result = try await CLI.run(["run", graph, "--timeout", "20"], environment: ["FOREIGN_ALARM_MS": "300"])
+        #expect(result.status == 1, "the node failed once its restart budget was spent: \(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("was killed by signal 14"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "restarting it in").count - 1 == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("node 'clock' failed: the worker process of plugin 'ticker' crashed again"), "\(result.stderr)")
+        // Each of the three workers started the source from its first tick.
+        let firstTicks = result.stdout.split(separator: "\n").filter { $0 == "t 1" }.count
+        #expect(firstTicks == 3, "\(result.stdout)")
+    }
+
     @Test func theSamePluginInProcessTakesTheHostDown() async throws {
         let graph = try await Self.graph(name: "segv", process: Self.echo(unlessBoom: "volatile int *nowhere = NULL; *nowhere = 1;"), node: #""isolation": "none""#)
         let result = try await CLI.run(["run", graph] + Self.inputs)

@@ -6,14 +6,19 @@ import Manifold
 /// boundary as wire frames. Inputs queued for it go to the worker together, in one write,
 /// and the worker runs them one after another (`PipeliningGenerator`): one round trip per
 /// batch, not per input.
-public final class IsolatedGenerator: PipeliningGenerator {
+public final class IsolatedGenerator: PipeliningGenerator, SourceGenerator {
     public let ports: PortTypes
     private let supervisor: WorkerSupervisor
+    private let source: IsolatedSourceRunner?
 
-    init(ports: PortTypes, supervisor: WorkerSupervisor) {
+    init(ports: PortTypes, supervisor: WorkerSupervisor, isSource: Bool) {
         self.ports = ports
         self.supervisor = supervisor
+        source = isSource ? IsolatedSourceRunner(supervisor: supervisor) : nil
     }
+
+    /// The plugin's source, run in the worker, when it offers one (`manifold.source`).
+    public var sourceRunner: (any SourceRunner)? { source }
 
     /// How long a cancelled call has before its worker is killed.
     public var cancelGrace: Duration { supervisor.cancelGrace }

@@ -91,6 +91,15 @@ private final class WorkerSession: Sendable {
                 state.calls[id] = (task, credit)
                 if state.runsCallsInOrder { state.lastCall = task }
             }
+        case .startSource(let id):
+            let credit = EmitCredit()
+            guard let runner = (state.withLock({ $0.generator }) as? any SourceGenerator)?.sourceRunner else {
+                send([WorkerMessage.complete(call: id, outcome: .failed, message: "the plugin offers no source (manifold.source)").frame])
+                return
+            }
+            state.withLock { state in
+                state.calls[id] = (Task { await self.runSource(id, runner, credit: credit) }, credit)
+            }
         case .cancel(let id):
             if let call = state.withLock({ $0.calls[id] }) {
                 call.task.cancel()
@@ -136,6 +145,29 @@ private final class WorkerSession: Sendable {
             send([WorkerMessage.openFailed("\(error)").frame])
             _exit(1)
         }
+    }
+
+    /// Runs the plugin's source as call `id` until it finishes or the call is cancelled; what
+    /// it emits goes to the host as the call's emits, each waiting for credit.
+    private func runSource(_ id: UInt64, _ runner: any SourceRunner, credit: EmitCredit) async {
+        var outcome = WorkerMessage.CallOutcome.succeeded
+        var message = ""
+        do {
+            try await runner.run(
+                publish: { [self] artifact in
+                    try await credit.take(1)
+                    send([WorkerMessage.emit(call: id).frame, .artifact(artifact)])
+                },
+                reject: { [self] problem in send([WorkerMessage.reject(call: id, problem: problem).frame]) })
+            if Task.isCancelled { outcome = .cancelled }
+        } catch is CancellationError {
+            outcome = .cancelled
+        } catch {
+            outcome = .failed
+            message = "\(error)"
+        }
+        state.withLock { _ = $0.calls.removeValue(forKey: id) }
+        send([WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
     }
 
     private func run(_ id: UInt64, _ input: Artifact, generator: any Generator, credit: EmitCredit) async {

@@ -2,8 +2,8 @@ import DequeModule
 import Manifold
 import Synchronization
 
-/// The host's side of one call in a worker: what the worker reported for it, queued by the
-/// socket's reading thread for the task that waits on the call.
+/// The host's side of one call in a worker (an input, or the plugin's source): what the worker
+/// reported for it, queued by the socket's reading thread for the task that waits on the call.
 final class PendingWorkerCall: Sendable {
     enum Event: Sendable {
         case output(Artifact)
@@ -15,8 +15,8 @@ final class PendingWorkerCall: Sendable {
 
     /// The call's number in its worker.
     let id: UInt64
-    /// The input, for reports.
-    let input: Artifact
+    /// The input; `nil` for the call that runs the plugin's source.
+    let input: Artifact?
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -25,7 +25,7 @@ final class PendingWorkerCall: Sendable {
         var ended = false
     }
 
-    init(id: UInt64, input: Artifact) {
+    init(id: UInt64, input: Artifact?) {
         self.id = id
         self.input = input
     }

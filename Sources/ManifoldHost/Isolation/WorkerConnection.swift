@@ -120,9 +120,9 @@ final class WorkerConnection: Sendable {
         }
         var frames: [WireFrame] = []
         frames.reserveCapacity(calls.count * 2)
-        for call in calls {
+        for (call, input) in zip(calls, inputs) {
             frames.append(WorkerMessage.process(call: call.id).frame)
-            frames.append(.artifact(call.input))
+            frames.append(.artifact(input))
         }
         do {
             if !frames.isEmpty { try socket.send(frames) }
@@ -135,6 +135,29 @@ final class WorkerConnection: Sendable {
     /// Relays what the worker reports for `call` through `context` until the call ends;
     /// cancelling the task cancels the call.
     func finish(_ call: PendingWorkerCall, context: ProcessingContext) async -> CallEnd {
+        await finish(call, emit: { try await context.emit($0) }, reject: { try await context.reject($0) })
+    }
+
+    /// Starts the plugin's source in the worker, as a call whose emits are the source's;
+    /// `nil` when the worker has already ended.
+    func startSource() -> PendingWorkerCall? {
+        let call: PendingWorkerCall? = state.withLock { state in
+            guard state.exit == nil else { return nil }
+            let call = PendingWorkerCall(id: state.nextCall, input: nil)
+            state.nextCall += 1
+            state.calls[call.id] = call
+            return call
+        }
+        guard let call else { return nil }
+        try? socket.send([WorkerMessage.startSource(call: call.id).frame])
+        return call
+    }
+
+    /// Hands what the worker reports for `call` to `emit` and `reject` until the call ends;
+    /// cancelling the task cancels the call.
+    func finish(
+        _ call: PendingWorkerCall, emit: (Artifact) async throws -> Void, reject: (String) async throws -> Void
+    ) async -> CallEnd {
         await withTaskCancellationHandler {
             var failure: (any Error)?
             var unacknowledged = 0
@@ -143,7 +166,7 @@ final class WorkerConnection: Sendable {
                 case .output(let artifact):
                     if failure == nil {
                         do {
-                            try await context.emit(artifact)
+                            try await emit(artifact)
                         } catch {
                             failure = error
                             cancel(call)
@@ -159,7 +182,7 @@ final class WorkerConnection: Sendable {
                 case .refused(let problem):
                     guard failure == nil else { continue }
                     do {
-                        try await context.reject(problem)
+                        try await reject(problem)
                     } catch {
                         failure = error
                         cancel(call)
@@ -187,13 +210,14 @@ final class WorkerConnection: Sendable {
 
     /// Asks the worker to cancel `call`, and kills it if the call has not ended within
     /// `cancelGrace`: a plugin that ignores cancellation must not hold its node forever.
-    private func cancel(_ call: PendingWorkerCall) {
+    func cancel(_ call: PendingWorkerCall) {
         try? socket.send([WorkerMessage.cancel(call: call.id).frame])
         let grace = settings.cancelGrace
         Task { [self] in
             try? await Task.sleep(for: grace)
             if !call.hasEnded {
-                kill(because: "did not stop within \(secondsText(grace)) after input \(call.input.id) was cancelled")
+                let what = call.input.map { "input \($0.id) was cancelled" } ?? "its source was stopped"
+                kill(because: "did not stop within \(secondsText(grace)) after \(what)")
             }
         }
     }
@@ -298,7 +322,7 @@ final class WorkerConnection: Sendable {
             state.withLock { $0.lastPong = .now }
         case .ping(let number):
             try? socket.send([WorkerMessage.pong(number).frame])
-        case .open, .process, .cancel, .emitAck, .shutdown, .shutdownDone:
+        case .open, .process, .startSource, .cancel, .emitAck, .shutdown, .shutdownDone:
             break
         }
     }

@@ -29,6 +29,10 @@ enum WorkerMessage: Sendable, Equatable {
     /// reading thread (so a plugin that hogs every other thread still answers).
     case ping(UInt64)
     case pong(UInt64)
+    /// Host → worker: start the plugin's source (`manifold.source`) as call `call`: what it
+    /// emits comes back as that call's `emit`s, its end as the call's `complete`, and `cancel`
+    /// stops it.
+    case startSource(call: UInt64)
     /// Host → worker: shut the instance down and exit.
     case shutdown
     /// Worker → host: the instance was shut down and destroyed; the worker exits next.
@@ -54,6 +58,7 @@ enum WorkerMessage: Sendable, Equatable {
     static let pongKind = WireFrameKind(rawValue: 0xAA)
     static let shutdownKind = WireFrameKind(rawValue: 0xAB)
     static let shutdownDoneKind = WireFrameKind(rawValue: 0xAC)
+    static let startSourceKind = WireFrameKind(rawValue: 0xAD)
 
     /// Whether an artifact frame follows this message.
     var carriesArtifact: Bool {
@@ -103,6 +108,9 @@ enum WorkerMessage: Sendable, Equatable {
         case .pong(let number):
             kind = Self.pongKind
             fields.integer(number)
+        case .startSource(let call):
+            kind = Self.startSourceKind
+            fields.integer(call)
         case .shutdown: kind = Self.shutdownKind
         case .shutdownDone: kind = Self.shutdownDoneKind
         }
@@ -139,6 +147,7 @@ enum WorkerMessage: Sendable, Equatable {
         case Self.pongKind: self = .pong(try fields.integer())
         case Self.shutdownKind: self = .shutdown
         case Self.shutdownDoneKind: self = .shutdownDone
+        case Self.startSourceKind: self = .startSource(call: try fields.integer())
         default: throw .protocolViolation("unknown worker message kind \(kind)")
         }
         try fields.expectEnd(kind)

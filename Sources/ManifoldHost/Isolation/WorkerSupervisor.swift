@@ -165,7 +165,10 @@ final class WorkerSupervisor: Sendable {
         wakeWaiters()
     }
 
-    private func currentConnection() async throws -> WorkerConnection {
+    /// The running worker, waiting while one is being restarted.
+    ///
+    /// - Throws: `NodeFailedAfterRestarts` once the budget is spent; `CancellationError` after `shutdown()`.
+    func currentConnection() async throws -> WorkerConnection {
         while true {
             let phase = state.withLock { $0.phase }
             switch phase {

@@ -32,20 +32,13 @@ public final class ProcessPlugin: PluginProvider {
 
     /// Starts a worker for `node` and waits until it has made the plugin's instance.
     ///
-    /// - Throws: `PluginLoadError` when the plugin cannot run isolated (a source or a
-    ///   middleware) or the worker cannot load it or make the instance (with the worker's reason).
+    /// - Throws: `PluginLoadError` when the plugin cannot run isolated (a middleware) or the worker cannot load it or make the instance (with the worker's reason).
     public func isolatedGenerator(for node: GraphNode, logger: Logger) async throws -> IsolatedGenerator {
         if descriptor.kind != .generator {
             throw PluginLoadError(
                 file: manifestFile, kind: .manifestMismatch,
                 problem: "plugin '\(descriptor.name)' is a \(descriptor.kind); only a node's generator can run in a worker process",
                 fix: "list it in the node's middleware, which runs in the host, and remove \"runtime\": \"process\" from its manifest")
-        }
-        if descriptor.extensions.contains(PluginExtension.source.rawValue) {
-            throw PluginLoadError(
-                file: manifestFile, kind: .manifestMismatch,
-                problem: "plugin '\(descriptor.name)' emits on its own (manifold.source), which a worker process cannot run yet; node '\(node.id)' asks for isolation",
-                fix: "remove \"isolation\": \"process\" from node '\(node.id)' (and --isolate \(node.id))")
         }
         let opening = WorkerOpening(
             manifest: manifestFile, plugin: descriptor.name, sha256: described.sha256, node: node.id, config: node.config.jsonText,
@@ -55,7 +48,9 @@ public final class ProcessPlugin: PluginProvider {
         let supervisor = WorkerSupervisor(
             node: node.id, plugin: descriptor.name, opening: opening, policy: node.restart, settings: options.isolation, logger: logger)
         try await supervisor.start(file: manifestFile)
-        return IsolatedGenerator(ports: PortTypes(inputs: descriptor.inputs, outputs: descriptor.outputs), supervisor: supervisor)
+        return IsolatedGenerator(
+            ports: PortTypes(inputs: descriptor.inputs, outputs: descriptor.outputs), supervisor: supervisor,
+            isSource: descriptor.extensions.contains(PluginExtension.source.rawValue))
     }
 
     public func generator(for node: String, config: JSONValue, logger: Logger) throws -> any Generator {
