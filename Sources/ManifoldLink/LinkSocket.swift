@@ -45,10 +45,15 @@ package final class LinkSocket: Sendable {
     /// Writes frames back to back, atomically with respect to other writers.
     package func send(_ frames: [WireFrame]) throws(LinkError) {
         var bytes: [UInt8] = []
-        for frame in frames {
-            do { bytes.append(contentsOf: try encoder.encode(frame)) } catch {
-                throw .protocolViolation("a frame could not be encoded: \(error)")
+        do {
+            // Each frame is written straight into the one buffer: a payload is copied once.
+            if frames.count == 1 {
+                bytes = try encoder.encode(frames[0])
+            } else {
+                for frame in frames { try encoder.encode(frame, appendingTo: &bytes) }
             }
+        } catch {
+            throw .protocolViolation("a frame could not be encoded: \(error)")
         }
         let failure: LinkError? = writeLock.withLock { isShutDown in
             guard !isShutDown else { return .closed(reason: "the link was shut down") }

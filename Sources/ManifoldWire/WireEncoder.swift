@@ -40,6 +40,19 @@ public struct WireEncoder: Sendable {
         buffer.withUnsafeMutableBytes { layout.write(artifact, to: $0.baseAddress! + start) }
     }
 
+    /// Appends the bytes of `frame` to `buffer` (to batch several frames into one write
+    /// without a copy per frame). On error `buffer` is left as it was.
+    ///
+    /// - Throws: as `encode(_:)` for a frame.
+    public func encode(_ frame: WireFrame, appendingTo buffer: inout [UInt8]) throws(WireError) {
+        switch frame {
+        case .artifact(let artifact):
+            try encode(artifact, appendingTo: &buffer)
+        case .control:
+            buffer.append(contentsOf: try encode(frame))
+        }
+    }
+
     /// The frame of `frame`: an artifact, or a control frame with its sections as given.
     ///
     /// - Throws: as `encode(_:)` for an artifact; for a control frame `.malformedField("kind", …)`

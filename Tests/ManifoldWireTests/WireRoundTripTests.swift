@@ -147,6 +147,21 @@ struct WireRoundTripTests {
         #expect(try reader.nextArtifact() == nil)
     }
 
+    @Test("frames of both kinds appended to one buffer are the bytes of each, back to back; a refused one appends nothing")
+    func appendingFrames() throws {
+        let artifact = WireFrame.artifact(Artifact(type: .plainText, payload: Data("one".utf8), createdAt: Self.moment))
+        let control = WireFrame.control(kind: WireFrameKind(rawValue: 0xA3), header: Data([7]), body: Data())
+        var buffer: [UInt8] = []
+        for frame in [control, artifact, control] { try WireEncoder().encode(frame, appendingTo: &buffer) }
+        let separately = try [control, artifact, control].flatMap { try WireEncoder().encode($0) }
+        #expect(buffer == separately)
+        let before = buffer
+        #expect(throws: WireError.self) {
+            try WireEncoder().encode(.control(kind: .artifact, header: Data(), body: Data()), appendingTo: &buffer)
+        }
+        #expect(buffer == before)
+    }
+
     @Test("control frames round-trip with their sections uninterpreted")
     func controlFrames() throws {
         for kind: UInt8 in [0x02, 0x7F, 0x80, 0xFF] {
