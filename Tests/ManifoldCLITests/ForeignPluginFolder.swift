@@ -9,8 +9,8 @@ struct ForeignPluginFolder {
     let manifest: String
 
     /// Compiles `Plugins/CExamples` plus `extraSource` into `libforeign.so` in a new folder,
-    /// with the manifests `forward.json` and `ticker.json` naming it.
-    init(extraSource: String) async throws {
+    /// with the manifest `forward.json` naming it (and `ticker.json` too, `withTicker`).
+    init(extraSource: String, withTicker: Bool = false) async throws {
         folder = NSTemporaryDirectory() + "manifold-foreign-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let source = folder + "/foreign.c"
@@ -24,9 +24,11 @@ struct ForeignPluginFolder {
         manifest = folder + "/forward.json"
         try bundled.replacingOccurrences(of: "libManifoldCExamples.so", with: "libforeign.so")
             .write(toFile: manifest, atomically: true, encoding: .utf8)
-        let ticker = try String(contentsOfFile: CLI.repositoryRoot + "/manifests/plugins/ticker.json", encoding: .utf8)
-        try ticker.replacingOccurrences(of: "libManifoldCExamples.so", with: "libforeign.so")
-            .write(toFile: folder + "/ticker.json", atomically: true, encoding: .utf8)
+        if withTicker {
+            let ticker = try String(contentsOfFile: CLI.repositoryRoot + "/manifests/plugins/ticker.json", encoding: .utf8)
+            try ticker.replacingOccurrences(of: "libManifoldCExamples.so", with: "libforeign.so")
+                .write(toFile: folder + "/ticker.json", atomically: true, encoding: .utf8)
+        }
     }
 
     /// A constructor that creates `marker` when the library's code runs.
@@ -34,7 +36,7 @@ struct ForeignPluginFolder {
         "__attribute__((constructor)) static void leave_marker(void) { FILE *f = fopen(\"\(marker)\", \"w\"); if (f) fclose(f); }"
     }
 
-    /// A graph whose only node, `clock`, is `ticker` from this folder with `config`, plus
+    /// A graph whose only node, `clock`, is `ticker` from this folder (made `withTicker`) with `config`, plus
     /// `node` (JSON members), printing what it emits.
     func tickerGraph(config: String, node: String) throws -> String {
         let path = folder + "-ticker.json"

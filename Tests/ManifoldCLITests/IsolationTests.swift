@@ -91,7 +91,7 @@ struct IsolationTests {
     }
 
     @Test func anIsolatedSourceStopsWithTheRunAndLosesNothing() async throws {
-        let foreign = try await ForeignPluginFolder(extraSource: "")
+        let foreign = try await ForeignPluginFolder(extraSource: "", withTicker: true)
         let graph = try foreign.tickerGraph(config: #"{"intervalMs": 5, "count": 0, "text": "t"}"#, node: #""isolation": "process""#)
         let result = try await CLI.run(["run", graph, "--timeout", "1"])
         #expect(result.status == 124, "\(result.stderr)")
@@ -106,7 +106,8 @@ struct IsolationTests {
     @Test func aCrashedSourceWorkerIsRestartedAndTheSourceStartedAgain() async throws {
         // Every worker that loads this library is ended by SIGALRM 300 ms later.
         let foreign = try await ForeignPluginFolder(
-            extraSource: "#include <unistd.h>\n__attribute__((constructor)) static void alarm_later(void) { if (getenv(\"FOREIGN_ALARM_MS\")) { signal(SIGALRM, SIG_DFL); ualarm((useconds_t)atoi(getenv(\"FOREIGN_ALARM_MS\")) * 1000, 0); } }")
+            extraSource: "#include <unistd.h>\n__attribute__((constructor)) static void alarm_later(void) { if (getenv(\"FOREIGN_ALARM_MS\")) { signal(SIGALRM, SIG_DFL); ualarm((useconds_t)atoi(getenv(\"FOREIGN_ALARM_MS\")) * 1000, 0); } }",
+            withTicker: true)
         let graph = try foreign.tickerGraph(
             config: #"{"intervalMs": 20, "count": 0, "text": "t"}"#,
             node: #""isolation": "process", "restart": {"maxRestarts": 2, "withinSeconds": 60}"#)
