@@ -123,7 +123,18 @@ struct StoppingRunTests {
     /// SIGTERM instead of SIGINT.
     @Test("a stop under load loses nothing: every input read comes out, 24 times in a row")
     func stopUnderLoadLosesNothing() async throws {
-        for trial in 1...24 {
+        try await stopsUnderLoad(trials: 24, isolating: [])
+    }
+
+    /// The same with every node in a worker process: queued inputs are in the workers, sent
+    /// ahead in batches, when the stop comes.
+    @Test("a stop under load loses nothing with isolated nodes either, 4 times in a row")
+    func stopUnderLoadWithIsolatedNodesLosesNothing() async throws {
+        try await stopsUnderLoad(trials: 4, isolating: ["--isolate", "all"])
+    }
+
+    private func stopsUnderLoad(trials: Int, isolating: [String]) async throws {
+        for trial in 1...trials {
             let signal = trial % 4 == 0 ? SIGTERM : SIGINT
             let numbers = Pipe()
             let seq = Process()
@@ -133,7 +144,7 @@ struct StoppingRunTests {
             try seq.run()
             defer { seq.terminate() }
             let child = try await ChildProcess.launch(
-                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"], directory: CLI.repositoryRoot,
+                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"] + isolating, directory: CLI.repositoryRoot,
                 standardInput: numbers)
             let seen = await child.readOutput(until: "\n1000!\n", timeLimit: CLI.timeLimit)
             kill(child.processIdentifier, signal)
