@@ -77,6 +77,7 @@ public enum ConformanceRunner {
         case .createDestroyNoLeak: result = CreateDestroyCheck.run(context)
         case .processCompletesOnce: result = ProcessCheck.completesOnce(context)
         case .emitsDeclaredTypes: result = ProcessCheck.emitsDeclaredTypes(context)
+        case .forwardsRetainedPayloads: result = ProcessCheck.forwardsRetainedPayloads(context)
         case .honoursCancellation: result = CancellationCheck.honoured(context)
         case .reentrantCancel: result = CancellationCheck.reentrant(context)
         case .concurrentCalls: result = ConcurrencyCheck.run(context)

@@ -52,7 +52,7 @@ struct CheckPluginTests {
 
     static let checkNames = [
         "loads", "descriptor-matches-manifest", "config-schema-valid", "empty-config", "create-destroy-no-leak", "process-completes-once",
-        "emits-declared-types", "honours-cancellation", "reentrant-cancel", "concurrent-calls", "shutdown-completes",
+        "emits-declared-types", "forwards-retained-payloads", "honours-cancellation", "reentrant-cancel", "concurrent-calls", "shutdown-completes",
     ]
 
     static let bundled: [String] = {
@@ -86,7 +86,7 @@ struct CheckPluginTests {
         #expect(result.stdout.contains("  PASS  loads                        opened libManifoldCExamples.so (ABI 2.0): 2 plugins (forward, ticker)"))
         #expect(result.stdout.contains("  SKIP  reentrant-cancel"), "ticker is a source")
         let total = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(total.hasPrefix("22 checks: ") && total.contains(" 0 failed"), "\(result.stdout)")
+        #expect(total.hasPrefix("24 checks: ") && total.contains(" 0 failed"), "\(result.stdout)")
     }
 
     // MARK: Faults, each caught by its check
@@ -166,6 +166,34 @@ struct CheckPluginTests {
         #expect(row.status == "fail")
         #expect(row.detail.contains("emitted text/html, which its declared outputs {text/plain} do not include"), "\(row)")
         #expect(Self.row("process-completes-once", in: plugins)?.status == "pass")
+    }
+
+    @Test("a plugin that passes the input's payload on without a reference of its own fails forwards-retained-payloads; with one it passes")
+    func forwardsWithoutRetain() async throws {
+        func forwarding(retaining: Bool) -> String {
+            """
+            manifold_artifact out;
+                memset(&out, 0, sizeof out);
+                out.struct_size = sizeof out;
+                out.type = input->type;
+                out.payload = input->payload; /* the input's bytes, owner and release: zero copies */
+                \(retaining ? "input->payload.retain(input->payload.owner);" : "")
+                call->emit(call->context, &out);
+                complete_ok(call);
+            """
+        }
+        let unretained = try await FaultyCPlugin.build("unretained", process: forwarding(retaining: false))
+        let (status, plugins, _) = try await Self.check([unretained.manifest] + Self.quick)
+        #expect(status == 1)
+        let row = try #require(Self.row("forwards-retained-payloads", in: plugins))
+        #expect(row.status == "fail")
+        #expect(row.detail.contains("input 1 of 1 (text/plain): 1 output passed the input's payload on by reference (its owner and release) without a reference of its own"), "\(row)")
+        #expect(row.detail.contains("input->payload.retain(input->payload.owner)"), "\(row)")
+
+        let retained = try await FaultyCPlugin.build("retained", process: forwarding(retaining: true))
+        let (fixedStatus, fixedPlugins, fixed) = try await Self.check([retained.manifest] + Self.quick)
+        #expect(fixedStatus == 0, "\(fixed.stdout)")
+        #expect(Self.row("forwards-retained-payloads", in: fixedPlugins)?.detail == "1 output passed the input's payload on by reference, each with a reference retained first")
     }
 
     @Test("a plugin that ignores cancellation fails honours-cancellation at the cancellation limit")

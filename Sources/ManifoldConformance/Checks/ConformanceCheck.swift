@@ -17,6 +17,8 @@ public enum ConformanceCheck: String, Sendable, CaseIterable, Codable {
     case processCompletesOnce = "process-completes-once"
     /// Every output is well formed and of a declared type.
     case emitsDeclaredTypes = "emits-declared-types"
+    /// An output that passes the input's payload on by reference retained it first.
+    case forwardsRetainedPayloads = "forwards-retained-payloads"
     /// A call cancelled while it runs completes in time.
     case honoursCancellation = "honours-cancellation"
     /// Cancellation inside the plugin's own callbacks, or twice at once, is safe.
@@ -46,6 +48,8 @@ public enum ConformanceCheck: String, Sendable, CaseIterable, Codable {
             return "each sample input of each accepted type completes exactly once, and nothing is emitted after"
         case .emitsDeclaredTypes:
             return "every output is well formed and of a type the plugin declares"
+        case .forwardsRetainedPayloads:
+            return "an output that passes the input's payload on by reference (its owner and release) took a reference (retain) for it first"
         case .honoursCancellation:
             return "a call cancelled while it runs completes within the cancellation limit"
         case .reentrantCancel:

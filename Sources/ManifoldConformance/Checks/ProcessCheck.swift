@@ -91,6 +91,34 @@ enum ProcessCheck {
             check, .pass, "\(CheckLimits.describe(count: emitted.count, "output")) of \(types.joined(separator: ", ")), all within its declared outputs \(declared)\(sourceNote)")
     }
 
+    /// `forwards-retained-payloads`: an output may hand over a reference to the input's own
+    /// payload (zero copies: its `owner` and `release`), but only one the plugin took with
+    /// the input's `retain` first; otherwise the host releases the input's payload twice, and
+    /// the output's bytes can be freed while it is still being read.
+    static func forwardsRetainedPayloads(_ context: CheckContext) -> CheckResult {
+        let check = ConformanceCheck.forwardsRetainedPayloads
+        let calls: [ProbeCall]
+        switch processSamples(check, context) {
+        case .failure(let end): return end.result
+        case .success(let done): calls = done
+        }
+        for (index, call) in calls.enumerated() where call.unretainedForwards > 0 {
+            let name = CheckContext.name(index, of: calls.count, call.input)
+            return CheckResult(
+                check, .fail,
+                "\(name): \(CheckLimits.describe(count: call.unretainedForwards, "output")) passed the input's payload on by reference "
+                    + "(its owner and release) without a reference of its own; call input->payload.retain(input->payload.owner) "
+                    + "once per such output before emit, or lend a copy (release NULL)")
+        }
+        let forwarded = calls.reduce(0) { $0 + $1.forwardsOfInput }
+        if forwarded == 0 {
+            return CheckResult(check, .pass, "no output passed an input's payload on by reference")
+        }
+        return CheckResult(
+            check, .pass,
+            "\(CheckLimits.describe(count: forwarded, "output")) passed the input's payload on by reference, each with a reference retained first")
+    }
+
     /// Makes an instance and processes each sample input in turn, then ends the instance;
     /// the calls, or the result that ends the check (a call not completed in time, a
     /// `process` that never returned).

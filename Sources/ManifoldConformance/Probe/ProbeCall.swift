@@ -50,6 +50,10 @@ final class ProbeCall: @unchecked Sendable {
         var emittedTypes: [ArtifactType] = []
         var malformed: [String] = []
         var emitsAfterComplete = 0
+        /// Outputs that passed the input's payload on by reference.
+        var forwardsOfInput = 0
+        /// Those of them the plugin had not retained the input's payload for.
+        var unretainedForwards = 0
         var nextRunning = false
         var problems: [String] = []
         /// What stops the running `next`'s stand-in chain, and whether it was stopped.
@@ -76,6 +80,7 @@ final class ProbeCall: @unchecked Sendable {
     init(input: Artifact, allowsNext: Bool, downstream: Downstream = .echo, cancelsInsideEmit: Bool = false) {
         self.input = input
         self.inputView = NativeArtifactView(input)
+        InputRetains.count(inputView.pointer)
         self.downstream = downstream
         self.cancelsInsideEmit = cancelsInsideEmit
         call = .allocate(capacity: 1)
@@ -109,6 +114,11 @@ final class ProbeCall: @unchecked Sendable {
     var malformed: [String] { state.withLock { $0.malformed } }
     /// Emits after the call completed.
     var emitsAfterComplete: Int { state.withLock { $0.emitsAfterComplete } }
+    /// Outputs that passed the input's payload on by reference (its owner and release).
+    var forwardsOfInput: Int { state.withLock { $0.forwardsOfInput } }
+    /// Outputs that passed the input's payload on by reference without the plugin having
+    /// retained it for them first.
+    var unretainedForwards: Int { state.withLock { $0.unretainedForwards } }
     /// How often the plugin's cancel handler ran.
     var handlerRuns: Int { state.withLock { $0.handlerRuns } }
     /// Misuses of `next` and `on_cancel`, each a sentence.
@@ -148,6 +158,7 @@ final class ProbeCall: @unchecked Sendable {
             state.withLock { $0.malformed.append("emit was called with a NULL artifact") }
             return MANIFOLD_INVALID_ARGUMENT
         }
+        if !forwardedByHost { checkOwnership(of: view.pointee.payload) }
         let artifact: Artifact
         do {
             artifact = try Artifact(adopting: view)
@@ -168,6 +179,21 @@ final class ProbeCall: @unchecked Sendable {
         guard cancelNow else { return status }
         cancel()
         return MANIFOLD_CANCELLED
+    }
+
+    /// An output whose payload has the input's owner and a `release` hands over a reference
+    /// to the input's payload: the plugin must have taken one (`retain`) for each such output.
+    /// When it did not, the missing reference is taken for it, so the check can go on.
+    private func checkOwnership(of payload: manifold_payload) {
+        let owner = inputView.pointer.pointee.payload.owner
+        guard payload.release != nil, payload.owner == owner else { return }
+        let unretained: Bool = state.withLock { state in
+            state.forwardsOfInput += 1
+            guard InputRetains.taken(by: owner) < state.forwardsOfInput else { return false }
+            state.unretainedForwards += 1
+            return true
+        }
+        if unretained { InputRetains.retainOnBehalf(of: owner) }
     }
 
     func complete(status: manifold_status, message: String) {
