@@ -6,7 +6,7 @@ import Foundation
 
 /// A `nats-server` of a test's own on a free loopback port, killed when the test ends.
 ///
-/// The tests run against the real server (Debian's `nats-server`; `scripts/setup` installs it).
+/// The tests run against the real server (Debian's `nats-server`; `scripts/setup --tests` installs it).
 /// Not found, the test fails with how to install it, rather than passing without a server.
 public final class NATSTestServer: @unchecked Sendable {
     /// `nats://127.0.0.1:PORT`.
@@ -19,7 +19,7 @@ public final class NATSTestServer: @unchecked Sendable {
     public init() throws {
         guard let executable = Self.executable else {
             throw NATSTestServerError(
-                "nats-server is not installed; run scripts/setup (or apt-get install nats-server) — the NATS tests need a real server")
+                "nats-server is not installed; run scripts/setup --tests (or apt-get install nats-server) — the NATS tests need a real server")
         }
         var lastError = ""
         for _ in 0..<5 {
