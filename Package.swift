@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "manifold", targets: ["manifold"]),
         .library(name: "ManifoldWire", targets: ["ManifoldWire"]),
         .library(name: "ManifoldLink", targets: ["ManifoldLink"]),
+        .library(name: "ManifoldNATS", targets: ["ManifoldNATS"]),
         .library(name: "ManifoldHost", targets: ["ManifoldHost"]),
         // Bundled plugins: each a shared library the host loads at run time.
         .library(name: "ManifoldEcho", type: .dynamic, targets: ["ManifoldEchoPlugin"]),
@@ -65,6 +66,10 @@ let package = Package(
         // Names the plugin whose code crashed the host, in one line, before the process ends.
         .target(name: "CManifoldCrashReport"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        .systemLibrary(name: "CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
+        .target(
+            name: "ManifoldNATS", dependencies: [sdk("Manifold"), "CNATS", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strictSettings),
 
         // MARK: Manifests (pure parsing and validation: no dlopen, no files beyond reading)
         .target(name: "ManifoldManifest", dependencies: [sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
@@ -80,7 +85,7 @@ let package = Package(
             name: "ManifoldHost",
             dependencies: [
                 sdk("Manifold"), "ManifoldManifest", sdk("ManifoldJSON"), sdk("CManifoldABI"), "CManifoldLoading", sdk("ManifoldNativeBridge"),
-                "ManifoldTrust", "ManifoldWire", "ManifoldLink", "CManifoldCrashReport",
+                "ManifoldTrust", "ManifoldWire", "ManifoldLink", "ManifoldNATS", "CManifoldCrashReport",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "manifold",
             dependencies: [
-                "ManifoldHost", "ManifoldConformance", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldContracts",
+                "ManifoldHost", "ManifoldConformance", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldNATS", "ManifoldContracts",
                 "CManifoldSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,7 +185,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
-        .testTarget(name: "ManifoldCLITests", swiftSettings: strictSettings),
+        .testTarget(name: "ManifoldCLITests", dependencies: ["ManifoldNATSTestSupport"], swiftSettings: strictSettings),
+        // The NATS transport against a real nats-server each test starts (scripts/setup installs it).
+        .target(name: "ManifoldNATSTestSupport", path: "Tests/ManifoldNATSTestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldNATSTests", dependencies: ["ManifoldNATS", "ManifoldNATSTestSupport", sdk("Manifold"), "ManifoldTestWatchdog"],
+            swiftSettings: strictSettings),
         // The Swift SDK through its public API: config decoding, schema defaults, the config probe.
         .testTarget(
             name: "ManifoldPluginKitTests",

@@ -78,13 +78,15 @@ enum GraphManifestParser {
         let policy = reader.choice("policy", BackpressurePolicy.self, what: "backpressure policy") ?? defaults.policy
         var transport = defaults.transport
         if let text = reader.string("transport", example: "\"in-process\"") {
-            if let known = HubSettings.Transport(rawValue: text) {
-                transport = known
+            if text == "in-process" {
+                transport = .inProcess
+            } else if text.hasPrefix("nats://") {
+                transport = .nats(text)
             } else {
-                let supported = HubSettings.Transport.allCases.map(\.rawValue).joined(separator: ", ")
                 context.error(
-                    reader.path("transport"), "transport \(NameRules.quoted(text)) is not supported; this Manifold supports: \(supported)",
-                    fix: "use \"in-process\" (or remove the key)")
+                    reader.path("transport"),
+                    "transport \(NameRules.quoted(text)) is not supported; this Manifold supports \"in-process\" and NATS servers (nats://HOST:PORT)",
+                    fix: "use \"in-process\" (or remove the key), or a NATS server's URL such as \"nats://127.0.0.1:4222\"")
             }
         }
         return HubSettings(capacity: capacity, policy: policy, transport: transport)

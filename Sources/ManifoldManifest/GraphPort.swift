@@ -32,9 +32,20 @@ public struct GraphPort: Sendable, Hashable {
 /// The graph's hub settings (`hub` in the manifest).
 public struct HubSettings: Sendable, Hashable {
     /// How artifacts travel between nodes.
-    public enum Transport: String, Sendable, Hashable, CaseIterable {
-        /// Within this process (the only transport so far; `ManifoldLink` links hubs from code).
-        case inProcess = "in-process"
+    public enum Transport: Sendable, Hashable {
+        /// Within this process (`ManifoldLink` links hubs from code).
+        case inProcess
+        /// On a NATS server, by its URL as written (`nats://HOST:PORT`): the run's topics are
+        /// subjects there, for other programs to publish to and read.
+        case nats(String)
+
+        /// The manifest's text for it.
+        public var text: String {
+            switch self {
+            case .inProcess: "in-process"
+            case .nats(let url): url
+            }
+        }
     }
 
     /// Queue capacity of each subscription (default 1024).

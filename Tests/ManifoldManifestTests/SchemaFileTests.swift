@@ -91,7 +91,7 @@ struct SchemaFileTests {
         ]
         #expect(schema.validate(json).lines == [
             "$.hub.policy: expected one of \"block\", \"drop-oldest\", \"drop-newest\", \"fail\", got string \"drop\"",
-            "$.hub.transport: expected \"in-process\", got string \"nats\"",
+            "$.hub.transport: does not match any of the alternatives (anyOf): [0] expected \"in-process\", got string \"nats\"; [1] string \"nats\" does not match the pattern ^nats://",
             #"$.inputs.in.topic: string "$in" does not match the pattern ^[^.\s*>$][^.\s*>]*(\.[^.\s*>]+)*$"#,
             "$.manifold: expected 1, got integer 2",
             "$.nodes.coder.errorPolicy: expected one of \"continue\", \"stop\", got string \"halt\"",

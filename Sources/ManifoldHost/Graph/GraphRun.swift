@@ -103,6 +103,8 @@ public final class GraphRun: Sendable {
     public let manifest: GraphManifest
     /// The hub every node lives on.
     public let hub: Hub
+    /// This run's id.
+    public let runID: String
     /// The nodes, in manifest order.
     public let streamers: [Streamer]
     /// The nodes whose plugin emits on its own (`manifold.source`), with where they publish.
@@ -122,15 +124,25 @@ public final class GraphRun: Sendable {
     ///
     /// - Throws: `GraphBuildError` listing the diagnostics when `validation` has errors, or the
     ///   first plugin `create` failure (instances made before it are shut down).
-    public init(validation: GraphValidation, logger: Logger) async throws {
+    ///
+    /// - Parameters:
+    ///   - transport: where the hub's topics live; the manifest's `hub.transport` when `nil`.
+    ///   - runID: tells this run from others on a shared transport (a NATS server's subjects).
+    /// - Throws: also the transport's error (a NATS server that cannot be reached), before any
+    ///   instance is made.
+    public init(
+        validation: GraphValidation, logger: Logger, transport: HubSettings.Transport? = nil, runID: String = RunID.make()
+    ) async throws {
         guard validation.isValid, let manifest = validation.manifest else {
             throw GraphBuildError(diagnostics: validation.errors)
         }
         self.manifest = manifest
         self.logger = logger
+        self.runID = runID
         let substituted = SubstitutedValues(manifest: manifest)
         self.substituted = substituted
-        let hub = Hub(options: HubOptions(manifest.hub))
+        let hubTransport = try (transport ?? manifest.hub.transport).makeTransport(graph: manifest.name, run: runID)
+        let hub = Hub(options: HubOptions(manifest.hub, transport: hubTransport))
         self.hub = hub
         var streamers: [Streamer] = []
         var sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)] = []

@@ -4,6 +4,7 @@ import Manifold
 import ManifoldHost
 import ManifoldJSON
 import ManifoldManifest
+import ManifoldNATS
 
 /// `manifold run`: build a graph, feed it, stream its outputs.
 struct RunCommand: AsyncParsableCommand {
@@ -78,6 +79,14 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "node"))
     var isolate: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Where the graph's topics live: a NATS server's URL (nats://HOST:PORT) or in-process; overrides the graph's hub.transport.",
+        discussion: "On NATS, topic T of this run is the subject manifold.GRAPH.RUN-ID.T, for other programs to publish to and read. See docs/nats.md."))
+    var hub: String?
+
+    @Option(help: "This run's id, in the NATS subjects of its topics (default: 12 random hex digits).")
+    var runID: String?
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -117,6 +126,18 @@ struct RunCommand: AsyncParsableCommand {
         watchdog.finish()
     }
 
+    /// `--hub` as a transport; `nil` when not given.
+    ///
+    /// - Throws: `ValidationError` for a value that is neither `in-process` nor a NATS URL.
+    private func hubTransport() throws(ValidationError) -> HubSettings.Transport? {
+        guard let hub else { return nil }
+        if hub == "in-process" { return .inProcess }
+        guard hub.hasPrefix("nats://") else {
+            throw ValidationError("--hub \(NATSServerURL.scrub(hub)) is neither in-process nor a NATS server URL; write nats://HOST:PORT, e.g. --hub nats://127.0.0.1:4222")
+        }
+        return .nats(hub)
+    }
+
     private func run(watchedBy watchdog: RunWatchdog) async throws {
         PluginCrashReport.install()
         let logger = try global.makeLogger()
@@ -141,7 +162,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         let graphRun: GraphRun
         do {
-            graphRun = try await GraphRun(validation: validation, logger: logger)
+            let run = runID ?? RunID.make()
+            let override = try hubTransport()
+            graphRun = try await GraphRun(validation: validation, logger: logger, transport: override, runID: run)
+            if case .nats(let url) = override ?? manifest.hub.transport {
+                let server = (try? NATSServerURL(url).redacted) ?? url
+                Terminal.error("hub: NATS server \(server); run \(run): topic T is the subject manifold.\(manifest.name).\(run).T")
+            }
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)

@@ -33,4 +33,7 @@ public enum DeadLetterReason: String, Sendable, Hashable, CaseIterable {
     /// An output a node emitted for an input that had already failed (timed out): it was not
     /// published.
     case lateOutput = "late-output"
+    /// A message that came from outside the hub (another program publishing on a NATS subject
+    /// of the run) and is no artifact: a stand-in carries its bytes and the reason.
+    case malformedMessage = "malformed-message"
 }

@@ -1,0 +1,2 @@
+/* The official NATS C client (Debian: libnats-dev). */
+#include <nats/nats.h>
