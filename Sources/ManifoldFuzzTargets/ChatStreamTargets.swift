@@ -129,11 +129,17 @@ private struct GeneratedIDNumbering {
     }
 
     mutating func renumber(text: String) -> String {
-        var text = text
-        while let match = text.firstMatch(of: Self.generatedID) {
-            text.replaceSubrange(match.range, with: "generated-\(number(String(text[match.range])))")
+        // Scanned by hand, not with a Regex: the Regex runtime's one-time caches are reported
+        // as leaks by LeakSanitizer when the fuzzer exits.
+        var bytes = Array(text.utf8)
+        var start = 0
+        while let found = Self.firstID(in: bytes, from: start) {
+            let id = String(decoding: bytes[found..<found + Self.idLength], as: UTF8.self)
+            let replacement = Array("generated-\(number(id))".utf8)
+            bytes.replaceSubrange(found..<found + Self.idLength, with: replacement)
+            start = found + replacement.count
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private mutating func renumber(_ call: ToolCall) -> ToolCall {
@@ -143,7 +149,8 @@ private struct GeneratedIDNumbering {
     }
 
     private mutating func renumber(id: String) -> String {
-        id.wholeMatch(of: Self.generatedID) == nil ? id : "generated-\(number(id))"
+        let bytes = Array(id.utf8)
+        return bytes.count == Self.idLength && Self.firstID(in: bytes, from: 0) == 0 ? "generated-\(number(id))" : id
     }
 
     private mutating func number(_ id: String) -> Int {
@@ -152,7 +159,23 @@ private struct GeneratedIDNumbering {
         return numbers.count - 1
     }
 
-    nonisolated(unsafe) private static let generatedID = /call_[0-9a-f]{24}/
+    private static let idPrefix = Array("call_".utf8)
+    private static let idLength = 5 + 24
+
+    /// Where the first generated id (`call_` and 24 lowercase hex digits) starts at or after `start`.
+    private static func firstID(in bytes: [UInt8], from start: Int) -> Int? {
+        guard bytes.count >= idLength else { return nil }
+        var position = start
+        while position + idLength <= bytes.count {
+            if bytes[position..<position + 5].elementsEqual(idPrefix),
+                bytes[position + 5..<position + idLength].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+            {
+                return position
+            }
+            position += 1
+        }
+        return nil
+    }
 }
 
 /// The secrets the decoders hold. The stream dictionaries list them, so that the fuzzer puts
