@@ -39,7 +39,7 @@ struct NATSHubTests {
 
     @Test("a Python client publishes into a run and reads every topic of it, envelope and all")
     func aPythonClientFeedsAndFollowsARun() async throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.python), "no Python with nats-py at \(Self.python); run scripts/setup --tests")
+        try #require(FileManager.default.isExecutableFile(atPath: Self.python), "no Python with nats-py at \(Self.python); run scripts/setup --tests")
         let server = try NATSTestServer()
         let script = NSTemporaryDirectory() + "manifold-nats-client-\(UUID().uuidString).py"
         try Self.client.write(toFile: script, atomically: true, encoding: .utf8)
