@@ -23,6 +23,17 @@ struct NATSEnvelopeTests {
         #expect(abs(back.createdAt.timeIntervalSince(created)) < 1e-6)
     }
 
+    @Test("metadata with quotes, backslashes, control characters and any Unicode is JSON any parser reads back")
+    func metadataOfEveryKind() throws {
+        let metadata = ["quote\"key": "back\\slash", "ctl": "a\u{1}b\nc\td\re\u{1F}", "ünï": "🙂 e\u{301}", "": ""]
+        let message = NATSEnvelope.message(for: Artifact(type: .plainText, metadata: metadata), subject: "s")
+        let text = try #require(message.headers["Manifold-Metadata"])
+        #expect(text.hasPrefix(#"{"":"","ctl":"a\u0001b\nc\td\re\u001f","#), "sorted keys, escapes: \(text)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+        #expect(parsed == metadata)
+        #expect(try NATSEnvelope.artifact(from: message).metadata == metadata)
+    }
+
     @Test("what another program may leave out: id, time, metadata, origin")
     func minimalMessage() throws {
         let artifact = try NATSEnvelope.artifact(from: NATSMessage(subject: "s", headers: ["Manifold-Type": "application/json"], body: Data("{}".utf8)))
