@@ -150,64 +150,46 @@ private final class WorkerSession: Sendable {
     /// Runs the plugin's source as call `id` until it finishes or the call is cancelled; what
     /// it emits goes to the host as the call's emits, each waiting for credit.
     private func runSource(_ id: UInt64, _ runner: any SourceRunner, credit: EmitCredit) async {
-        var outcome = WorkerMessage.CallOutcome.succeeded
-        var message = ""
-        do {
+        await finishCall(id) {
             try await runner.run(
                 publish: { [self] artifact in
                     try await credit.take(1)
                     send([WorkerMessage.emit(call: id).frame, .artifact(artifact)])
                 },
                 reject: { [self] problem in send([WorkerMessage.reject(call: id, problem: problem).frame]) })
-            if Task.isCancelled { outcome = .cancelled }
-        } catch is CancellationError {
-            outcome = .cancelled
-        } catch {
-            outcome = .failed
-            message = "\(error)"
+            // A source stopped by a cancel ends without an error of its own.
+            try Task.checkCancellation()
         }
-        state.withLock { _ = $0.calls.removeValue(forKey: id) }
-        send([WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
     }
 
     private func run(_ id: UInt64, _ input: Artifact, generator: any Generator, credit: EmitCredit) async {
         // Outputs given all at once wait here for the completion, to go with it in one write:
         // a call that finishes inside its plugin's `process` then costs the host one wake-up.
-        let outbox = Mutex<[WireFrame]>([])
+        let outbox = Outbox()
         let context = ProcessingContext(
             node: input.origin ?? "", input: input,
             emitter: { [self] output in
                 try await credit.take(1)
-                let waiting = outbox.withLock { frames in
-                    defer { frames = [] }
-                    return frames
-                }
-                send(waiting + [WorkerMessage.emit(call: id).frame, .artifact(output)])
+                send(outbox.takeAll() + [WorkerMessage.emit(call: id).frame, .artifact(output)])
             },
-            rejecter: { [self] problem in
-                let waiting = outbox.withLock { frames in
-                    defer { frames = [] }
-                    return frames
-                }
-                send(waiting + [WorkerMessage.reject(call: id, problem: problem).frame])
-            },
+            rejecter: { [self] problem in send(outbox.takeAll() + [WorkerMessage.reject(call: id, problem: problem).frame]) },
             batchEmitter: { outputs in
                 try await credit.take(outputs.count)
-                outbox.withLock { frames in
-                    frames.reserveCapacity(frames.count + outputs.count * 2)
-                    for output in outputs {
-                        frames.append(WorkerMessage.emit(call: id).frame)
-                        frames.append(.artifact(output))
-                    }
-                }
+                outbox.add(outputs, call: id)
             })
-        let outcome: WorkerMessage.CallOutcome
-        var message = ""
-        do {
+        await finishCall(id, sendingFirst: outbox) {
             // A call cancelled while it waited for its turn never reaches the plugin.
             try Task.checkCancellation()
             try await generator.process(input, context: context)
-            outcome = .succeeded
+        }
+    }
+
+    /// Runs `body` as call `id` and tells the host how it ended (after what `outbox` holds).
+    private func finishCall(_ id: UInt64, sendingFirst outbox: Outbox? = nil, _ body: () async throws -> Void) async {
+        var outcome = WorkerMessage.CallOutcome.succeeded
+        var message = ""
+        do {
+            try await body()
         } catch is CancellationError {
             outcome = .cancelled
         } catch {
@@ -215,10 +197,29 @@ private final class WorkerSession: Sendable {
             message = "\(error)"
         }
         state.withLock { _ = $0.calls.removeValue(forKey: id) }
-        let waiting = outbox.withLock { frames in
+        send((outbox?.takeAll() ?? []) + [WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
+    }
+}
+
+/// A call's outputs finished all at once, waiting to travel with its next message.
+private final class Outbox: Sendable {
+    private let frames = Mutex<[WireFrame]>([])
+
+    func add(_ outputs: [Artifact], call id: UInt64) {
+        frames.withLock { frames in
+            frames.reserveCapacity(frames.count + outputs.count * 2)
+            for output in outputs {
+                frames.append(WorkerMessage.emit(call: id).frame)
+                frames.append(.artifact(output))
+            }
+        }
+    }
+
+    /// Everything waiting, in order; nothing waits afterwards.
+    func takeAll() -> [WireFrame] {
+        frames.withLock { frames in
             defer { frames = [] }
             return frames
         }
-        send(waiting + [WorkerMessage.complete(call: id, outcome: outcome, message: message).frame])
     }
 }

@@ -83,19 +83,6 @@ final class WorkerConnection: Sendable {
     /// so a streaming call rarely waits for one.
     static let acknowledgementGroup = EmitCredit.window / 4
 
-    /// Sends `input` to the worker and relays what it reports until it completes the call.
-    ///
-    /// - Throws: the plugin's failure, `CancellationError` when the call was cancelled, or
-    ///   `WorkerLost` when the worker ended first.
-    func process(_ input: Artifact, context: ProcessingContext) async throws {
-        guard let call = submit([input]).first else { throw WorkerLost(exit: await exited()) }
-        switch await finish(call, context: context) {
-        case .succeeded: return
-        case .failed(let failure): throw failure
-        case .lost(let exit): throw WorkerLost(exit: exit)
-        }
-    }
-
     /// How a call ended, seen from the host.
     enum CallEnd {
         case succeeded
@@ -348,12 +335,6 @@ final class WorkerConnection: Sendable {
             }
         }
     }
-}
-
-/// The worker ended while it was processing a call.
-struct WorkerLost: Error, CustomStringConvertible {
-    let exit: WorkerExit
-    var description: String { "its worker process (pid \(exit.pid)) \(exit.report)" }
 }
 
 /// An isolated plugin failed a call, with its own message.

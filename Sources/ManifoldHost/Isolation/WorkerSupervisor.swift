@@ -69,23 +69,10 @@ final class WorkerSupervisor: Sendable {
     /// Total restarts so far.
     var restartCount: Int { state.withLock { $0.totalRestarts } }
 
-    /// Runs one input in the worker, across restarts.
+    /// Runs one input in the worker, across restarts: a batch of one.
     func process(_ input: Artifact, context: ProcessingContext) async throws {
-        var attempts = 0
-        while true {
-            let connection = try await currentConnection()
-            do {
-                try await connection.process(input, context: context)
-                return
-            } catch let lost as WorkerLost {
-                attempts += 1
-                if Task.isCancelled { throw CancellationError() }
-                guard attempts <= policy.retries else {
-                    throw NodeCrashed(node: node, plugin: plugin, input: input, attempts: attempts, lastExit: lost.exit)
-                }
-                logger.warning(
-                    "node '\(node)': trying input \(input.id) again on a restarted worker (attempt \(attempts + 1) of \(policy.retries + 1))")
-            }
+        try await process([PipelinedInput(artifact: input, context: context)]) { _, failure in
+            if let failure { throw failure }
         }
     }
 
