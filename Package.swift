@@ -68,7 +68,11 @@ let package = Package(
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .systemLibrary(name: "CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
         .target(
-            name: "ManifoldNATS", dependencies: [sdk("Manifold"), "CNATS", .product(name: "DequeModule", package: "swift-collections")],
+            name: "ManifoldNATS",
+            dependencies: [
+                sdk("Manifold"), "CNATS", .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Manifests (pure parsing and validation: no dlopen, no files beyond reading)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Manifold
 import Synchronization
 
@@ -21,8 +22,6 @@ public final class NATSTransport: HubTransport {
     private let endpoint = AttachOnce<TransportEndpoint>()
     private let inbound = NATSInbound()
     private let state = Mutex<State>(State())
-    private let published = Atomic<Int>(0)
-    private let received = Atomic<Int>(0)
 
     private struct State {
         var interests: [SubscriptionID: TopicInterest] = [:]
@@ -30,19 +29,21 @@ public final class NATSTransport: HubTransport {
         var delivering: Task<Void, Never>?
         /// Why the run's subscription could not be made; the next publish reports it.
         var subscribeFailure: NATSError?
+        /// The server once failed to confirm what was published (reported then, not again).
+        var confirmationFailed = false
     }
+
+    private let logger: Logger?
 
     /// Connects to `server` for the run whose subjects are `subjects`.
     ///
+    /// - Parameter logger: where a server that stops confirming what was published is
+    ///   reported (the run's own topics still work; other programs may have missed messages).
     /// - Throws: `NATSError` when the server cannot be reached.
-    public init(server: NATSServerURL, subjects: NATSSubjects) throws(NATSError) {
+    public init(server: NATSServerURL, subjects: NATSSubjects, logger: Logger? = nil) throws(NATSError) {
         connection = try NATSConnection(server: server, name: "manifold \(subjects.prefix)")
         self.subjects = subjects
-    }
-
-    /// Artifacts published to NATS and received from it so far.
-    public var counts: (published: Int, received: Int) {
-        (published.load(ordering: .relaxed), received.load(ordering: .relaxed))
+        self.logger = logger
     }
 
     public func attach(_ endpoint: TransportEndpoint) {
@@ -63,7 +64,6 @@ public final class NATSTransport: HubTransport {
         for artifact in artifacts {
             try connection.publish(NATSEnvelope.message(for: artifact, subject: subject))
         }
-        published.add(artifacts.count, ordering: .relaxed)
         return report
     }
 
@@ -99,7 +99,19 @@ public final class NATSTransport: HubTransport {
             try? await Task.sleep(for: .milliseconds(1))
         }
         // What was published reaches the server before the run says it is done.
-        try? connection.flush()
+        confirmPublished()
+    }
+
+    /// Waits for the server to confirm what was published; a server that does not (stalled,
+    /// gone) is reported once, since the messages other programs wait for may be lost.
+    private func confirmPublished() {
+        guard !state.withLock({ $0.confirmationFailed }) else { return }
+        do {
+            try connection.flush()
+        } catch {
+            state.withLock { $0.confirmationFailed = true }
+            logger?.error("\(error); programs reading the run's subjects may have missed what it published since")
+        }
     }
 
     public func shutdown() async {
@@ -113,7 +125,7 @@ public final class NATSTransport: HubTransport {
         subscription?.unsubscribe()
         inbound.close()
         await task?.value
-        try? connection.flush()
+        confirmPublished()
         connection.close()
     }
 
@@ -121,7 +133,6 @@ public final class NATSTransport: HubTransport {
         guard let topic = subjects.topic(ofSubject: message.subject) else { return }
         let heard = state.withLock { state in state.interests.values.contains { $0.hears(topic) } }
         guard heard else { return }
-        received.add(1, ordering: .relaxed)
         let endpoint = self.endpoint.value
         do {
             let artifact = try NATSEnvelope.artifact(from: message)

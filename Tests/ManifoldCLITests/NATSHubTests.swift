@@ -88,6 +88,31 @@ struct NATSHubTests {
         #expect(result.stderr.contains("hub: NATS server \(server.url); run m1: topic T is the subject manifold.onnats.m1.T"), "\(result.stderr)")
     }
 
+    @Test("a server that stalls mid-run: the run still ends, with its outputs, and says what NATS readers may have missed")
+    func aServerThatStalls() async throws {
+        let server = try NATSTestServer()
+        let run = try await ChildProcess.launch(
+            executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--hub", server.url, "--run-id", "st1"],
+            directory: CLI.repositoryRoot)
+        let announced = await run.readError(until: "manifold.pipeline.st1.T\n", timeLimit: CLI.timeLimit)
+        server.pause()
+        run.input.fileHandleForWriting.write(Data("one\ntwo\n".utf8))
+        try run.input.fileHandleForWriting.close()
+        let finished = await run.collect(timeLimit: CLI.timeLimit, alreadyReadError: announced)
+        #expect(!finished.timedOut, "a stalled server held the run: \(finished.stderr)")
+        #expect(finished.stdout == "ONE!\nTWO!\n", "the run's own topics do not need the server")
+        #expect(finished.stderr.contains("NATS server \(server.url) did not confirm what was published"), "\(finished.stderr)")
+        #expect(finished.stderr.contains("programs reading the run's subjects may have missed what it published since"), "\(finished.stderr)")
+        #expect(finished.stderr.components(separatedBy: "did not confirm").count == 2, "reported once: \(finished.stderr)")
+    }
+
+    @Test("a run id that cannot be part of a subject is refused with the characters that can")
+    func badRunID() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--hub", "nats://127.0.0.1:1", "--run-id", "a.b"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: the run id \"a.b\" cannot be part of a NATS subject; use letters, digits, '-' and '_' only"), "\(result.stderr)")
+    }
+
     @Test("a server that cannot be reached stops the run before it starts, naming it without its credentials")
     func unreachableServer() async throws {
         let port = try NATSTestServer.freePort()

@@ -44,8 +44,21 @@ public final class NATSTestServer: @unchecked Sendable {
     }
 
     deinit {
+        // A stopped server would never act on the terminate.
+        resume()
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// Freezes the server (SIGSTOP): connections stay open, nothing is answered — a server
+    /// that stalls.
+    public func pause() {
+        kill(process.processIdentifier, SIGSTOP)
+    }
+
+    /// Lets a paused server go on.
+    public func resume() {
+        kill(process.processIdentifier, SIGCONT)
     }
 
     static var executable: String? {

@@ -141,7 +141,7 @@ public final class GraphRun: Sendable {
         self.runID = runID
         let substituted = SubstitutedValues(manifest: manifest)
         self.substituted = substituted
-        let hubTransport = try (transport ?? manifest.hub.transport).makeTransport(graph: manifest.name, run: runID)
+        let hubTransport = try (transport ?? manifest.hub.transport).makeTransport(graph: manifest.name, run: runID, logger: logger)
         let hub = Hub(options: HubOptions(manifest.hub, transport: hubTransport))
         self.hub = hub
         var streamers: [Streamer] = []

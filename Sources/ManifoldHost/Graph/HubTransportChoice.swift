@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Manifold
 import ManifoldManifest
 import ManifoldNATS
@@ -11,10 +12,11 @@ extension HubSettings.Transport {
     ///
     /// - Throws: `NATSError` when a NATS server's URL is malformed or the server cannot be
     ///   reached; `NATSSubjectsError` when the graph name or run id cannot be in a subject.
-    public func makeTransport(graph: String, run: String) throws -> any HubTransport {
+    /// - Parameter logger: where a transport reports trouble that does not stop the run.
+    public func makeTransport(graph: String, run: String, logger: Logger? = nil) throws -> any HubTransport {
         switch self {
         case .inProcess: InProcessTransport()
-        case .nats(let url): try NATSTransport(server: NATSServerURL(url), subjects: NATSSubjects(graph: graph, run: run))
+        case .nats(let url): try NATSTransport(server: NATSServerURL(url), subjects: NATSSubjects(graph: graph, run: run), logger: logger)
         }
     }
 }
