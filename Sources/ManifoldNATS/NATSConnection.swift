@@ -12,7 +12,6 @@ public final class NATSConnection: @unchecked Sendable {
     /// The server.
     public let server: NATSServerURL
     private let connection: OpaquePointer
-    private let subscriptions = Mutex<[NATSSubscription]>([])
 
     /// Connects to `server`, naming the connection `name` (shown by the server's monitoring).
     ///
@@ -69,7 +68,8 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     /// Subscribes to `subject` (wildcards `*` and `>` allowed); `handler` gets each message,
-    /// in order, on a thread of the client's.
+    /// in order, on a thread of the client's, until the returned subscription is unsubscribed
+    /// or released.
     public func subscribe(_ subject: String, handler: @escaping @Sendable (NATSMessage) -> Void) throws(NATSError) -> NATSSubscription {
         let box = NATSSubscription.Handler(handler)
         var made: OpaquePointer?
@@ -78,9 +78,7 @@ public final class NATSConnection: @unchecked Sendable {
             Unmanaged.passUnretained(box).release()
             throw failure("refused a subscription to \(subject)", status)
         }
-        let subscription = NATSSubscription(pointer: made, handler: box)
-        subscriptions.withLock { $0.append(subscription) }
-        return subscription
+        return NATSSubscription(pointer: made, handler: box)
     }
 
     /// Closes the connection; later publishes fail. Idempotent.
