@@ -5,11 +5,11 @@ import ManifoldJSON
 /// Checks a graph manifest's JSON and builds a `GraphManifest`, collecting every error.
 enum GraphManifestParser {
     static let keys = ["$schema", "manifold", "name", "description", "plugins", "hub", "inputs", "outputs", "allowCycles", "nodes"]
-    static let hubKeys = ["capacity", "policy", "transport"]
+    static let hubKeys = ["capacity", "policy", "transport", "ackWaitSeconds", "maxDeliver"]
     static let portKeys = ["topic", "types", "description"]
     static let nodeKeys = [
         "plugin", "config", "middleware", "subscribe", "output", "concurrency", "errorPolicy", "capacity", "policy", "description",
-        "isolation", "limits", "restart", "inputTimeoutSeconds",
+        "isolation", "limits", "restart", "inputTimeoutSeconds", "replicas",
     ]
     static let limitKeys = ["memoryMiB", "cpuSeconds", "openFiles"]
     static let restartKeys = ["maxRestarts", "withinSeconds", "retries"]
@@ -89,7 +89,9 @@ enum GraphManifestParser {
                     fix: "use \"in-process\" (or remove the key), or a NATS server's URL such as \"nats://127.0.0.1:4222\"")
             }
         }
-        return HubSettings(capacity: capacity, policy: policy, transport: transport)
+        let ackWait = reader.number("ackWaitSeconds", exclusiveMinimum: 0, maximum: 86_400, example: "30") ?? defaults.ackWaitSeconds
+        let maxDeliver = reader.integer("maxDeliver", minimum: 1, example: "5") ?? defaults.maxDeliver
+        return HubSettings(capacity: capacity, policy: policy, transport: transport, ackWaitSeconds: ackWait, maxDeliver: maxDeliver)
     }
 
     // MARK: Inputs and outputs
@@ -166,6 +168,7 @@ enum GraphManifestParser {
         }
         let output = parseTopic(reader, key: "output", required: false, forbidSystem: true, context: context)
         let concurrency = reader.integer("concurrency", minimum: 1, example: "1") ?? 1
+        let replicas = reader.integer("replicas", minimum: 1, example: "2") ?? 1
         let errorPolicy = reader.choice("errorPolicy", options: [ErrorPolicy.continue, .stop], what: "error policy") ?? .continue
         let capacity = reader.integer("capacity", minimum: 1, example: "64")
         let policy = reader.choice("policy", BackpressurePolicy.self, what: "backpressure policy")
@@ -186,7 +189,8 @@ enum GraphManifestParser {
         return GraphNode(
             id: id, plugin: plugin, config: config, middleware: middleware, subscribe: subscriptions, output: output,
             concurrency: concurrency, errorPolicy: errorPolicy, capacity: capacity, policy: policy, description: description,
-            isolation: isolation, limits: limits, restart: restart ?? .default, inputTimeoutSeconds: inputTimeout)
+            isolation: isolation, limits: limits, restart: restart ?? .default, inputTimeoutSeconds: inputTimeout,
+            replicas: replicas)
     }
 
     private static func parseLimits(_ node: JSONObjectReader, context: ManifestContext) -> ResourceLimits? {

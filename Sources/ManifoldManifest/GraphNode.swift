@@ -36,6 +36,9 @@ public struct GraphNode: Sendable {
     public let restart: RestartPolicy
     /// How long one input may take, in seconds; `nil` for no limit.
     public let inputTimeoutSeconds: Double?
+    /// How many instances of the node each process that runs it starts (at least 1; default
+    /// 1): they share the node's inputs, each input processed by one of them.
+    public internal(set) var replicas: Int
 
     /// The config as written in the file, before environment substitution.
     let rawConfig: JSONValue
@@ -44,8 +47,9 @@ public struct GraphNode: Sendable {
         id: String, plugin: String, config: JSONValue, middleware: [GraphMiddleware], subscribe: [TopicPattern], output: Topic?,
         concurrency: Int, errorPolicy: ErrorPolicy, capacity: Int?, policy: BackpressurePolicy?, description: String?,
         isolation: NodeIsolation? = nil, limits: ResourceLimits? = nil, restart: RestartPolicy = .default,
-        inputTimeoutSeconds: Double? = nil
+        inputTimeoutSeconds: Double? = nil, replicas: Int = 1
     ) {
+        self.replicas = replicas
         self.isolation = isolation
         self.limits = limits
         self.restart = restart

@@ -54,11 +54,22 @@ public struct HubSettings: Sendable, Hashable {
     public let policy: BackpressurePolicy
     /// The transport (default `in-process`).
     public let transport: Transport
+    /// On a broker that redelivers: how long a node has to finish an input before the input
+    /// is given to another instance (default 30 s).
+    public let ackWaitSeconds: Double
+    /// On a broker that redelivers: how many times an input is delivered at most before it is
+    /// reported lost (default 5).
+    public let maxDeliver: Int
 
     /// Settings; the defaults are the hub's.
-    public init(capacity: Int = 1024, policy: BackpressurePolicy = .block, transport: Transport = .inProcess) {
+    public init(
+        capacity: Int = 1024, policy: BackpressurePolicy = .block, transport: Transport = .inProcess,
+        ackWaitSeconds: Double = 30, maxDeliver: Int = 5
+    ) {
         self.capacity = capacity
         self.policy = policy
         self.transport = transport
+        self.ackWaitSeconds = ackWaitSeconds
+        self.maxDeliver = maxDeliver
     }
 }

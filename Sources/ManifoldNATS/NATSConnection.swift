@@ -11,12 +11,16 @@ import Synchronization
 public final class NATSConnection: @unchecked Sendable {
     /// The server.
     public let server: NATSServerURL
-    private let connection: OpaquePointer
+    /// The C client's connection (`natsConnection *`).
+    let connection: OpaquePointer
 
     /// Connects to `server`, naming the connection `name` (shown by the server's monitoring).
     ///
+    /// - Parameter attempts: how many times connecting is tried, a growing pause apart
+    ///   (0.25 s, 0.5 s, 1 s, …), before the server is reported unreachable; once connected,
+    ///   the client reconnects on its own after losing the server.
     /// - Throws: `NATSError` when the server cannot be reached or refuses the connection.
-    public init(server: NATSServerURL, name: String, timeout: Duration = .seconds(2)) throws(NATSError) {
+    public init(server: NATSServerURL, name: String, timeout: Duration = .seconds(2), attempts: Int = 1) throws(NATSError) {
         self.server = server
         var options: OpaquePointer?
         guard natsOptions_Create(&options) == NATS_OK, let options else {
@@ -26,15 +30,24 @@ public final class NATSConnection: @unchecked Sendable {
         natsOptions_SetURL(options, server.text)
         natsOptions_SetName(options, name)
         natsOptions_SetNoEcho(options, true)
-        natsOptions_SetTimeout(options, Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
-        var made: OpaquePointer?
-        let status = natsConnection_Connect(&made, options)
-        guard status == NATS_OK, let made else {
-            throw NATSError(
-                server: server.redacted, problem: "cannot be reached: \(Self.reason(status, server: server))",
-                fix: "start it (nats-server -js) or correct the URL (--hub, or hub.transport in the graph)")
+        natsOptions_SetTimeout(options, timeout.milliseconds)
+        // A broker restarting takes seconds: keep trying for a minute before giving up.
+        natsOptions_SetMaxReconnect(options, 120)
+        natsOptions_SetReconnectWait(options, 500)
+        var status = NATS_OK
+        for attempt in 0..<max(1, attempts) {
+            if attempt > 0 { Thread.sleep(forTimeInterval: 0.25 * Double(1 << min(attempt - 1, 4))) }
+            var made: OpaquePointer?
+            status = natsConnection_Connect(&made, options)
+            if status == NATS_OK, let made {
+                connection = made
+                return
+            }
         }
-        connection = made
+        throw NATSError(
+            server: server.redacted,
+            problem: "cannot be reached\(attempts > 1 ? " (tried \(attempts) times)" : ""): \(Self.reason(status, server: server))",
+            fix: "start it (nats-server -js) or correct the URL (--hub, or hub.transport in the graph)")
     }
 
     deinit {
@@ -46,23 +59,55 @@ public final class NATSConnection: @unchecked Sendable {
     ///
     /// - Throws: `NATSError` when the connection is closed or the message is refused.
     public func publish(_ message: NATSMessage) throws(NATSError) {
+        let msg = try cMessage(message)
+        defer { natsMsg_Destroy(msg) }
+        let status = natsConnection_PublishMsg(connection, msg)
+        guard status == NATS_OK else { throw failure("did not take a message on \(message.subject)", status) }
+    }
+
+    /// Publishes `body` on `subject`, asking for answers on `replyTo` (no headers: requests
+    /// and acknowledgements of the JetStream protocol).
+    ///
+    /// - Throws: `NATSError` when the connection is closed.
+    public func publish(_ body: Data, to subject: String, replyTo: String? = nil) throws(NATSError) {
+        let status = body.withUnsafeBytes { bytes in
+            if let replyTo {
+                natsConnection_PublishRequest(connection, subject, replyTo, bytes.baseAddress, Int32(bytes.count))
+            } else {
+                natsConnection_Publish(connection, subject, bytes.baseAddress, Int32(bytes.count))
+            }
+        }
+        guard status == NATS_OK else { throw failure("did not take a message on \(subject)", status) }
+    }
+
+    /// A new subject nobody else listens to, for answers to this connection.
+    public func newInbox() -> String {
+        var inbox: UnsafeMutablePointer<natsInbox>?
+        guard natsInbox_Create(&inbox) == NATS_OK, let inbox else { return "_INBOX.\(UUID().uuidString.replacingOccurrences(of: "-", with: ""))" }
+        defer { natsInbox_Destroy(inbox) }
+        return String(cString: UnsafeRawPointer(inbox).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// `message` as the C client's message (the caller destroys it, or hands it to the client).
+    func cMessage(_ message: NATSMessage) throws(NATSError) -> OpaquePointer {
         var made: OpaquePointer?
         let created = message.body.withUnsafeBytes { body in
             natsMsg_Create(&made, message.subject, nil, body.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(body.count))
         }
         guard created == NATS_OK, let msg = made else { throw failure("refused a message on \(message.subject)", created) }
-        defer { natsMsg_Destroy(msg) }
         for (name, value) in message.headers {
             let status = natsMsgHeader_Set(msg, name, value)
-            guard status == NATS_OK else { throw failure("refused header \(name) of a message on \(message.subject)", status) }
+            guard status == NATS_OK else {
+                natsMsg_Destroy(msg)
+                throw failure("refused header \(name) of a message on \(message.subject)", status)
+            }
         }
-        let status = natsConnection_PublishMsg(connection, msg)
-        guard status == NATS_OK else { throw failure("did not take a message on \(message.subject)", status) }
+        return msg
     }
 
     /// Waits until the server has everything published so far.
     public func flush(timeout: Duration = .seconds(5)) throws(NATSError) {
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = timeout.milliseconds
         let status = natsConnection_FlushTimeout(connection, milliseconds)
         guard status == NATS_OK else { throw failure("did not confirm what was published within \(milliseconds) ms", status) }
     }
@@ -86,7 +131,7 @@ public final class NATSConnection: @unchecked Sendable {
         natsConnection_Close(connection)
     }
 
-    private func failure(_ problem: String, _ status: natsStatus) -> NATSError {
+    func failure(_ problem: String, _ status: natsStatus) -> NATSError {
         NATSError(server: server.redacted, problem: "\(problem): \(Self.reason(status, server: server))", fix: "check the server's log, and that it is the one the graph expects")
     }
 
@@ -140,21 +185,28 @@ private let natsMessageArrived: natsMsgHandler = { _, _, msg, closure in
     guard let msg, let closure else { return }
     defer { natsMsg_Destroy(msg) }
     let handler = Unmanaged<NATSSubscription.Handler>.fromOpaque(closure).takeUnretainedValue()
-    let subject = natsMsg_GetSubject(msg).map { String(cString: $0) } ?? ""
-    let length = Int(natsMsg_GetDataLength(msg))
-    let body = natsMsg_GetData(msg).map { Data(bytes: $0, count: length) } ?? Data()
-    var headers: [String: String] = [:]
-    var keys: UnsafeMutablePointer<UnsafePointer<CChar>?>?
-    var count: Int32 = 0
-    if natsMsgHeader_Keys(msg, &keys, &count) == NATS_OK, let keys {
-        for index in 0..<Int(count) {
-            guard let key = keys[index] else { continue }
-            var value: UnsafePointer<CChar>?
-            if natsMsgHeader_Get(msg, key, &value) == NATS_OK, let value {
-                headers[String(cString: key)] = String(cString: value)
+    handler.body(NATSMessage(reading: msg))
+}
+
+extension NATSMessage {
+    /// The subject, headers and body of the C client's message `msg` (which stays the caller's).
+    init(reading msg: OpaquePointer) {
+        let subject = natsMsg_GetSubject(msg).map { String(cString: $0) } ?? ""
+        let length = Int(natsMsg_GetDataLength(msg))
+        let body = natsMsg_GetData(msg).map { Data(bytes: $0, count: length) } ?? Data()
+        var headers: [String: String] = [:]
+        var keys: UnsafeMutablePointer<UnsafePointer<CChar>?>?
+        var count: Int32 = 0
+        if natsMsgHeader_Keys(msg, &keys, &count) == NATS_OK, let keys {
+            for index in 0..<Int(count) {
+                guard let key = keys[index] else { continue }
+                var value: UnsafePointer<CChar>?
+                if natsMsgHeader_Get(msg, key, &value) == NATS_OK, let value {
+                    headers[String(cString: key)] = String(cString: value)
+                }
             }
+            free(keys)
         }
-        free(keys)
+        self.init(subject: subject, headers: headers, body: body, reply: natsMsg_GetReply(msg).map { String(cString: $0) })
     }
-    handler.body(NATSMessage(subject: subject, headers: headers, body: body))
 }

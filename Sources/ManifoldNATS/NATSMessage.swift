@@ -8,10 +8,13 @@ public struct NATSMessage: Sendable, Equatable {
     public var headers: [String: String]
     /// Its body.
     public var body: Data
+    /// Where an answer goes, when the sender expects one (JetStream: where to acknowledge it).
+    public var reply: String?
 
-    public init(subject: String, headers: [String: String] = [:], body: Data = Data()) {
+    public init(subject: String, headers: [String: String] = [:], body: Data = Data(), reply: String? = nil) {
         self.subject = subject
         self.headers = headers
         self.body = body
+        self.reply = reply
     }
 }

@@ -13,23 +13,24 @@ public final class NATSTestServer: @unchecked Sendable {
     public let url: String
     /// The port it listens on.
     public let port: Int
-    private let process: Process
+    /// Where JetStream keeps its files (removed when the test ends).
+    public let storeDirectory: String
+    private let executable: String
+    private var process: Process
 
-    /// Starts a server and waits until it accepts connections.
+    /// Starts a server with JetStream on, storing in a temporary folder, and waits until it
+    /// accepts connections.
     public init() throws {
         guard let executable = Self.executable else {
             throw NATSTestServerError(
                 "nats-server is not installed; run scripts/setup --tests (or apt-get install nats-server) — the NATS tests need a real server")
         }
+        self.executable = executable
+        storeDirectory = NSTemporaryDirectory() + "manifold-nats-\(UUID().uuidString)"
         var lastError = ""
         for _ in 0..<5 {
             let port = try Self.freePort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["-a", "127.0.0.1", "-p", "\(port)"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try Self.start(executable, port: port, store: storeDirectory)
             if Self.waitForListener(port: port, within: 10) {
                 self.port = port
                 self.url = "nats://127.0.0.1:\(port)"
@@ -43,12 +44,38 @@ public final class NATSTestServer: @unchecked Sendable {
         throw NATSTestServerError(lastError)
     }
 
+    private static func start(_ executable: String, port: Int, store: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", store]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     deinit {
         // A stopped server would never act on the terminate.
         resume()
         process.terminate()
         process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: storeDirectory)
     }
+
+    /// Stops the server and starts it again on the same port with the same store, as an
+    /// operator restarting a broker would: what JetStream stored survives.
+    public func restart(after pause: Duration = .zero) throws {
+        process.terminate()
+        process.waitUntilExit()
+        if pause > .zero { Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18) }
+        process = try Self.start(executable, port: port, store: storeDirectory)
+        guard Self.waitForListener(port: port, within: 10) else {
+            throw NATSTestServerError("nats-server did not listen again on port \(port) within 10 s")
+        }
+    }
+
+    /// The server's process id.
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Freezes the server (SIGSTOP): connections stay open, nothing is answered — a server
     /// that stalls.

@@ -105,8 +105,10 @@ public final class GraphRun: Sendable {
     public let hub: Hub
     /// This run's id.
     public let runID: String
-    /// The nodes, in manifest order.
+    /// The nodes run here, in manifest order (a node's replicas one after another).
     public let streamers: [Streamer]
+    /// Which part of the graph this process runs.
+    public let placement: GraphPlacement
     /// The nodes whose plugin emits on its own (`manifold.source`), with where they publish.
     private let sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)]
     private let stopped = Atomic<Bool>(false)
@@ -128,10 +130,13 @@ public final class GraphRun: Sendable {
     /// - Parameters:
     ///   - transport: where the hub's topics live; the manifest's `hub.transport` when `nil`.
     ///   - runID: tells this run from others on a shared transport (a NATS server's subjects).
+    ///   - placement: the nodes this process runs (each with its `replicas`), and whether it
+    ///     coordinates the run or works for it; the whole graph by default.
     /// - Throws: also the transport's error (a NATS server that cannot be reached), before any
     ///   instance is made.
     public init(
-        validation: GraphValidation, logger: Logger, transport: HubSettings.Transport? = nil, runID: String = RunID.make()
+        validation: GraphValidation, logger: Logger, transport: HubSettings.Transport? = nil, runID: String = RunID.make(),
+        placement: GraphPlacement = .everything
     ) async throws {
         guard validation.isValid, let manifest = validation.manifest else {
             throw GraphBuildError(diagnostics: validation.errors)
@@ -141,68 +146,99 @@ public final class GraphRun: Sendable {
         self.runID = runID
         let substituted = SubstitutedValues(manifest: manifest)
         self.substituted = substituted
-        let hubTransport = try (transport ?? manifest.hub.transport).makeTransport(graph: manifest.name, run: runID, logger: logger)
+        self.placement = placement
+        let transportChoice = transport ?? manifest.hub.transport
+        let hubTransport = try transportChoice.makeTransport(
+            graph: manifest.name, run: runID, settings: manifest.hub, role: placement.role, logger: logger)
         let hub = Hub(options: HubOptions(manifest.hub, transport: hubTransport))
         self.hub = hub
         var streamers: [Streamer] = []
         var sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)] = []
         do {
-            for node in manifest.nodes {
-                guard let plugin = validation.provider(for: node) else {
-                    throw GraphBuildError(diagnostics: [GraphDiagnostic(
-                        .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
-                }
-                let generator: any Generator
-                if let isolated = plugin as? ProcessPlugin {
+            for node in manifest.nodes where placement.runs(node.id) {
+                for replica in 1...node.replicas {
+                    guard let plugin = validation.provider(for: node) else {
+                        throw GraphBuildError(diagnostics: [GraphDiagnostic(
+                            .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
+                    }
+                    let generator: any Generator
+                    if let isolated = plugin as? ProcessPlugin {
+                        do {
+                            generator = try await isolated.isolatedGenerator(for: node, logger: logger)
+                        } catch {
+                            throw substituted.mask(error)
+                        }
+                    } else {
+                        generator = try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
+                    }
+                    if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
+                        sources.append((node.id, output, source, node.errorPolicy))
+                    }
+                    var middleware: [any Middleware] = []
                     do {
-                        generator = try await isolated.isolatedGenerator(for: node, logger: logger)
+                        for layer in node.middleware {
+                            guard let layerPlugin = validation.plugins[layer.plugin] else { continue }
+                            middleware.append(
+                                try substituted.masking { try layerPlugin.middleware(for: node.id, config: layer.config, logger: logger) })
+                        }
                     } catch {
-                        throw substituted.mask(error)
+                        for layer in middleware.reversed() { await layer.shutdown() }
+                        await generator.shutdown()
+                        throw error
                     }
-                } else {
-                    generator = try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
+                    // Outermost, so that every failure of the node's chain passes through it before
+                    // the Streamer records and publishes it.
+                    if !substituted.isEmpty { middleware.insert(SubstitutedValueMasking(values: substituted), at: 0) }
+                    let streamer = Streamer(
+                        name: node.id, generator: generator, middleware: middleware, subscribeTo: node.subscribe,
+                        output: node.output, hub: hub,
+                        options: StreamerOptions(
+                            inputCapacity: node.capacity, inputPolicy: node.policy, concurrency: node.concurrency,
+                            errorPolicy: node.errorPolicy, shutsDownWhenFinished: false,
+                            inputTimeout: node.inputTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
+                            // An isolated call that ignores its cancel ends with its worker, killed
+                            // after the cancel grace: the node waits for that rather than leave it.
+                            inputTimeoutGrace: (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1),
+                            derivesOutputIDs: transportChoice.redelivers, replica: replica))
+                    streamers.append(streamer)
                 }
-                if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
-                    sources.append((node.id, output, source, node.errorPolicy))
-                }
-                var middleware: [any Middleware] = []
-                do {
-                    for layer in node.middleware {
-                        guard let layerPlugin = validation.plugins[layer.plugin] else { continue }
-                        middleware.append(
-                            try substituted.masking { try layerPlugin.middleware(for: node.id, config: layer.config, logger: logger) })
-                    }
-                } catch {
-                    for layer in middleware.reversed() { await layer.shutdown() }
-                    await generator.shutdown()
-                    throw error
-                }
-                // Outermost, so that every failure of the node's chain passes through it before
-                // the Streamer records and publishes it.
-                if !substituted.isEmpty { middleware.insert(SubstitutedValueMasking(values: substituted), at: 0) }
-                let streamer = Streamer(
-                    name: node.id, generator: generator, middleware: middleware, subscribeTo: node.subscribe,
-                    output: node.output, hub: hub,
-                    options: StreamerOptions(
-                        inputCapacity: node.capacity, inputPolicy: node.policy, concurrency: node.concurrency,
-                        errorPolicy: node.errorPolicy, shutsDownWhenFinished: false,
-                        inputTimeout: node.inputTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
-                        // An isolated call that ignores its cancel ends with its worker, killed
-                        // after the cancel grace: the node waits for that rather than leave it.
-                        inputTimeoutGrace: (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1)))
-                streamers.append(streamer)
             }
             for input in manifest.inputs {
                 try hub.connect(NodePorts(node: "input:\(input.name)", output: input.topic, emits: input.types))
             }
             for streamer in streamers { try streamer.connect() }
+            try await hub.declare(Self.interests(of: manifest, streamers: streamers))
         } catch {
             for streamer in streamers.reversed() { await streamer.shutdown() }
+            await hub.shutdown()
             throw error
         }
         self.streamers = streamers
         self.sources = sources
     }
+
+    /// Every subscription the graph has, in any process: each node's (with the types its
+    /// plugin accepts when it runs here, any type otherwise — its own process checks them),
+    /// each graph output's, and the run's `$errors` reader.
+    static func interests(of manifest: GraphManifest, streamers: [Streamer]) -> [TopicInterest] {
+        let accepted = Dictionary(streamers.map { ($0.name, $0.ports.accepts) }, uniquingKeysWith: { first, _ in first })
+        let unnumbered = SubscriptionID(rawValue: 0)
+        var interests = manifest.nodes.map { node in
+            TopicInterest(subscription: unnumbered, name: node.id, patterns: node.subscribe, accepts: accepted[node.id] ?? .any)
+        }
+        for output in manifest.outputs {
+            interests.append(TopicInterest(
+                subscription: unnumbered, name: Self.outputSubscriptionName(output.name), patterns: [TopicPattern(exactly: output.topic)],
+                accepts: output.types))
+        }
+        interests.append(TopicInterest(subscription: unnumbered, name: Self.errorsSubscriptionName, patterns: [TopicPattern(exactly: .errors)], accepts: .any))
+        return interests
+    }
+
+    /// The name of the subscription that reads the graph output `output`.
+    static func outputSubscriptionName(_ output: String) -> String { "output:\(output)" }
+    /// The name of the subscription that reads the run's `$errors`.
+    static let errorsSubscriptionName = "graph:errors"
 
     /// Stops gracefully: the feeds read nothing more and the sources are stopped; everything
     /// already published is processed through every node and reaches the graph's outputs,
@@ -238,10 +274,14 @@ public final class GraphRun: Sendable {
     ) async throws -> GraphRunReport {
         let started = ContinuousClock.now
         var outputSubscriptions: [(String, Subscription)] = []
-        for output in manifest.outputs {
-            outputSubscriptions.append((output.name, hub.subscribe([TopicPattern(exactly: output.topic)], name: "output:\(output.name)", accepts: output.types)))
+        // A worker leaves the graph's outputs and errors to its coordinator, which reads them.
+        let coordinates = placement.role == .coordinator
+        for output in manifest.outputs where coordinates {
+            outputSubscriptions.append((
+                output.name,
+                hub.subscribe([TopicPattern(exactly: output.topic)], name: Self.outputSubscriptionName(output.name), accepts: output.types)))
         }
-        let errors = hub.subscribe([TopicPattern(exactly: .errors)], name: "graph:errors")
+        let errors = coordinates ? hub.subscribe([TopicPattern(exactly: .errors)], name: Self.errorsSubscriptionName) : nil
         let counts = OutputCounts()
         var failure: (any Error)?
         do {
@@ -259,8 +299,10 @@ public final class GraphRun: Sendable {
                         }
                     }
                 }
-                group.addTask {
-                    for try await error in errors { await onError(error) }
+                if let errors {
+                    group.addTask {
+                        for try await error in errors { await onError(error) }
+                    }
                 }
                 group.addTask {
                     // The graph's inputs are the feeds and the sources: once all have ended
@@ -282,6 +324,8 @@ public final class GraphRun: Sendable {
             hub.close()
         }
         for streamer in streamers.reversed() { await streamer.shutdown() }
+        // Releases the transport: on a broker, a coordinator's run ends there for every worker.
+        await hub.shutdown()
         if let failure { throw failure }
         return GraphRunReport(
             nodes: streamers.map(\.report), hub: hub.statistics, deadLetters: hub.recentDeadLetters,

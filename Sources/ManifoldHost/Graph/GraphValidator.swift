@@ -67,7 +67,7 @@ public enum GraphValidator {
         manifestAt path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         requireEnvironment: Bool = true, loaderOptions: PluginLoaderOptions = PluginLoaderOptions(),
         providers: [String: any PluginProvider] = [:], resolution: PluginResolution = .loadLibraries,
-        isolating isolatedNodes: [String] = []
+        isolating isolatedNodes: [String] = [], replicas: [String: Int] = [:], only placedNodes: [String] = []
     ) -> GraphValidation {
         var diagnostics = Set<GraphDiagnostic>()
         let raw: GraphManifest
@@ -92,6 +92,17 @@ public enum GraphValidator {
                 message: "no node '\(name)' to isolate; the graph's nodes: \(manifest.nodes.map(\.id).joined(separator: ", "))",
                 fix: (NameSuggestion.closest(to: name, among: manifest.nodes.map(\.id)).map { "did you mean '\($0)'? " } ?? "")
                     + "name a node of the graph, or \(GraphManifest.allNodes)"))
+        }
+        let (replicated, unknownReplicated) = manifest.replicating(replicas)
+        manifest = replicated
+        for (option, names) in [("--replicas", unknownReplicated), ("--only", placedNodes.filter { name in !manifest.nodes.contains { $0.id == name } })] {
+            for name in names {
+                diagnostics.insert(GraphDiagnostic(
+                    .error, file: path, path: option,
+                    message: "no node '\(name)' in the graph; its nodes: \(manifest.nodes.map(\.id).joined(separator: ", "))",
+                    fix: (NameSuggestion.closest(to: name, among: manifest.nodes.map(\.id)).map { "did you mean '\($0)'? " } ?? "")
+                        + "name a node of the graph"))
+            }
         }
         let topology = manifest.checkTopology()
         for error in topology.errors { diagnostics.insert(diagnostic(error, .error)) }

@@ -12,12 +12,32 @@ extension HubSettings.Transport {
     ///
     /// - Throws: `NATSError` when a NATS server's URL is malformed or the server cannot be
     ///   reached; `NATSSubjectsError` when the graph name or run id cannot be in a subject.
-    /// - Parameter logger: where a transport reports trouble that does not stop the run.
-    public func makeTransport(graph: String, run: String, logger: Logger? = nil) throws -> any HubTransport {
+    /// - Parameters:
+    ///   - settings: the hub's settings (capacity, and for a broker its redelivery settings).
+    ///   - role: what this process does in a run spread over several.
+    ///   - logger: where a transport reports trouble that does not stop the run.
+    public func makeTransport(
+        graph: String, run: String, settings: HubSettings = HubSettings(), role: GraphPlacement.Role = .coordinator,
+        logger: Logger? = nil
+    ) throws -> any HubTransport {
         switch self {
-        case .inProcess: InProcessTransport()
-        case .nats(let url): try NATSTransport(server: NATSServerURL(url), subjects: NATSSubjects(graph: graph, run: run), logger: logger)
+        case .inProcess:
+            return InProcessTransport()
+        case .nats(let url):
+            let runSettings = JetStreamRunSettings(
+                capacity: settings.capacity, ackWait: .milliseconds(Int64((settings.ackWaitSeconds * 1000).rounded(.up))),
+                maxDeliver: settings.maxDeliver)
+            return try JetStreamTransport(
+                server: NATSServerURL(url), subjects: NATSSubjects(graph: graph, run: run),
+                role: role == .coordinator ? .coordinator : .worker, settings: runSettings, logger: logger)
         }
+    }
+
+    /// Whether the transport keeps messages until a node has finished them, and gives them to
+    /// another instance otherwise (so outputs need ids that do not change when redone).
+    public var redelivers: Bool {
+        if case .nats = self { return true }
+        return false
     }
 }
 

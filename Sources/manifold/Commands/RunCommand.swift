@@ -87,6 +87,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "This run's id, in the NATS subjects of its topics (default: 12 random hex digits).")
     var runID: String?
 
+    @OptionGroup var placement: PlacementOptions
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -126,28 +128,23 @@ struct RunCommand: AsyncParsableCommand {
         watchdog.finish()
     }
 
-    /// `--hub` as a transport; `nil` when not given.
-    ///
-    /// - Throws: `ValidationError` for a value that is neither `in-process` nor a NATS URL.
-    private func hubTransport() throws(ValidationError) -> HubSettings.Transport? {
-        guard let hub else { return nil }
-        if hub == "in-process" { return .inProcess }
-        guard hub.hasPrefix("nats://") else {
-            throw ValidationError("--hub \(NATSServerURL.scrub(hub)) is neither in-process nor a NATS server URL; write nats://HOST:PORT, e.g. --hub nats://127.0.0.1:4222")
-        }
-        return .nats(hub)
-    }
-
     private func run(watchedBy watchdog: RunWatchdog) async throws {
         PluginCrashReport.install()
         let logger = try global.makeLogger()
+        let override = try hubTransport(hub)
         let validation = GraphValidator.validate(
             manifestAt: graph,
-            loaderOptions: plugins.loaderOptions(probingUnknownLibraries: true), isolating: isolate)
+            loaderOptions: plugins.loaderOptions(probingUnknownLibraries: true), isolating: isolate,
+            replicas: try placement.replicaCounts(), only: placement.onlyNodes ?? [])
         if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         guard validation.isValid, let manifest = validation.manifest else {
             Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")
+            throw ExitCode(1)
+        }
+        if placement.onlyNodes != nil, !(override ?? manifest.hub.transport).redelivers {
+            Terminal.error("error: --only leaves the other nodes to `manifold worker` processes, which need a NATS hub; "
+                + "add --hub nats://HOST:PORT (or hub.transport in the graph), or drop --only to run every node here")
             throw ExitCode(1)
         }
         let standardInput = try StandardInputReader()
@@ -163,11 +160,13 @@ struct RunCommand: AsyncParsableCommand {
         let graphRun: GraphRun
         do {
             let run = runID ?? RunID.make()
-            let override = try hubTransport()
-            graphRun = try await GraphRun(validation: validation, logger: logger, transport: override, runID: run)
+            graphRun = try await GraphRun(
+                validation: validation, logger: logger, transport: override, runID: run,
+                placement: GraphPlacement(nodes: placement.onlyNodes.map(Set.init), role: .coordinator))
             if case .nats(let url) = override ?? manifest.hub.transport {
                 let server = (try? NATSServerURL(url).redacted) ?? url
-                Terminal.error("hub: NATS server \(server); run \(run): topic T is the subject manifold.\(manifest.name).\(run).T")
+                Terminal.error("hub: NATS server \(server); run \(run): topic T is the subject manifold.\(manifest.name).\(run).T"
+                    + (placement.onlyNodes == nil ? "" : "; workers: manifold worker \(graph) --hub \(server) --only NODES"))
             }
         } catch {
             Terminal.error("error: \(error)")

@@ -86,6 +86,14 @@ public final class Hub: Sendable {
         subscribe(try patterns.map(TopicPattern.init), name: name, accepts: accepts, capacity: capacity, policy: policy)
     }
 
+    /// Declares every subscription the graph will have, here and in other processes, to the
+    /// transport (`HubTransport.declare(_:)`), before anything is published.
+    ///
+    /// - Throws: the transport's error.
+    public func declare(_ interests: [TopicInterest]) async throws {
+        try await options.transport.declare(interests)
+    }
+
     /// Whether any subscription, here or (as far as the transport can tell) elsewhere,
     /// listens to `topic` now.
     public func hasSubscribers(_ topic: Topic) -> Bool {

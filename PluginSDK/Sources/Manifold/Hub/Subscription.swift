@@ -42,6 +42,9 @@ public final class Subscription: Sendable, AsyncSequence {
     let observers: RunObservers
     let rejectedCount = Atomic<Int>(0)
     let droppedCount = Atomic<Int>(0)
+    /// What to do when an artifact a transport delivered is settled (acknowledge it to a
+    /// broker, say); empty unless a transport delivers with `TransportEndpoint.deliverInbound(_:to:topic:onSettled:)`.
+    let settlementActions = SettlementActions()
     private let detach: @Sendable (Subscription) -> Void
     private let reportDropped: @Sendable (Subscription, [Artifact]) -> Void
 
@@ -78,10 +81,13 @@ public final class Subscription: Sendable, AsyncSequence {
         buffer.close()
     }
 
-    /// Stops at once: queued artifacts are dropped, counted and sent to `$dead-letter`.
+    /// Stops at once: queued artifacts are dropped, counted and sent to `$dead-letter` — except
+    /// those a broker delivered, which go back to it for another instance of the node.
     public func cancel() {
         detach(self)
-        let dropped = buffer.cancel()
+        let queued = buffer.cancel()
+        let dropped = settlementActions.giveBack(queued)
+        tracker.settle(queued.count - dropped.count)
         if !dropped.isEmpty {
             if observers.isActive {
                 for artifact in dropped {
@@ -94,10 +100,37 @@ public final class Subscription: Sendable, AsyncSequence {
         }
     }
 
-    /// Marks `count` artifacts read with a manual-settling iterator as fully handled.
+    /// Marks `count` artifacts read with a manual-settling iterator as fully handled, the
+    /// oldest first. A reader that knows which artifacts it finished says so with
+    /// `settle(_:)` taking them: over a broker that must be told which message was handled,
+    /// finishing out of order (a node with concurrency above 1) settles the right ones.
     public func settle(_ count: Int = 1) {
+        settlementActions.runOldest(count)
         tracker.settle(count)
         if observers.isActive { observers.emit(.settled(subscription: name, count: count)) }
+    }
+
+    /// Hands artifacts read with a manual-settling iterator and never processed back to the
+    /// broker that delivered them, for another instance of the node; they count as settled
+    /// here. Returns those no broker delivered: the caller reports them (dead-letters them).
+    public func giveBack(_ artifacts: [Artifact]) -> [Artifact] {
+        guard !artifacts.isEmpty else { return [] }
+        let kept = settlementActions.giveBack(artifacts)
+        tracker.settle(artifacts.count - kept.count)
+        return kept
+    }
+
+    /// Marks these artifacts, read with a manual-settling iterator, as fully handled.
+    public func settle(_ artifacts: some Collection<Artifact>) {
+        guard !artifacts.isEmpty else { return }
+        settlementActions.run(for: artifacts)
+        tracker.settle(artifacts.count)
+        if observers.isActive { observers.emit(.settled(subscription: name, count: artifacts.count)) }
+    }
+
+    /// Marks one artifact, read with a manual-settling iterator, as fully handled.
+    public func settle(_ artifact: Artifact) {
+        settle(CollectionOfOne(artifact))
     }
 
     /// The subscription's counters now.
@@ -124,7 +157,7 @@ public final class Subscription: Sendable, AsyncSequence {
                 }
             }
             let artifact = batch.popFirst()
-            if settlesAutomatically { subscription.settle(1) }
+            if settlesAutomatically, let artifact { subscription.settle(artifact) }
             return artifact
         }
 

@@ -59,8 +59,13 @@ public final class Streamer: Sendable {
     /// The node's declared ports, as checked on the hub.
     public var ports: NodePorts {
         NodePorts(
-            node: name, subscriptions: subscriptions, accepts: chain.generator.ports.inputs, output: output,
+            node: wiringName, subscriptions: subscriptions, accepts: chain.generator.ports.inputs, output: output,
             emits: chain.generator.ports.outputs)
+    }
+
+    /// The node's name in the hub's wiring: its name, with `#N` for its N-th replica past the first.
+    var wiringName: String {
+        options.replica == 1 ? name : "\(name)#\(options.replica)"
     }
 
     /// What the Streamer has done so far.
@@ -124,16 +129,18 @@ public final class Streamer: Sendable {
             stoppedBy = error
         }
         unprocessed += inputs.takeReadAhead()
+        // What a broker delivered goes back to it, for another instance; the rest is reported.
+        unprocessed = subscription.giveBack(unprocessed)
         if !unprocessed.isEmpty {
             // Read but never processed: report them like the queue a cancel drops.
             hub.deadLetter(
                 unprocessed, reason: .subscriptionCancelled, topic: .deadLetter, by: name,
                 detail: "node '\(name)' stopped before processing it")
-            subscription.settle(unprocessed.count)
+            subscription.settle(unprocessed)
         }
         let cancelled = Task.isCancelled || stoppedBy is CancellationError
         if stoppedBy != nil { subscription.cancel() } else { subscription.close() }
-        hub.disconnect(node: name)
+        hub.disconnect(node: wiringName)
         if options.shutsDownWhenFinished { await shutdown() }
         let report = state.withLock { state in
             state.phase = .finished
@@ -165,7 +172,8 @@ public final class Streamer: Sendable {
     ) async throws {
         let held = HeldOutputs()
         let pipelining = pipeliningGenerator
-        var unsettled = 0
+        // Settled by name, not by count: over a broker each one is acknowledged.
+        var unsettled: [Artifact] = []
         do {
             while let input = try await inputs.next() {
                 guard !Task.isCancelled else {
@@ -178,23 +186,23 @@ public final class Streamer: Sendable {
                     while batch.count < pipelining.pipelineLimit, inputs.readAheadCount > 0, let next = try await inputs.next() {
                         batch.append(next)
                     }
-                    unsettled += batch.count
                     var unstarted: [Artifact] = []
                     do {
                         try await handlePipelined(batch, by: pipelining, holdingOutputsIn: held, unstarted: &unstarted)
                     } catch {
-                        unsettled -= unstarted.count
+                        unsettled += batch.dropLast(unstarted.count)
                         unprocessed += unstarted
                         throw error
                     }
+                    unsettled += batch
                 } else {
-                    unsettled += 1
+                    unsettled.append(input)
                     try await handle(input, holdingOutputsIn: held)
                 }
                 if inputs.readAheadCount == 0 || held.count >= Self.heldOutputsLimit {
                     try await publishHeld(held)
                     subscription.settle(unsettled)
-                    unsettled = 0
+                    unsettled.removeAll(keepingCapacity: true)
                 }
             }
         } catch {
@@ -224,7 +232,7 @@ public final class Streamer: Sendable {
                 }
                 guard let input = try await inputs.next() else { break }
                 group.addTask {
-                    defer { subscription.settle() }
+                    defer { subscription.settle(input) }
                     try await self.handle(input)
                 }
                 running += 1
@@ -264,16 +272,17 @@ public final class Streamer: Sendable {
     /// The context one input is processed with: its emits are stamped and published (or held
     /// for the batch, or dead-lettered once its deadline abandoned it).
     func makeContext(for input: Artifact, held: HeldOutputs?, deadline: InputDeadline?) -> ProcessingContext {
-        ProcessingContext(
+        let ordinals = options.derivesOutputIDs ? OutputOrdinals() : nil
+        return ProcessingContext(
             node: name, input: input,
             emitter: { [self] output in
                 if let deadline, deadline.isAbandoned { return deadLetterLate(output, for: input) }
                 // Outputs held from earlier inputs go first: the topic keeps the order of emits.
                 if let held { try await publishHeld(held) }
-                try await publishOutput(output, for: input)
+                try await publishOutput(output, for: input, ordinals: ordinals)
             },
             rejecter: { [self] problem in rejectMalformedOutput(problem, for: input) },
-            batchEmitter: held.map { held in { @Sendable [self] outputs in hold(outputs, for: input, in: held) } })
+            batchEmitter: held.map { held in { @Sendable [self] outputs in hold(outputs, for: input, in: held, ordinals: ordinals) } })
     }
 
     /// Counts an input that went through the chain.
@@ -317,20 +326,22 @@ public final class Streamer: Sendable {
         }
     }
 
-    private func publishOutput(_ artifact: Artifact, for input: Artifact) async throws {
-        guard let (output, topic) = stamped(artifact, for: input) else { return }
+    private func publishOutput(_ artifact: Artifact, for input: Artifact, ordinals: OutputOrdinals?) async throws {
+        guard let (output, topic) = stamped(artifact, for: input, ordinals: ordinals) else { return }
         try await hub.publish(output, to: topic)
         state.withLock { $0.report.emitted += 1 }
         if hub.router.observers.isActive { hub.router.observers.emit(.output(node: name, output: output, topic: topic, input: input.id)) }
     }
 
-    /// The output as the node publishes it (its origin, the input's correlation id) and where,
-    /// or `nil` when it cannot be published: a type the node does not declare, or no output
-    /// topic; then it is counted and dead-lettered.
-    private func stamped(_ artifact: Artifact, for input: Artifact) -> (Artifact, Topic)? {
+    /// The output as the node publishes it (its origin, the input's correlation id, with
+    /// `ordinals` its id derived from the input's) and where, or `nil` when it cannot be
+    /// published: a type the node does not declare, or no output topic; then it is counted and
+    /// dead-lettered.
+    private func stamped(_ artifact: Artifact, for input: Artifact, ordinals: OutputOrdinals?) -> (Artifact, Topic)? {
         var output = artifact
         // Written only when different: a write to an artifact shared with its emitter copies it.
         if output.origin != name { output.origin = name }
+        if let ordinals { output.id = ArtifactID(derivedFrom: input.id, node: name, ordinal: ordinals.next()) }
         if output.correlationID == nil { output.correlationID = input.correlationID ?? input.id.rawValue }
         guard chain.generator.ports.outputs.accepts(output.type) else {
             state.withLock { $0.report.rejectedOutputs += 1 }
@@ -359,11 +370,11 @@ public final class Streamer: Sendable {
     }
 
     /// Checks and stamps outputs given all at once, and holds them for the batch.
-    private func hold(_ outputs: [Artifact], for input: Artifact, in held: HeldOutputs) {
+    private func hold(_ outputs: [Artifact], for input: Artifact, in held: HeldOutputs, ordinals: OutputOrdinals?) {
         var ready: [Artifact] = []
         ready.reserveCapacity(outputs.count)
         for artifact in outputs {
-            if let (output, _) = stamped(artifact, for: input) { ready.append(output) }
+            if let (output, _) = stamped(artifact, for: input, ordinals: ordinals) { ready.append(output) }
         }
         held.append(ready, input: input.id)
     }

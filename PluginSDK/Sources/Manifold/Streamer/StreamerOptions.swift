@@ -31,13 +31,26 @@ public struct StreamerOptions: Sendable {
     public var inputTimeout: Duration?
     /// How long a timed-out input's chain has, once cancelled, to stop before it is left behind.
     public var inputTimeoutGrace: Duration
+    /// Whether each output's id is derived from its input's id, the node's name and its place
+    /// among the input's outputs (`ArtifactID(derivedFrom:node:ordinal:)`) rather than new.
+    /// Then an input processed twice — delivered again by a broker after a worker died — emits
+    /// outputs with the same ids as the first time, which the broker and the graph's outputs
+    /// drop as duplicates.
+    public var derivesOutputIDs: Bool
+    /// Which instance of its node this Streamer is, from 1. The instances of one node share its
+    /// name — the subscription a broker's consumer serves, the origin and derived ids of what
+    /// they emit — and are told apart only in the hub's wiring, as `node#2`, `node#3`, ….
+    public var replica: Int
 
     /// Options with the defaults: the hub's queue settings, one input at a time, continue on error.
     public init(
         inputCapacity: Int? = nil, inputPolicy: BackpressurePolicy? = nil, inputBuffer: Buffer<Artifact>? = nil,
         concurrency: Int = 1, errorPolicy: ErrorPolicy = .continue, failureHistoryLimit: Int = 100,
-        shutsDownWhenFinished: Bool = true, inputTimeout: Duration? = nil, inputTimeoutGrace: Duration = .seconds(1)
+        shutsDownWhenFinished: Bool = true, inputTimeout: Duration? = nil, inputTimeoutGrace: Duration = .seconds(1),
+        derivesOutputIDs: Bool = false, replica: Int = 1
     ) {
+        self.derivesOutputIDs = derivesOutputIDs
+        self.replica = max(1, replica)
         self.inputTimeout = inputTimeout
         self.inputTimeoutGrace = inputTimeoutGrace
         self.shutsDownWhenFinished = shutsDownWhenFinished

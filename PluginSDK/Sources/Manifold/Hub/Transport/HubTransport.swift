@@ -43,6 +43,19 @@ public protocol HubTransport: Sendable {
 
     /// Releases the transport's connections. Called once, by `Hub.shutdown()`.
     func shutdown() async
+
+    /// Declares every subscription the graph will have, in this process and elsewhere, before
+    /// anything is published. A transport that keeps messages until a subscriber takes them (a
+    /// broker's durable consumers) makes room for each now, so what is published before a
+    /// subscriber starts waits for it; and it knows each topic's whole audience.
+    ///
+    /// - Throws: the transport's error (a broker that refused).
+    func declare(_ interests: [TopicInterest]) async throws
+}
+
+extension HubTransport {
+    /// Nothing to declare: a transport that holds nothing for absent subscribers.
+    public func declare(_ interests: [TopicInterest]) async throws {}
 }
 
 /// One local subscription's interest, as a transport sees it.

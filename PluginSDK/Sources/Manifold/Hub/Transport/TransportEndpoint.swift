@@ -22,6 +22,34 @@ public struct TransportEndpoint: Sendable {
         try await router.deliver(artifacts, to: topic, audience: .nobody)
     }
 
+    /// Delivers an artifact a broker keeps until it is acknowledged to the one local
+    /// subscription `id` its consumer serves, waiting for room; `onSettled` runs once the
+    /// subscription's reader has finished with it (a node, after publishing what it emitted),
+    /// or at once when the subscription refuses its type (counted and dead-lettered here);
+    /// `onGivenBack` runs instead when the node stops before processing it (give it to
+    /// another instance: a broker's negative acknowledgement).
+    ///
+    /// - Returns: `false` when the subscription is gone or closed: give the artifact to
+    ///   someone else.
+    /// - Throws: `CancellationError` when cancelled while waiting for room.
+    public func deliverAcknowledged(
+        _ artifact: Artifact, to id: SubscriptionID, topic: Topic, onSettled: @escaping @Sendable () -> Void,
+        onGivenBack: @escaping @Sendable () -> Void
+    ) async throws -> Bool {
+        try await router.deliverAcknowledged(artifact, to: id, topic: topic, onSettled: onSettled, onGivenBack: onGivenBack)
+    }
+
+    /// Counts artifacts published on `topic` that the transport handed to a broker instead
+    /// of this hub's own subscriptions (the receiving hubs count their deliveries).
+    public func countPublished(_ count: Int, on topic: Topic) {
+        router.countPublished(count, on: topic)
+    }
+
+    /// Artifacts delivered to the subscription `id` with `deliverAcknowledged` and not settled yet.
+    public func unsettledAcknowledged(by id: SubscriptionID) -> Int {
+        router.subscription(id)?.settlementActions.outstanding ?? 0
+    }
+
     /// The interest of every live local subscription (to announce to a peer that joins late).
     public var localInterest: [TopicInterest] {
         router.subscriptions.map(\.interest)

@@ -1,0 +1,110 @@
+import CNATS
+import Synchronization
+
+/// Who waits for the server's answer to each message published asynchronously: the C client
+/// calls back with the message it was given, so a message is known by its address until then.
+final class PublishAcknowledgements: @unchecked Sendable {
+    /// Why the server did not store a message.
+    struct Refusal: Sendable {
+        let subject: String
+        let reason: String
+    }
+
+    /// The messages of one `JetStream.publish` call, by their place in it, and the task waiting
+    /// for all of them to be answered. A message sent again (its first answer lost with a
+    /// server that restarted) has the same place: whichever answer comes first counts.
+    final class Batch: Sendable {
+        private struct State {
+            var answered: [Bool]
+            var remaining: Int
+            var refused: Refusal?
+            var waiter: CheckedContinuation<Void, Never>?
+        }
+
+        private let state: Mutex<State>
+
+        init(count: Int) {
+            state = Mutex(State(answered: Array(repeating: false, count: count), remaining: count))
+        }
+
+        /// The message at `index` was answered: `refusal` when the server did not store it.
+        func answered(_ index: Int, refusal: Refusal?) {
+            let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+                guard !state.answered[index] else { return nil }
+                state.answered[index] = true
+                state.remaining -= 1
+                if state.refused == nil, let refusal { state.refused = refusal }
+                guard state.remaining == 0 else { return nil }
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+
+        /// Waits until every message was answered or `timeout` passed; whether all were.
+        func wait(timeout: Duration) async -> Bool {
+            let timer = Task { [self] in
+                try? await Task.sleep(for: timeout)
+                let waiter = state.withLock { state in
+                    defer { state.waiter = nil }
+                    return state.waiter
+                }
+                waiter?.resume()
+            }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let done = state.withLock { state in
+                    if state.remaining == 0 { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+            timer.cancel()
+            return state.withLock { $0.remaining == 0 }
+        }
+
+        /// The first refusal, if any.
+        var refusal: Refusal? { state.withLock { $0.refused } }
+
+        /// The places of the messages not answered yet.
+        var unanswered: [Int] {
+            state.withLock { state in state.answered.indices.filter { !state.answered[$0] } }
+        }
+    }
+
+    private let waiting = Mutex<[UInt: (batch: Batch, index: Int)]>([:])
+
+    private static func key(_ msg: OpaquePointer) -> UInt {
+        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(msg)))
+    }
+
+    /// The answer for `msg` goes to `batch`, for its message at `index`.
+    func expect(_ msg: OpaquePointer, in batch: Batch, at index: Int) {
+        waiting.withLock { $0[Self.key(msg)] = (batch, index) }
+    }
+
+    /// No answer will come for `msg` (the client did not take it, or gave it back).
+    func forget(_ msg: OpaquePointer) {
+        _ = waiting.withLock { $0.removeValue(forKey: Self.key(msg)) }
+    }
+
+    /// The server answered `msg`.
+    func answered(_ msg: OpaquePointer, refusal: Refusal?) {
+        let expected = waiting.withLock { $0.removeValue(forKey: Self.key(msg)) }
+        expected?.batch.answered(expected!.index, refusal: refusal)
+    }
+}
+
+/// The C client's callback with the server's answer to a message published asynchronously.
+let publishAcknowledged: jsPubAckHandler = { _, msg, _, refusal, closure in
+    guard let msg, let closure else { return }
+    let acknowledgements = Unmanaged<PublishAcknowledgements>.fromOpaque(closure).takeUnretainedValue()
+    var problem: PublishAcknowledgements.Refusal?
+    if let refusal {
+        let subject = natsMsg_GetSubject(msg).map { String(cString: $0) } ?? "?"
+        let text = refusal.pointee.ErrText.map { String(cString: $0) } ?? String(cString: natsStatus_GetText(refusal.pointee.Err))
+        problem = .init(subject: subject, reason: text)
+    }
+    acknowledgements.answered(msg, refusal: problem)
+    natsMsg_Destroy(msg)
+}
