@@ -24,7 +24,9 @@ public final class JetStream: @unchecked Sendable {
         options.PublishAsync.MaxPending = 4096
         options.PublishAsync.StallWait = timeout.milliseconds
         options.PublishAsync.AckHandler = publishAcknowledged
-        options.PublishAsync.AckHandlerClosure = Unmanaged.passUnretained(acknowledgements).toOpaque()
+        // Retained for good (one small object per context): the client may call back with an
+        // answer after this object is gone, since its context lives while messages are pending.
+        options.PublishAsync.AckHandlerClosure = Unmanaged.passRetained(acknowledgements).toOpaque()
         var made: OpaquePointer?
         let status = natsConnection_JetStream(&made, connection.connection, &options)
         guard status == NATS_OK, let made else { throw connection.failure("has no JetStream context", status) }

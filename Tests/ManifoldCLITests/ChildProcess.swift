@@ -29,24 +29,27 @@ final class ChildProcess: Sendable {
     /// Starts `executable` in `directory` with the test process's environment plus `environment`,
     /// reading `standardInput` if given (another process's output, say) instead of `input`,
     /// once one of the `ChildProcessSlots` is free; the slot is freed when the child exits.
+    ///
+    /// - Parameter takesSlot: `false` for a child that waits more than it works (a worker
+    ///   serving a run another child coordinates): it must not hold a slot that child needs.
     static func launch(
         executable: String, arguments: [String], directory: String, environment: [String: String] = [:],
-        standardInput: Pipe? = nil
+        standardInput: Pipe? = nil, takesSlot: Bool = true
     ) async throws -> ChildProcess {
-        await ChildProcessSlots.shared.acquire()
+        if takesSlot { await ChildProcessSlots.shared.acquire() }
         do {
             return try ChildProcess(
                 executable: executable, arguments: arguments, directory: directory, environment: environment,
-                standardInput: standardInput)
+                standardInput: standardInput, takesSlot: takesSlot)
         } catch {
-            ChildProcessSlots.shared.release()
+            if takesSlot { ChildProcessSlots.shared.release() }
             throw error
         }
     }
 
     private init(
         executable: String, arguments: [String], directory: String, environment: [String: String],
-        standardInput: Pipe?
+        standardInput: Pipe?, takesSlot: Bool
     ) throws {
         let process = Process()
         // At a lower priority than the test process (nice runs the program in its own place,
@@ -62,7 +65,7 @@ final class ChildProcess: Sendable {
         process.standardOutput = output
         process.standardError = error
         self.process = process
-        process.terminationHandler = { _ in ChildProcessSlots.shared.release() }
+        if takesSlot { process.terminationHandler = { _ in ChildProcessSlots.shared.release() } }
         try process.run()
     }
 

@@ -5,20 +5,24 @@ import ManifoldNATSTestSupport
 import Synchronization
 import Testing
 
-/// The transport against a real `nats-server` started for each test.
-@Suite("NATS transport: a hub's topics on a real nats-server")
+/// The JetStream transport against a real `nats-server -js` started for each test.
+@Suite("NATS JetStream transport: a hub's topics on a real nats-server")
 struct NATSTransportTests {
     /// A hub on `server` for run `run` of graph `g`.
-    private static func hub(on server: NATSTestServer, run: String) throws -> (Hub, NATSSubjects) {
+    private static func hub(
+        on server: NATSTestServer, run: String, role: JetStreamTransport.Role = .coordinator
+    ) throws -> (Hub, NATSSubjects, JetStreamTransport) {
         let subjects = try NATSSubjects(graph: "g", run: run)
-        let transport = try NATSTransport(server: NATSServerURL(server.url), subjects: subjects)
-        return (Hub(options: HubOptions(transport: transport)), subjects)
+        let transport = try JetStreamTransport(
+            server: NATSServerURL(server.url), subjects: subjects, role: role,
+            settings: JetStreamRunSettings(capacity: 16, ackWait: .seconds(1), connectAttempts: 1))
+        return (Hub(options: HubOptions(transport: transport)), subjects, transport)
     }
 
     @Test("what is published on the hub reaches its own subscribers and every NATS client of the run, with its envelope")
     func publishedArtifactsReachOtherClients() async throws {
         let server = try NATSTestServer()
-        let (hub, subjects) = try Self.hub(on: server, run: "t1")
+        let (hub, subjects, _) = try Self.hub(on: server, run: "t1")
         let local = try hub.subscribe("out", name: "sink", capacity: 16)
         let watcher = try NATSConnection(server: NATSServerURL(server.url), name: "watcher")
         let seen = Mutex<[NATSMessage]>([])
@@ -40,7 +44,7 @@ struct NATSTransportTests {
     @Test("a message another client publishes reaches the subscriptions that hear its topic; one that is no artifact is dead-lettered")
     func messagesFromOtherClients() async throws {
         let server = try NATSTestServer()
-        let (hub, subjects) = try Self.hub(on: server, run: "t2")
+        let (hub, subjects, _) = try Self.hub(on: server, run: "t2")
         let inputs = try hub.subscribe("in", name: "node", accepts: [.plainText], capacity: 16)
         let deadLetters = try hub.subscribe(Topic.deadLetter.name, name: "dead", capacity: 16)
         let outsider = try NATSConnection(server: NATSServerURL(server.url), name: "outsider")
@@ -63,12 +67,41 @@ struct NATSTransportTests {
     func unreachableServer() throws {
         let port = try NATSTestServer.freePort()
         #expect {
-            try NATSTransport(server: NATSServerURL("nats://alice:s3cret@127.0.0.1:\(port)"), subjects: NATSSubjects(graph: "g", run: "r"))
+            try JetStreamTransport(
+                server: NATSServerURL("nats://alice:s3cret@127.0.0.1:\(port)"), subjects: NATSSubjects(graph: "g", run: "r"), role: .worker,
+                settings: JetStreamRunSettings(connectAttempts: 2))
         } throws: { error in
             let text = "\(error)"
-            return text.hasPrefix("NATS server nats://***@127.0.0.1:\(port) cannot be reached: ") && text.contains("fix: start it (nats-server -js)")
+            return text.hasPrefix("NATS server nats://***@127.0.0.1:\(port) cannot be reached (tried 2 times): ") && text.contains("fix: start it (nats-server -js)")
                 && !text.contains("s3cret") && !text.contains("alice")
         }
+    }
+
+    @Test("an input is acknowledged only once its reader settles it; one given back goes to the next reader at once")
+    func acknowledgedWhenSettled() async throws {
+        let server = try NATSTestServer()
+        let (first, _, transport) = try Self.hub(on: server, run: "t3")
+        let inputs = first.subscribe([try TopicPattern("in")], name: "node", capacity: 16)
+        try await first.publish(Artifact(type: .plainText, payload: Data("one".utf8)), to: Topic("in"))
+        var reader = inputs.makeAsyncIterator(settlingAutomatically: false)
+        let taken = try #require(try await reader.next())
+        let consumer = transport.names.consumer(subscription: "node", index: 0)
+        #expect(try transport.jetStream.consumerBacklog(consumer, stream: transport.names.stream).unacknowledged == 1, "taken, not finished")
+
+        // A second process's instance of the node: it gets the input once the first gives it back.
+        let (second, _, _) = try Self.hub(on: server, run: "t3", role: .worker)
+        let otherInputs = second.subscribe([try TopicPattern("in")], name: "node", capacity: 16)
+        #expect(inputs.giveBack([taken]).isEmpty, "the broker took it back")
+        // Read with an iterator that settles what it hands out: that acknowledges it.
+        let redelivered = try #require(try await Self.first(of: otherInputs))
+        #expect(redelivered.id == taken.id && redelivered.payload == Data("one".utf8))
+        let backlog = try await Self.poll {
+            let backlog = try? transport.jetStream.consumerBacklog(consumer, stream: transport.names.stream)
+            return backlog.flatMap { $0.unacknowledged == 0 && $0.undelivered == 0 ? $0 : nil }
+        }
+        #expect(backlog.unacknowledged == 0)
+        await second.shutdown()
+        await first.shutdown()
     }
 
     /// The first artifact of `subscription`, or `nil` after 5 s.

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import Manifold
@@ -235,6 +236,9 @@ public final class GraphRun: Sendable {
         return interests
     }
 
+    /// How many output ids a graph output remembers to drop one delivered twice.
+    static let recentOutputIDLimit = 65_536
+
     /// The name of the subscription that reads the graph output `output`.
     static func outputSubscriptionName(_ output: String) -> String { "output:\(output)" }
     /// The name of the subscription that reads the run's `$errors`.
@@ -276,6 +280,7 @@ public final class GraphRun: Sendable {
         var outputSubscriptions: [(String, Subscription)] = []
         // A worker leaves the graph's outputs and errors to its coordinator, which reads them.
         let coordinates = placement.role == .coordinator
+        let redelivers = !(hub.options.transport is InProcessTransport)
         for output in manifest.outputs where coordinates {
             outputSubscriptions.append((
                 output.name,
@@ -290,9 +295,12 @@ public final class GraphRun: Sendable {
                     group.addTask { _ = try await streamer.run() }
                 }
                 for (name, subscription) in outputSubscriptions {
+                    // A broker delivers again an output whose acknowledgement it lost: shown once.
+                    let seen = redelivers ? RecentIDs(limit: Self.recentOutputIDLimit) : nil
                     group.addTask {
                         var outputs = subscription.makeAsyncIterator()
                         while let artifact = try await outputs.next() {
+                            if let seen, !seen.insert(artifact.id) { continue }
                             counts.state.withLock { $0[name, default: 0] += 1 }
                             await onOutput(name, artifact)
                             if outputs.readAheadCount == 0 { await onOutputsQuiet() }
@@ -418,6 +426,31 @@ private struct FeedingState {
     var feedStops: [@Sendable () -> Void] = []
     var fed: [String: Int] = [:]
     var notFed = 0
+}
+
+/// The last ids seen, at most `limit` of them: what recognises an artifact delivered again.
+final class RecentIDs: Sendable {
+    private struct State {
+        var order = Deque<ArtifactID>()
+        var members = Set<ArtifactID>()
+    }
+
+    private let state = Mutex(State())
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Records `id`; `false` when it was seen already.
+    func insert(_ id: ArtifactID) -> Bool {
+        state.withLock { state in
+            guard state.members.insert(id).inserted else { return false }
+            state.order.append(id)
+            if state.order.count > limit, let oldest = state.order.popFirst() { state.members.remove(oldest) }
+            return true
+        }
+    }
 }
 
 /// Outputs delivered per graph output, counted by the readers.

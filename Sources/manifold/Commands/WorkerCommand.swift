@@ -138,7 +138,8 @@ final class WorkerRuns: Sendable {
                 + (report.failures > 0 ? "; \(report.failures) failed" : ""))
             if report.failures > 0 { state.withLock { $0.failed = true } }
         } catch is CancellationError {
-            Terminal.error("worker: left run \(runID); its unfinished inputs go to another worker")
+            Terminal.error("worker: left run \(runID) (its unfinished inputs go back to the hub); inputs processed here: "
+                + graphRun.streamers.map { "\($0.name) \($0.report.processed)" }.joined(separator: ", "))
         } catch {
             Terminal.error("error: run \(runID): \(error)")
             state.withLock { $0.failed = true }
