@@ -127,12 +127,6 @@ public final class JetStreamMessage: Sendable {
         answer("-NAK")
     }
 
-    /// Tells the server the message is still being handled: its acknowledgement wait starts again.
-    public func stillWorking() {
-        guard !answered.load(ordering: .acquiring), let reply = message.reply else { return }
-        try? connection.publish(Data("+WPI".utf8), to: reply)
-    }
-
     private func answer(_ word: String) {
         guard !answered.exchange(true, ordering: .acquiringAndReleasing), let reply = message.reply else { return }
         // A lost answer is not lost work: the message is delivered again after the ack wait.
