@@ -8,7 +8,7 @@ import Synchronization
 public final class JetStream: @unchecked Sendable {
     /// The connection.
     public let connection: NATSConnection
-    private let context: OpaquePointer
+    let context: OpaquePointer
     private let acknowledgements: PublishAcknowledgements
 
     /// JetStream on `connection`; `timeout` bounds each request to the server.

@@ -52,6 +52,8 @@ public final class JetStreamTransport: HubTransport {
         var localNames: [SubscriptionID: String] = [:]
         /// Why a local subscription could not be served; the next publish reports it.
         var failure: NATSError?
+        /// The run's port registry, once opened.
+        var registry: JetStreamKeyValue?
     }
 
     /// Connects to `server` for the run whose subjects are `subjects`.
@@ -73,6 +75,22 @@ public final class JetStreamTransport: HubTransport {
 
     public func attach(_ endpoint: TransportEndpoint) {
         self.endpoint.set(endpoint, by: "NATS JetStream transport")
+    }
+
+    /// The run's port registry (`NATSRunNames.portRegistry`), where each process of the run
+    /// registers the nodes it runs so that the others can check their types against them.
+    /// Opened (and made, by whichever process comes first) on the first call; the coordinator
+    /// deletes it when the run ends.
+    ///
+    /// - Throws: `NATSError` when the server refuses the bucket.
+    public func portRegistry() throws(NATSError) -> JetStreamKeyValue {
+        if let opened = state.withLock({ $0.registry }) { return opened }
+        let opened = try JetStreamKeyValue(bucket: names.portRegistry, on: jetStream, maxAge: settings.maxAge)
+        return state.withLock { state in
+            if let earlier = state.registry { return earlier }
+            state.registry = opened
+            return opened
+        }
     }
 
     // MARK: Subscriptions
@@ -212,10 +230,12 @@ public final class JetStreamTransport: HubTransport {
         if role == .coordinator, !settings.keepsStream {
             do {
                 try jetStream.deleteStream(names.stream)
+                if state.withLock({ $0.registry != nil }) { try jetStream.deleteKeyValue(names.portRegistry) }
             } catch {
-                logger?.warning("\(error); the run's stream stays until its messages age out")
+                logger?.warning("\(error); what the run kept on the server stays until it ages out")
             }
         }
+        state.withLock { $0.registry = nil }
         jetStream.connection.close()
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import Manifold
 import ManifoldJSON
 import ManifoldManifest
+import ManifoldNATS
 import Synchronization
 
 /// Artifacts to feed into one of a graph's inputs, possibly as they arrive (lines typed on
@@ -110,6 +111,8 @@ public final class GraphRun: Sendable {
     public let streamers: [Streamer]
     /// Which part of the graph this process runs.
     public let placement: GraphPlacement
+    /// What this process registered in a distributed run's port registry.
+    private let registration: PortRegistration?
     /// The nodes whose plugin emits on its own (`manifold.source`), with where they publish.
     private let sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)]
     private let stopped = Atomic<Bool>(false)
@@ -153,6 +156,20 @@ public final class GraphRun: Sendable {
             graph: manifest.name, run: runID, settings: manifest.hub, role: placement.role, logger: logger)
         let hub = Hub(options: HubOptions(manifest.hub, transport: hubTransport))
         self.hub = hub
+        // Before any plugin instance is made: a process whose nodes do not fit the others'
+        // runs no plugin code for the run.
+        var registration: PortRegistration?
+        do {
+            try await hub.declare(Self.interests(of: manifest, validation: validation, placement: placement))
+            if let jetStream = hubTransport as? JetStreamTransport {
+                registration = try await Self.registerPorts(
+                    of: validation, manifest: manifest, placement: placement, on: jetStream, hub: hub, logger: logger)
+            }
+        } catch {
+            await hub.shutdown()
+            throw error
+        }
+        self.registration = registration
         var streamers: [Streamer] = []
         var sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)] = []
         do {
@@ -208,9 +225,9 @@ public final class GraphRun: Sendable {
                 try hub.connect(NodePorts(node: "input:\(input.name)", output: input.topic, emits: input.types))
             }
             for streamer in streamers { try streamer.connect() }
-            try await hub.declare(Self.interests(of: manifest, streamers: streamers))
         } catch {
             for streamer in streamers.reversed() { await streamer.shutdown() }
+            registration?.withdraw()
             await hub.shutdown()
             throw error
         }
@@ -221,11 +238,11 @@ public final class GraphRun: Sendable {
     /// Every subscription the graph has, in any process: each node's (with the types its
     /// plugin accepts when it runs here, any type otherwise — its own process checks them),
     /// each graph output's, and the run's `$errors` reader.
-    static func interests(of manifest: GraphManifest, streamers: [Streamer]) -> [TopicInterest] {
-        let accepted = Dictionary(streamers.map { ($0.name, $0.ports.accepts) }, uniquingKeysWith: { first, _ in first })
+    static func interests(of manifest: GraphManifest, validation: GraphValidation, placement: GraphPlacement) -> [TopicInterest] {
         let unnumbered = SubscriptionID(rawValue: 0)
         var interests = manifest.nodes.map { node in
-            TopicInterest(subscription: unnumbered, name: node.id, patterns: node.subscribe, accepts: accepted[node.id] ?? .any)
+            let accepted = placement.runs(node.id) ? validation.provider(for: node)?.descriptor.inputs : nil
+            return TopicInterest(subscription: unnumbered, name: node.id, patterns: node.subscribe, accepts: accepted ?? .any)
         }
         for output in manifest.outputs {
             interests.append(TopicInterest(
@@ -234,6 +251,41 @@ public final class GraphRun: Sendable {
         }
         interests.append(TopicInterest(subscription: unnumbered, name: Self.errorsSubscriptionName, patterns: [TopicPattern(exactly: .errors)], accepts: .any))
         return interests
+    }
+
+    /// Registers what this process serves of the run in the run's port registry and checks
+    /// its types against what every other process registered (`DistributedTypeCheck`).
+    ///
+    /// - Throws: `GraphBuildError` with each mismatch (after withdrawing the registration; a
+    ///   worker also reports them on `$errors`, where its coordinator shows them), or the
+    ///   server's error.
+    private static func registerPorts(
+        of validation: GraphValidation, manifest: GraphManifest, placement: GraphPlacement, on transport: JetStreamTransport,
+        hub: Hub, logger: Logger
+    ) async throws -> PortRegistration {
+        let served = RegisteredPorts.served(by: placement, of: manifest, validation: validation)
+        let registration = try PortRegistration(served, in: transport.portRegistry(), logger: logger)
+        let problems: [GraphDiagnostic]
+        do {
+            problems = DistributedTypeCheck.diagnostics(
+                manifest: manifest, file: validation.file, registered: try registration.everything(), here: .current)
+        } catch {
+            registration.withdraw()
+            throw error
+        }
+        guard problems.isEmpty else {
+            registration.withdraw()
+            if placement.role == .worker {
+                // The run would wait for nodes refused here: its coordinator says why.
+                for problem in problems {
+                    _ = try? await hub.publish(
+                        .errorReport(node: "worker (\(RegisteredPorts.Process.current))", message: "refused to join: \(problem)", input: nil),
+                        to: .errors)
+                }
+            }
+            throw GraphBuildError(diagnostics: problems)
+        }
+        return registration
     }
 
     /// How many output ids a graph output remembers to drop one delivered twice.
@@ -332,6 +384,7 @@ public final class GraphRun: Sendable {
             hub.close()
         }
         for streamer in streamers.reversed() { await streamer.shutdown() }
+        registration?.withdraw()
         // Releases the transport: on a broker, a coordinator's run ends there for every worker.
         await hub.shutdown()
         if let failure { throw failure }

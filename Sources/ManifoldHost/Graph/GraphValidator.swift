@@ -63,11 +63,17 @@ public enum GraphValidator {
     ///   - providers: plugins the embedding program offers by name (e.g. `InProcessPlugin`s);
     ///     they come before anything in the search paths.
     ///   - resolution: whether plugins are read from their manifests or loaded.
+    ///   - isolatedNodes: nodes to run in a child process (`--isolate`).
+    ///   - replicas: instances per node (`--replicas`), over the manifest's `replicas`.
+    ///   - placedNodes: the nodes this process runs of a graph spread over several (`--only`);
+    ///     every node when `nil`. The plugins of the others are not needed here: the process
+    ///     that runs each checks it, and the run's port registry checks the edges between them
+    ///     when they connect (`DistributedTypeCheck`).
     public static func validate(
         manifestAt path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         requireEnvironment: Bool = true, loaderOptions: PluginLoaderOptions = PluginLoaderOptions(),
         providers: [String: any PluginProvider] = [:], resolution: PluginResolution = .loadLibraries,
-        isolating isolatedNodes: [String] = [], replicas: [String: Int] = [:], only placedNodes: [String] = []
+        isolating isolatedNodes: [String] = [], replicas: [String: Int] = [:], only placedNodes: [String]? = nil
     ) -> GraphValidation {
         var diagnostics = Set<GraphDiagnostic>()
         let raw: GraphManifest
@@ -95,7 +101,7 @@ public enum GraphValidator {
         }
         let (replicated, unknownReplicated) = manifest.replicating(replicas)
         manifest = replicated
-        for (option, names) in [("--replicas", unknownReplicated), ("--only", placedNodes.filter { name in !manifest.nodes.contains { $0.id == name } })] {
+        for (option, names) in [("--replicas", unknownReplicated), ("--only", (placedNodes ?? []).filter { name in !manifest.nodes.contains { $0.id == name } })] {
             for name in names {
                 diagnostics.insert(GraphDiagnostic(
                     .error, file: path, path: option,
@@ -152,7 +158,8 @@ public enum GraphValidator {
             return plugin(name, at: jsonPath, isolation: isolation)
         }
 
-        for node in manifest.nodes {
+        let placed = placedNodes.map(Set.init)
+        for node in manifest.nodes where placed?.contains(node.id) ?? true {
             let nodePath = "$.nodes.\(node.id)"
             if let generator = plugin(node.plugin, at: "\(nodePath).plugin", isolation: node.isolation) {
                 checkKind(generator, expected: .generator, file: path, at: "\(nodePath).plugin", into: &diagnostics)
@@ -186,7 +193,7 @@ public enum GraphValidator {
                 }
             }
         }
-        checkEdgeTypes(manifest, plugins: plugins, file: path, into: &diagnostics)
+        checkEdgeTypes(manifest, plugins: plugins, placed: placed, file: path, into: &diagnostics)
         return GraphValidation(file: path, manifest: manifest, plugins: plugins, diagnostics: diagnostics.sorted())
     }
 
@@ -255,9 +262,11 @@ public enum GraphValidator {
         return try? JSONSchema(source)
     }
 
-    /// What producers emit on each topic must meet what its consumers accept.
+    /// What producers emit on each topic must meet what its consumers accept; edges to a node
+    /// not `placed` here are left to the run's port registry.
     private static func checkEdgeTypes(
-        _ manifest: GraphManifest, plugins: [String: any PluginProvider], file: String, into diagnostics: inout Set<GraphDiagnostic>
+        _ manifest: GraphManifest, plugins: [String: any PluginProvider], placed: Set<String>?, file: String,
+        into diagnostics: inout Set<GraphDiagnostic>
     ) {
         // By-name lookups (indexed in `GraphManifest`): this runs twice per edge.
         func types(of end: GraphEdge.End, producing: Bool) -> (name: String, types: ArtifactTypeSet)? {
@@ -269,7 +278,7 @@ public enum GraphValidator {
                 guard let output = manifest.output(named: name) else { return nil }
                 return ("graph output '\(name)'", output.types)
             case .node(let id):
-                guard let node = manifest.node(id), let plugin = plugins[node.plugin],
+                guard placed?.contains(id) ?? true, let node = manifest.node(id), let plugin = plugins[node.plugin],
                     plugin.descriptor.kind == .generator
                 else { return nil }
                 return ("node '\(id)'", producing ? plugin.descriptor.outputs : plugin.descriptor.inputs)

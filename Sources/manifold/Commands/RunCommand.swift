@@ -135,7 +135,7 @@ struct RunCommand: AsyncParsableCommand {
         let validation = GraphValidator.validate(
             manifestAt: graph,
             loaderOptions: plugins.loaderOptions(probingUnknownLibraries: true), isolating: isolate,
-            replicas: try placement.replicaCounts(), only: placement.onlyNodes ?? [])
+            replicas: try placement.replicaCounts(), only: placement.onlyNodes)
         if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         guard validation.isValid, let manifest = validation.manifest else {

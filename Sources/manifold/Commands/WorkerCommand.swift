@@ -47,7 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let override = try hubTransport(hub)
         let validation = GraphValidator.validate(
             manifestAt: graph, loaderOptions: plugins.loaderOptions(probingUnknownLibraries: true),
-            replicas: try placement.replicaCounts(), only: placement.onlyNodes ?? [])
+            replicas: try placement.replicaCounts(), only: placement.onlyNodes)
         for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
         guard validation.isValid, let manifest = validation.manifest else {
             Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")
