@@ -80,12 +80,12 @@ enum GraphManifestParser {
         if let text = reader.string("transport", example: "\"in-process\"") {
             if text == "in-process" {
                 transport = .inProcess
-            } else if text.hasPrefix("nats://") {
+            } else if text.hasPrefix("nats://") || text.hasPrefix("tls://") {
                 transport = .nats(text)
             } else {
                 context.error(
                     reader.path("transport"),
-                    "transport \(NameRules.quoted(text)) is not supported; this Manifold supports \"in-process\" and NATS servers (nats://HOST:PORT)",
+                    "transport \(NameRules.quoted(text)) is not supported; this Manifold supports \"in-process\" and NATS servers (nats://HOST:PORT, or tls://HOST:PORT)",
                     fix: "use \"in-process\" (or remove the key), or a NATS server's URL such as \"nats://127.0.0.1:4222\"")
             }
         }

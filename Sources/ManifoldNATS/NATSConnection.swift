@@ -19,8 +19,14 @@ public final class NATSConnection: @unchecked Sendable {
     /// - Parameter attempts: how many times connecting is tried, a growing pause apart
     ///   (0.25 s, 0.5 s, 1 s, …), before the server is reported unreachable; once connected,
     ///   the client reconnects on its own after losing the server.
-    /// - Throws: `NATSError` when the server cannot be reached or refuses the connection.
-    public init(server: NATSServerURL, name: String, timeout: Duration = .seconds(2), attempts: Int = 1) throws(NATSError) {
+    ///   - security: credentials and TLS settings (`NATS_CREDS`, `NATS_CA`, …) — the
+    ///     process's environment's by default.
+    /// - Throws: `NATSError` when the server cannot be reached or refuses the connection, or
+    ///   `security` is incomplete or names a file that cannot be read.
+    public init(
+        server: NATSServerURL, name: String, timeout: Duration = .seconds(2), attempts: Int = 1,
+        security: NATSSecurity = NATSSecurity()
+    ) throws(NATSError) {
         self.server = server
         var options: OpaquePointer?
         guard natsOptions_Create(&options) == NATS_OK, let options else {
@@ -34,6 +40,7 @@ public final class NATSConnection: @unchecked Sendable {
         // A broker restarting takes seconds: keep trying for a minute before giving up.
         natsOptions_SetMaxReconnect(options, 120)
         natsOptions_SetReconnectWait(options, 500)
+        try security.apply(to: options, server: server)
         var status = NATS_OK
         for attempt in 0..<max(1, attempts) {
             if attempt > 0 { Thread.sleep(forTimeInterval: 0.25 * Double(1 << min(attempt - 1, 4))) }
@@ -47,7 +54,14 @@ public final class NATSConnection: @unchecked Sendable {
         throw NATSError(
             server: server.redacted,
             problem: "cannot be reached\(attempts > 1 ? " (tried \(attempts) times)" : ""): \(Self.reason(status, server: server))",
-            fix: "start it (nats-server -js) or correct the URL (--hub, or hub.transport in the graph)")
+            fix: Self.refusedAccess(status)
+                ? "give the credentials it expects: NATS_CREDS, NATS_USER and NATS_PASSWORD, or NATS_TOKEN (docs/nats.md)"
+                : "start it (nats-server -js) or correct the URL (--hub, or hub.transport in the graph)")
+    }
+
+    /// Whether the server answered, but refused who this client said it was.
+    private static func refusedAccess(_ status: natsStatus) -> Bool {
+        status == NATS_NOT_PERMITTED || status == NATS_CONNECTION_AUTH_FAILED
     }
 
     deinit {

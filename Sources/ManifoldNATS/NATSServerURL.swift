@@ -1,7 +1,8 @@
 import Foundation
 
 /// The address of a NATS server, as given by `--hub` or a manifest's `hub.transport`:
-/// `nats://[user[:password]@]host[:port]` (port 4222 when left out).
+/// `nats://[user[:password]@]host[:port]` (port 4222 when left out), or `tls://…` for a server
+/// that takes only TLS connections.
 ///
 /// The credentials it may carry are never shown: `redacted` is what messages print.
 public struct NATSServerURL: Sendable, Hashable, CustomStringConvertible {
@@ -14,12 +15,12 @@ public struct NATSServerURL: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: `NATSError` naming what is wrong and the form that works.
     public init(_ text: String) throws(NATSError) {
-        guard let components = URLComponents(string: text), components.scheme == "nats",
+        guard let components = URLComponents(string: text), let scheme = components.scheme, Self.schemes.contains(scheme),
             let host = components.host, !host.isEmpty
         else {
             throw NATSError(
                 server: Self.scrub(text), problem: "is not a NATS server URL",
-                fix: "write it as nats://HOST:PORT, e.g. nats://127.0.0.1:4222 (credentials as nats://USER:PASSWORD@HOST:PORT)")
+                fix: "write it as nats://HOST:PORT, e.g. nats://127.0.0.1:4222 (tls://HOST:PORT for TLS; credentials as nats://USER:PASSWORD@HOST:PORT)")
         }
         guard components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil else {
             throw NATSError(
@@ -29,7 +30,19 @@ public struct NATSServerURL: Sendable, Hashable, CustomStringConvertible {
         self.text = text
         let port = components.port ?? 4222
         let hasCredentials = components.user != nil || components.password != nil
-        redacted = "nats://\(hasCredentials ? "***@" : "")\(host):\(port)"
+        redacted = "\(scheme)://\(hasCredentials ? "***@" : "")\(host):\(port)"
+        isTLS = scheme == "tls"
+    }
+
+    /// The schemes of a NATS server URL: `nats`, and `tls` for a connection that must use TLS.
+    public static let schemes: Set<String> = ["nats", "tls"]
+
+    /// Whether the URL asks for TLS (`tls://`).
+    public let isTLS: Bool
+
+    /// Whether `text` is meant as a NATS server URL (it may still be malformed).
+    public static func looksLikeURL(_ text: String) -> Bool {
+        schemes.contains { text.hasPrefix($0 + "://") }
     }
 
     public var description: String { redacted }

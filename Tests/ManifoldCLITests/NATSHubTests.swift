@@ -88,6 +88,21 @@ struct NATSHubTests {
         #expect(result.stderr.contains("hub: NATS server \(server.url); run m1: topic T is the subject manifold.onnats.m1.T"), "\(result.stderr)")
     }
 
+    @Test("credentials from the environment (NATS_USER, NATS_PASSWORD), as the nats tool reads them; never printed")
+    func credentialsFromTheEnvironment() async throws {
+        let server = try NATSTestServer(options: ["--user", "ops", "--pass", "pw-c41d0e"])
+        let refused = try await CLI.run(["run", "Examples/pipeline.json", "--input", "a b", "--hub", server.url])
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("NATS server \(server.url) cannot be reached"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("fix: give the credentials it expects: NATS_CREDS, NATS_USER and NATS_PASSWORD, or NATS_TOKEN"), "\(refused.stderr)")
+        let run = try await CLI.run(
+            ["run", "Examples/pipeline.json", "--input", "a b", "--hub", server.url, "--verbose"],
+            environment: ["NATS_USER": "ops", "NATS_PASSWORD": "pw-c41d0e"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "A\nB!\n")
+        #expect(!run.stderr.contains("pw-c41d0e") && !run.stdout.contains("pw-c41d0e"))
+    }
+
     @Test("a server that stalls mid-run: the run waits for it, and goes on with nothing lost once it answers again")
     func aServerThatStallsAndRecovers() async throws {
         let server = try NATSTestServer()

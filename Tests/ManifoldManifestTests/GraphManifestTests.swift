@@ -124,7 +124,7 @@ struct GraphManifestTests {
             "$.hub.capacity: must be at least 1, got 0",
             "$.hub.capasity: unknown key 'capasity'",
             "$.hub.policy: unknown backpressure policy \"drop-all\"",
-            "$.hub.transport: transport \"nats\" is not supported; this Manifold supports \"in-process\" and NATS servers (nats://HOST:PORT)",
+            "$.hub.transport: transport \"nats\" is not supported; this Manifold supports \"in-process\" and NATS servers (nats://HOST:PORT, or tls://HOST:PORT)",
             "$.inputs.prompt.topic: topic \"in put\" has whitespace in token 'in put'; write dot-separated tokens such as agents.coder.out (patterns may use * for one token and a final > for one or more)",
             "$.inputs.prompt.types[0]: artifact type \"text\" has no '/' after 'text' (column 5); expected type/subtype, e.g. text/plain or text/*",
             "$.inputs['bad name']: graph input name \"bad name\" is invalid: use letters, digits, '_' and '-', starting with a letter, digit or '_'",

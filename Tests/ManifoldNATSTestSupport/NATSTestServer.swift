@@ -16,24 +16,30 @@ public final class NATSTestServer: @unchecked Sendable {
     /// Where JetStream keeps its files (removed when the test ends).
     public let storeDirectory: String
     private let executable: String
+    private let options: [String]
     private var process: Process
 
     /// Starts a server with JetStream on, storing in a temporary folder, and waits until it
     /// accepts connections.
-    public init() throws {
+    ///
+    /// - Parameters:
+    ///   - options: more of the server's options (`--user`, `--tls`, …).
+    ///   - scheme: the scheme of `url` (`tls` for a server that takes only TLS).
+    public init(options: [String] = [], scheme: String = "nats") throws {
         guard let executable = Self.executable else {
             throw NATSTestServerError(
                 "nats-server is not installed; run scripts/setup --tests (or apt-get install nats-server) — the NATS tests need a real server")
         }
         self.executable = executable
+        self.options = options
         storeDirectory = NSTemporaryDirectory() + "manifold-nats-\(UUID().uuidString)"
         var lastError = ""
         for _ in 0..<5 {
             let port = try Self.freePort()
-            let process = try Self.start(executable, port: port, store: storeDirectory)
+            let process = try Self.start(executable, port: port, store: storeDirectory, options: options)
             if Self.waitForListener(port: port, within: 10) {
                 self.port = port
-                self.url = "nats://127.0.0.1:\(port)"
+                self.url = "\(scheme)://127.0.0.1:\(port)"
                 self.process = process
                 return
             }
@@ -44,10 +50,10 @@ public final class NATSTestServer: @unchecked Sendable {
         throw NATSTestServerError(lastError)
     }
 
-    private static func start(_ executable: String, port: Int, store: String) throws -> Process {
+    private static func start(_ executable: String, port: Int, store: String, options: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", store]
+        process.arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", store] + options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -68,7 +74,7 @@ public final class NATSTestServer: @unchecked Sendable {
         process.terminate()
         process.waitUntilExit()
         if pause > .zero { Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18) }
-        process = try Self.start(executable, port: port, store: storeDirectory)
+        process = try Self.start(executable, port: port, store: storeDirectory, options: options)
         guard Self.waitForListener(port: port, within: 10) else {
             throw NATSTestServerError("nats-server did not listen again on port \(port) within 10 s")
         }

@@ -49,8 +49,8 @@ struct PlacementOptions: ParsableArguments {
 func hubTransport(_ hub: String?) throws(ValidationError) -> HubSettings.Transport? {
     guard let hub else { return nil }
     if hub == "in-process" { return .inProcess }
-    guard hub.hasPrefix("nats://") else {
-        throw ValidationError("--hub \(NATSServerURL.scrub(hub)) is neither in-process nor a NATS server URL; write nats://HOST:PORT, e.g. --hub nats://127.0.0.1:4222")
+    guard NATSServerURL.looksLikeURL(hub) else {
+        throw ValidationError("--hub \(NATSServerURL.scrub(hub)) is neither in-process nor a NATS server URL; write nats://HOST:PORT (tls://HOST:PORT for TLS), e.g. --hub nats://127.0.0.1:4222")
     }
     return .nats(hub)
 }
