@@ -97,6 +97,20 @@ public final class JetStream: @unchecked Sendable {
         return info.pointee.State.LastSeq
     }
 
+    /// The message the stream `name` keeps under `sequence`; `nil` when it keeps none there
+    /// (it aged out, or the stream is gone).
+    ///
+    /// - Throws: `NATSError` when the server does not answer.
+    public func message(inStream name: String, sequence: UInt64) throws(NATSError) -> NATSMessage? {
+        var msg: OpaquePointer?
+        var errorCode = jsErrCode(0)
+        let status = js_GetMsg(&msg, context, name, sequence, nil, &errorCode)
+        if status == NATS_NOT_FOUND || errorCode == JSNoMessageFoundErr || errorCode == JSStreamNotFoundErr { return nil }
+        guard status == NATS_OK, let msg else { throw connection.failure("did not give message \(sequence) of the stream \(name)", status) }
+        defer { natsMsg_Destroy(msg) }
+        return NATSMessage(reading: msg)
+    }
+
     /// Deletes the stream `name` and its consumers; a stream that does not exist is no error.
     public func deleteStream(_ name: String) throws(NATSError) {
         var errorCode = jsErrCode(0)

@@ -54,6 +54,8 @@ public final class JetStreamTransport: HubTransport {
         var failure: NATSError?
         /// The run's port registry, once opened.
         var registry: JetStreamKeyValue?
+        /// The coordinator's watch on inputs the server gives up on.
+        var givenUp: GivenUpInputs?
     }
 
     /// Connects to `server` for the run whose subjects are `subjects`.
@@ -149,7 +151,23 @@ public final class JetStreamTransport: HubTransport {
         guard !state.withLock({ $0.streamReady }) else { return }
         try jetStream.addStream(
             name: names.stream, subjects: [names.subjects.all], duplicateWindow: settings.duplicateWindow, maxAge: settings.maxAge)
-        state.withLock { $0.streamReady = true }
+        // The coordinator reports the run: it counts what the server gives up on, whichever
+        // process's node failed to finish it.
+        let givenUp = role == .coordinator ? try GivenUpInputs(jetStream: jetStream, names: names) : nil
+        state.withLock { state in
+            state.streamReady = true
+            state.givenUp = givenUp
+        }
+    }
+
+    /// Dead-letters the inputs the server gave up on since the last call.
+    private func deadLetterGivenUpInputs(flushing: Bool) {
+        let (givenUp, subscriptions) = state.withLock { state in
+            (state.givenUp, Dictionary(
+                state.declared.values.flatMap { interest in names.consumers(of: interest).map { ($0.name, interest.name) } },
+                uniquingKeysWith: { first, _ in first }))
+        }
+        givenUp?.deadLetter(through: endpoint.value, subscriptions: subscriptions, flushing: flushing)
     }
 
     /// Makes the consumers of `interest` that this process has not made yet.
@@ -207,8 +225,13 @@ public final class JetStreamTransport: HubTransport {
             var pause = Duration.milliseconds(1)
             while true {
                 await endpoint.value.waitUntilLocallyIdle()
+                deadLetterGivenUpInputs(flushing: false)
                 let consumers = state.withLock { Array($0.consumers) }
-                if quiescence.isQuiet(consumers: consumers), endpoint.value.localInFlight == 0 { return }
+                if quiescence.isQuiet(consumers: consumers), endpoint.value.localInFlight == 0 {
+                    // An input given up on leaves its consumer quiet: its advisory is counted first.
+                    deadLetterGivenUpInputs(flushing: true)
+                    return
+                }
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(50))
             }
@@ -227,6 +250,7 @@ public final class JetStreamTransport: HubTransport {
         }
         for reader in readers { reader.stop() }
         for reader in readers { reader.waitUntilStopped() }
+        state.withLock { $0.givenUp = nil }
         if role == .coordinator, !settings.keepsStream {
             do {
                 try jetStream.deleteStream(names.stream)

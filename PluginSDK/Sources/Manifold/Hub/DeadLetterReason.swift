@@ -36,4 +36,7 @@ public enum DeadLetterReason: String, Sendable, Hashable, CaseIterable {
     /// A message that came from outside the hub (another program publishing on a NATS subject
     /// of the run) and is no artifact: a stand-in carries its bytes and the reason.
     case malformedMessage = "malformed-message"
+    /// An input a broker delivered as many times as the hub allows (`maxDeliver`) without any
+    /// instance of its node finishing it (each crashed or hung on it): the broker gave up on it.
+    case deliveriesExhausted = "deliveries-exhausted"
 }
