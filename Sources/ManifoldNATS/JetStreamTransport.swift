@@ -190,6 +190,8 @@ public final class JetStreamTransport: HubTransport {
     public func publish(_ artifacts: [Artifact], to topic: Topic) async throws -> DeliveryReport {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         let endpoint = self.endpoint.value
+        // Counted and observed as in process: published, then delivered, refused or dead-lettered.
+        endpoint.countPublished(artifacts, on: topic)
         let audience = state.withLock { state in state.declared.values.filter { $0.hears(topic) } }
         var report = DeliveryReport()
         guard !audience.isEmpty else {
@@ -211,7 +213,6 @@ public final class JetStreamTransport: HubTransport {
         guard !heard.isEmpty else { return report }
         let subject = names.subjects.subject(for: topic)
         try await jetStream.publish(heard.map { NATSEnvelope.message(for: $0, subject: subject) })
-        endpoint.countPublished(heard.count, on: topic)
         report.delivered = heard.count
         return report
     }

@@ -39,7 +39,7 @@ struct LineInputTests {
         #expect(printed == lines, "a line was cut, merged or reordered")
     }
 
-    @Test func crlfEndingsInvalidUTF8AndAnUnterminatedLastLine() async throws {
+    @Test(arguments: TestHub.allCases) func crlfEndingsInvalidUTF8AndAnUnterminatedLastLine(hub: TestHub) async throws {
         // Bytes, not a Swift string: 0xFF and a lone 0xC3 are invalid UTF-8.
         var input = Data("windows\r\nplain\n".utf8)
         input.append(contentsOf: [0x62, 0x61, 0x64, 0xFF, 0x0A])  // "bad\xFF\n"
@@ -47,7 +47,10 @@ struct LineInputTests {
         input.append(Data("café\nlast".utf8))
         let path = try Self.inputFile(input)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try await CLI.shell(#"exec "$MANIFOLD" run '"# + (try Self.echoGraph()) + #"' --lines < '"# + path + "'")
+        let graph = try Self.echoGraph()
+        let result = try await hub.with { hubArguments in
+            try await CLI.shell(#"exec "$MANIFOLD" run '"# + graph + #"' --lines "# + hubArguments.joined(separator: " ") + #" < '"# + path + "'")
+        }
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "windows\nplain\nbad\u{FFFD}\n\u{FFFD}\ncafé\nlast\n")
     }

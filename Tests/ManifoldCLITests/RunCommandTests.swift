@@ -1,20 +1,21 @@
 import Foundation
 import Testing
 
-/// `manifold run` on the bundled examples: outputs, exit codes, stdin, stats, Ctrl-C.
+/// `manifold run` on the bundled examples: outputs, exit codes, stdin, stats, Ctrl-C — each
+/// run with the hub in process and on a real NATS server (`TestHub`) where the hub matters.
 @Suite("manifold run")
 struct RunCommandTests {
-    @Test func pipelineStreamsWords() async throws {
-        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "hello big world"])
+    @Test(arguments: TestHub.allCases) func pipelineStreamsWords(hub: TestHub) async throws {
+        let result = try await hub.run(["run", "Examples/pipeline.json", "--input", "hello big world"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "HELLO\nBIG\nWORLD!\n")
     }
 
-    @Test func inputFromAFile() async throws {
+    @Test(arguments: TestHub.allCases) func inputFromAFile(hub: TestHub) async throws {
         let path = NSTemporaryDirectory() + "manifold-input-\(UUID().uuidString).txt"
         try "from a file".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input-file", path])
+        let result = try await hub.run(["run", "Examples/pipeline.json", "--input-file", path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "FROM\nA\nFILE!\n")
     }
@@ -43,38 +44,40 @@ struct RunCommandTests {
         #expect(result.stderr.contains("cannot read the graph manifest: it is larger than 16 MiB"))
     }
 
-    @Test func timeoutEndsTheRunWith124() async throws {
+    @Test(arguments: TestHub.allCases) func timeoutEndsTheRunWith124(hub: TestHub) async throws {
         // Standard input stays open, so only the time limit can end this run.
-        let child = try await ChildProcess.launch(
-            executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--timeout", "1"],
-            directory: CLI.repositoryRoot)
-        let finished = await child.collect(timeLimit: CLI.timeLimit)
+        let finished = try await hub.with { hubArguments in
+            let child = try await ChildProcess.launch(
+                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--timeout", "1"] + hubArguments,
+                directory: CLI.repositoryRoot)
+            return await child.collect(timeLimit: CLI.timeLimit)
+        }
         #expect(!finished.timedOut, "--timeout 1 did not end the run; stderr:\n\(finished.stderr)")
         #expect(finished.status == 124)
         #expect(finished.stderr.contains("error: timed out after 1.0 s; nodes were shut down"))
     }
 
-    @Test func inputFromStandardInput() async throws {
-        let result = try await CLI.run(["run", "Examples/pipeline.json"], stdin: "piped text")
+    @Test(arguments: TestHub.allCases) func inputFromStandardInput(hub: TestHub) async throws {
+        let result = try await hub.run(["run", "Examples/pipeline.json"], stdin: "piped text")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "PIPED\nTEXT!\n")
     }
 
-    @Test func linesFromStandardInputAreSeparateArtifacts() async throws {
-        let result = try await CLI.run(["run", "Examples/pipeline.json", "--lines"], stdin: "one\ntwo\n")
+    @Test(arguments: TestHub.allCases) func linesFromStandardInputAreSeparateArtifacts(hub: TestHub) async throws {
+        let result = try await hub.run(["run", "Examples/pipeline.json", "--lines"], stdin: "one\ntwo\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "ONE!\nTWO!\n")
     }
 
-    @Test func fanOutReachesEveryBranchAndFansIn() async throws {
-        let result = try await CLI.run(["run", "Examples/fan-out.json", "--input", "hi"])
+    @Test(arguments: TestHub.allCases) func fanOutReachesEveryBranchAndFansIn(hub: TestHub) async throws {
+        let result = try await hub.run(["run", "Examples/fan-out.json", "--input", "hi"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = Set(result.stdout.split(separator: "\n").map(String.init))
         #expect(lines == ["HI", "\"hi\"", "[tagged] hi"])
     }
 
-    @Test func middlewareOnSeveralNodes() async throws {
-        let result = try await CLI.run(
+    @Test(arguments: TestHub.allCases) func middlewareOnSeveralNodes(hub: TestHub) async throws {
+        let result = try await hub.run(
             ["run", "Examples/middleware.json"], stdin: "my password is hunter2\ncall 555 0100\n\nbye")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "CALL ### ####\nBYE\n")
@@ -83,8 +86,8 @@ struct RunCommandTests {
         #expect(logLines.contains { $0.contains("\"node\":\"shout\"") && $0.contains("\"event\":\"output\"") })
     }
 
-    @Test func jsonOutputDescribesEachArtifact() async throws {
-        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "a b", "--output", "json"])
+    @Test(arguments: TestHub.allCases) func jsonOutputDescribesEachArtifact(hub: TestHub) async throws {
+        let result = try await hub.run(["run", "Examples/pipeline.json", "--input", "a b", "--output", "json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let objects = try result.stdout.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -94,8 +97,8 @@ struct RunCommandTests {
         #expect(objects.allSatisfy { $0["output"] as? String == "words" && $0["origin"] as? String == "split" })
     }
 
-    @Test func statsReportNodesAndTopics() async throws {
-        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x y", "--stats"])
+    @Test(arguments: TestHub.allCases) func statsReportNodesAndTopics(hub: TestHub) async throws {
+        let result = try await hub.run(["run", "Examples/pipeline.json", "--input", "x y", "--stats"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("nodes:"))
         #expect(result.stderr.contains("shout"))
@@ -107,11 +110,11 @@ struct RunCommandTests {
         #expect(shout.split(separator: " ", omittingEmptySubsequences: true).count >= 13, "every column filled: \(shout)")
     }
 
-    @Test func eventsAreWrittenAsJSONLinesWithoutPayloads() async throws {
+    @Test(arguments: TestHub.allCases) func eventsAreWrittenAsJSONLinesWithoutPayloads(hub: TestHub) async throws {
         let path = NSTemporaryDirectory() + "manifold-events-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let secret = "sk-live-do-not-print-0123"
-        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "hi \(secret)", "--events", path])
+        let result = try await hub.run(["run", "Examples/pipeline.json", "--input", "hi \(secret)", "--events", path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!text.lowercased().contains(secret.lowercased()), "payloads never reach the event log")
@@ -139,8 +142,8 @@ struct RunCommandTests {
     }
 
     /// A full disk costs the event log, reported once, never the run's outputs.
-    @Test func anEventLogOnAFullDiskIsReportedOnceAndTheRunGoesOn() async throws {
-        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "a b", "--events", "/dev/full"])
+    @Test(arguments: TestHub.allCases) func anEventLogOnAFullDiskIsReportedOnceAndTheRunGoesOn(hub: TestHub) async throws {
+        let result = try await hub.run(["run", "Examples/pipeline.json", "--input", "a b", "--events", "/dev/full"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == "A\nB!\n")
         #expect(result.stderr.components(separatedBy: "--events /dev/full: writing failed (No space left on device)").count == 2, "stderr: \(result.stderr)")
@@ -174,16 +177,18 @@ struct RunCommandTests {
         #expect(result.stderr.contains("the graph has no input 'nope'; it has: text"))
     }
 
-    @Test func ctrlCStopsGracefullyWith130() async throws {
-        let child = try await ChildProcess.launch(
-            executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"], directory: CLI.repositoryRoot)
-        child.input.fileHandleForWriting.write(Data("first line\n".utf8))
-        // Wait for the first output: the graph is running and still reading standard input,
-        // whose writing end stays open, so only Ctrl-C can end this run.
-        let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
-        #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output")
-        kill(child.processIdentifier, SIGINT)
-        let finished = await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
+    @Test(arguments: TestHub.allCases) func ctrlCStopsGracefullyWith130(hub: TestHub) async throws {
+        let finished = try await hub.with { hubArguments in
+            let child = try await ChildProcess.launch(
+                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"] + hubArguments, directory: CLI.repositoryRoot)
+            child.input.fileHandleForWriting.write(Data("first line\n".utf8))
+            // Wait for the first output: the graph is running and still reading standard input,
+            // whose writing end stays open, so only Ctrl-C can end this run.
+            let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
+            #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output")
+            kill(child.processIdentifier, SIGINT)
+            return await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
+        }
         #expect(!finished.timedOut, "one Ctrl-C did not stop the run; stderr:\n\(finished.stderr)")
         #expect(finished.terminationReason == .exit)
         #expect(finished.status == 130)

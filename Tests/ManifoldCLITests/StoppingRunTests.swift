@@ -1,4 +1,5 @@
 import Foundation
+import ManifoldNATSTestSupport
 import Testing
 
 /// How `manifold run` ends early: the first SIGINT or SIGTERM drains what is in flight to the
@@ -100,15 +101,17 @@ struct StoppingRunTests {
         #expect(finished.stderr.contains("stopped: 0 input(s) read"))
     }
 
-    @Test("SIGTERM stops like the first Ctrl-C: what was read is processed and written, then 143")
-    func sigtermDrainsLikeCtrlC() async throws {
-        let child = try await ChildProcess.launch(
-            executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"], directory: CLI.repositoryRoot)
-        child.input.fileHandleForWriting.write(Data("first line\n".utf8))
-        let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
-        #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output")
-        kill(child.processIdentifier, SIGTERM)
-        let finished = await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
+    @Test("SIGTERM stops like the first Ctrl-C: what was read is processed and written, then 143", arguments: TestHub.allCases)
+    func sigtermDrainsLikeCtrlC(hub: TestHub) async throws {
+        let finished = try await hub.with { hubArguments in
+            let child = try await ChildProcess.launch(
+                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"] + hubArguments, directory: CLI.repositoryRoot)
+            child.input.fileHandleForWriting.write(Data("first line\n".utf8))
+            let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
+            #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output")
+            kill(child.processIdentifier, SIGTERM)
+            return await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
+        }
         #expect(!finished.timedOut, "SIGTERM did not stop the run; stderr:\n\(finished.stderr)")
         #expect(finished.terminationReason == .exit)
         #expect(finished.status == 143, "stderr: \(finished.stderr)")
@@ -131,6 +134,14 @@ struct StoppingRunTests {
     @Test("a stop under load loses nothing with isolated nodes either, 4 times in a row")
     func stopUnderLoadWithIsolatedNodesLosesNothing() async throws {
         try await stopsUnderLoad(trials: 4, isolating: ["--isolate", "all"])
+    }
+
+    /// The same on a NATS hub: what is in flight when the stop comes is in the stream and in
+    /// the nodes' unacknowledged inputs.
+    @Test("a stop under load loses nothing on a NATS hub either, 4 times in a row")
+    func stopUnderLoadOnNATSLosesNothing() async throws {
+        let server = try NATSTestServer()
+        try await stopsUnderLoad(trials: 4, isolating: ["--hub", server.url])
     }
 
     private func stopsUnderLoad(trials: Int, isolating: [String]) async throws {

@@ -59,7 +59,8 @@ extension LocalRouter {
 
     /// Counts artifacts published on `topic` that this hub handed to a broker rather than to
     /// its own subscriptions.
-    func countPublished(_ count: Int, on topic: Topic) {
-        route(for: topic).counters.published.add(count, ordering: .relaxed)
+    func countPublished(_ artifacts: [Artifact], on topic: Topic) {
+        route(for: topic).counters.published.add(artifacts.count, ordering: .relaxed)
+        if observers.isActive { for artifact in artifacts { observers.emit(.published(artifact, topic: topic)) } }
     }
 }

@@ -40,9 +40,10 @@ public struct TransportEndpoint: Sendable {
     }
 
     /// Counts artifacts published on `topic` that the transport handed to a broker instead
-    /// of this hub's own subscriptions (the receiving hubs count their deliveries).
-    public func countPublished(_ count: Int, on topic: Topic) {
-        router.countPublished(count, on: topic)
+    /// of this hub's own subscriptions (the receiving hubs count their deliveries), and shows
+    /// each to the hub's observers as published, as a publish in process would.
+    public func countPublished(_ artifacts: [Artifact], on topic: Topic) {
+        router.countPublished(artifacts, on: topic)
     }
 
     /// Artifacts delivered to the subscription `id` with `deliverAcknowledged` and not settled yet.
