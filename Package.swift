@@ -39,6 +39,8 @@ let package = Package(
         // One function per parser of untrusted input, for the libFuzzer executables of the
         // Fuzz/ package (which builds them with the sanitizers); docs/fuzzing.md.
         .library(name: "ManifoldFuzzTargets", targets: ["ManifoldFuzzTargets"]),
+        // A nats-server of a test's own on a free loopback port: for the tests and the benchmarks.
+        .library(name: "ManifoldNATSTestSupport", targets: ["ManifoldNATSTestSupport"]),
     ],
     dependencies: [
         // The plugin SDK and the core it needs (Manifold, ManifoldJSON, CManifoldABI,

@@ -43,7 +43,11 @@ public final class JetStreamTransport: HubTransport {
 
     private struct State {
         /// Every subscription of the graph, by name (local ones included).
-        var declared: [String: TopicInterest] = [:]
+        var declared: [String: TopicInterest] = [:] {
+            didSet { audiences.removeAll() }
+        }
+        /// Who hears each topic published so far, until `declared` changes.
+        var audiences: [Topic: [TopicInterest]] = [:]
         /// The consumers made so far.
         var consumers: Set<String> = []
         var streamReady = false
@@ -192,7 +196,12 @@ public final class JetStreamTransport: HubTransport {
         let endpoint = self.endpoint.value
         // Counted and observed as in process: published, then delivered, refused or dead-lettered.
         endpoint.countPublished(artifacts, on: topic)
-        let audience = state.withLock { state in state.declared.values.filter { $0.hears(topic) } }
+        let audience = state.withLock { state in
+            if let known = state.audiences[topic] { return known }
+            let heard = state.declared.values.filter { $0.hears(topic) }
+            state.audiences[topic] = heard
+            return heard
+        }
         var report = DeliveryReport()
         guard !audience.isEmpty else {
             endpoint.deadLetter(artifacts, reason: .noSubscriber, topic: topic, detail: "no subscription of the graph listens to topic '\(topic)'")

@@ -103,6 +103,17 @@ struct NATSHubTests {
         #expect(!run.stderr.contains("pw-c41d0e") && !run.stdout.contains("pw-c41d0e"))
     }
 
+    @Test("a server without JetStream is refused with the fix, before any plugin code runs")
+    func aServerWithoutJetStream() async throws {
+        let server = try NATSTestServer(jetStream: false)
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--hub", server.url])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("NATS server \(server.url) did not open the key-value bucket MANIFOLD_PORTS_pipeline_")
+            || result.stderr.contains("NATS server \(server.url) did not make the stream MANIFOLD_pipeline_"), "\(result.stderr)")
+        #expect(result.stderr.contains("start the server with -js"), "\(result.stderr)")
+    }
+
     @Test("a server that stalls mid-run: the run waits for it, and goes on with nothing lost once it answers again")
     func aServerThatStallsAndRecovers() async throws {
         let server = try NATSTestServer()

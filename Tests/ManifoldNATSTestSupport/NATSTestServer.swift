@@ -25,18 +25,19 @@ public final class NATSTestServer: @unchecked Sendable {
     /// - Parameters:
     ///   - options: more of the server's options (`--user`, `--tls`, …).
     ///   - scheme: the scheme of `url` (`tls` for a server that takes only TLS).
-    public init(options: [String] = [], scheme: String = "nats") throws {
+    ///   - jetStream: whether JetStream is on (`-js`): off, the server is one a graph cannot use.
+    public init(options: [String] = [], scheme: String = "nats", jetStream: Bool = true) throws {
         guard let executable = Self.executable else {
             throw NATSTestServerError(
                 "nats-server is not installed; run scripts/setup --tests (or apt-get install nats-server) — the NATS tests need a real server")
         }
         self.executable = executable
-        self.options = options
+        self.options = options + (jetStream ? ["-js"] : [])
         storeDirectory = NSTemporaryDirectory() + "manifold-nats-\(UUID().uuidString)"
         var lastError = ""
         for _ in 0..<5 {
             let port = try Self.freePort()
-            let process = try Self.start(executable, port: port, store: storeDirectory, options: options)
+            let process = try Self.start(executable, port: port, store: storeDirectory, options: self.options)
             if Self.waitForListener(port: port, within: 10) {
                 self.port = port
                 self.url = "\(scheme)://127.0.0.1:\(port)"
@@ -53,7 +54,7 @@ public final class NATSTestServer: @unchecked Sendable {
     private static func start(_ executable: String, port: Int, store: String, options: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-js", "-sd", store] + options
+        process.arguments = ["-a", "127.0.0.1", "-p", "\(port)", "-sd", store] + options
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -132,16 +132,8 @@ struct RunCommand: AsyncParsableCommand {
         PluginCrashReport.install()
         let logger = try global.makeLogger()
         let override = try hubTransport(hub)
-        let validation = GraphValidator.validate(
-            manifestAt: graph,
-            loaderOptions: plugins.loaderOptions(probingUnknownLibraries: true), isolating: isolate,
-            replicas: try placement.replicaCounts(), only: placement.onlyNodes)
-        if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
-        for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
-        guard validation.isValid, let manifest = validation.manifest else {
-            Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")
-            throw ExitCode(1)
-        }
+        let (validation, manifest) = try runnableGraph(
+            graph, plugins: plugins, placement: placement, isolating: isolate, verbose: global.verbose)
         if placement.onlyNodes != nil, !(override ?? manifest.hub.transport).redelivers {
             Terminal.error("error: --only leaves the other nodes to `manifold worker` processes, which need a NATS hub; "
                 + "add --hub nats://HOST:PORT (or hub.transport in the graph), or drop --only to run every node here")

@@ -45,14 +45,7 @@ struct WorkerCommand: AsyncParsableCommand {
         PluginCrashReport.install()
         let logger = try global.makeLogger()
         let override = try hubTransport(hub)
-        let validation = GraphValidator.validate(
-            manifestAt: graph, loaderOptions: plugins.loaderOptions(probingUnknownLibraries: true),
-            replicas: try placement.replicaCounts(), only: placement.onlyNodes)
-        for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }
-        guard validation.isValid, let manifest = validation.manifest else {
-            Terminal.error("\(graph): not run: \(validation.errors.count) error(s); `manifold validate \(graph)` lists them")
-            throw ExitCode(1)
-        }
+        let (validation, manifest) = try runnableGraph(graph, plugins: plugins, placement: placement, verbose: global.verbose)
         guard case .nats(let url) = override ?? manifest.hub.transport else {
             Terminal.error("error: a worker takes its nodes' inputs from a NATS hub; give --hub nats://HOST:PORT (or hub.transport in the graph)")
             throw ExitCode(1)
