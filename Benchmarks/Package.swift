@@ -65,6 +65,21 @@ let package = Package(
             name: "manifold-graph-probe",
             dependencies: ["ManifoldGraphBenchKit", "ManifoldBenchKit"]
         ),
+        // The NATS transport against the C client alone, on a nats-server each run starts.
+        .systemLibrary(name: "CNATSClient", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
+        .target(
+            name: "ManifoldNATSBenchKit",
+            dependencies: [
+                "ManifoldBenchKit", "CNATSClient",
+                .product(name: "Manifold", package: "PluginSDK"),
+                .product(name: "ManifoldNATS", package: rootPackage),
+                .product(name: "ManifoldNATSTestSupport", package: rootPackage),
+            ]
+        ),
+        .executableTarget(
+            name: "manifold-nats-probe",
+            dependencies: ["ManifoldNATSBenchKit", "ManifoldBenchKit", .product(name: "ManifoldNATSTestSupport", package: rootPackage)]
+        ),
         .target(
             name: "ManifoldBenchHarness",
             dependencies: [.product(name: "Benchmark", package: "benchmark")]
@@ -98,6 +113,16 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/GraphBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "NATSBenchmarks",
+            dependencies: [
+                "ManifoldBenchKit", "ManifoldBenchHarness", "ManifoldNATSBenchKit",
+                .product(name: "ManifoldNATSTestSupport", package: rootPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/NATSBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

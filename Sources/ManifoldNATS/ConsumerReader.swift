@@ -88,22 +88,60 @@ final class ConsumerReader: Sendable {
     }
 
     /// Delivers `messages` in order, blocking this thread until the subscription took them all
-    /// (the subscription's backpressure reaches the broker this way).
+    /// (the subscription's backpressure reaches the broker this way). Consecutive messages of
+    /// one topic are queued together, so the node sees them as one batch.
     private func deliver(_ messages: [JetStreamMessage]) {
         let done = DispatchSemaphore(value: 0)
         Task { [self] in
-            for message in messages { await deliver(message) }
+            // A consumer's messages mostly share a subject: its topic is worked out once.
+            var lastTopic: (subject: String, topic: Topic?)?
+            var run: [AcknowledgedDelivery] = []
+            var runTopic: Topic?
+            for message in messages {
+                let subject = message.message.subject
+                let topic = lastTopic?.subject == subject ? lastTopic?.topic : subjects.topic(ofSubject: subject)
+                lastTopic = (subject, topic)
+                guard let delivery = prepare(message, topic: topic), let topic else { continue }
+                if let runTopic, runTopic != topic {
+                    await deliver(run, topic: runTopic)
+                    run.removeAll(keepingCapacity: true)
+                }
+                runTopic = topic
+                run.append(delivery)
+            }
+            if let runTopic, !run.isEmpty { await deliver(run, topic: runTopic) }
             done.signal()
         }
         done.wait()
     }
 
-    private func deliver(_ message: JetStreamMessage) async {
-        guard !stopped.load(ordering: .acquiring) else { return message.giveBack() }
-        guard let topic = subjects.topic(ofSubject: message.message.subject) else { return message.acknowledge() }
+    /// Queues `run` (all on `topic`) in the subscription; what it does not take goes back.
+    private func deliver(_ run: [AcknowledgedDelivery], topic: Topic) async {
+        guard !stopped.load(ordering: .acquiring) else {
+            for delivery in run { delivery.onGivenBack() }
+            return
+        }
+        for delivery in await endpoint.deliverAcknowledged(contentsOf: run, to: interest.subscription, topic: topic) {
+            delivery.onGivenBack()
+        }
+    }
+
+    /// `message` as a delivery for the subscription, or `nil` when it is not one: this reader
+    /// stopped (given back), it is no artifact (dead-lettered), or another consumer of the
+    /// subscription delivers it (acknowledged here).
+    private func prepare(_ message: JetStreamMessage, topic: Topic?) -> AcknowledgedDelivery? {
+        guard !stopped.load(ordering: .acquiring) else {
+            message.giveBack()
+            return nil
+        }
+        guard let topic else {
+            message.acknowledge()
+            return nil
+        }
         if index > 0, interest.patterns.prefix(index).contains(where: { $0.matches(topic) }) {
             // An earlier pattern of the same subscription hears it too; that consumer delivers it.
-            return message.acknowledge()
+            message.acknowledge()
+            return nil
         }
         let artifact: Artifact
         do {
@@ -111,22 +149,18 @@ final class ConsumerReader: Sendable {
         } catch {
             let standIn = Artifact(type: .octetStream, payload: message.message.body, metadata: message.message.headers)
             endpoint.deadLetter([standIn], reason: .malformedMessage, topic: topic, detail: "\(error)")
-            return message.acknowledge()
+            message.acknowledge()
+            return nil
         }
-        do {
-            let taken = try await endpoint.deliverAcknowledged(
-                artifact, to: interest.subscription, topic: topic,
-                onSettled: { [room] in
-                    message.acknowledge()
-                    room.signal()
-                },
-                onGivenBack: { [room] in
-                    message.giveBack()
-                    room.signal()
-                })
-            if !taken { message.giveBack() }
-        } catch {
-            message.giveBack()
-        }
+        return AcknowledgedDelivery(
+            artifact,
+            onSettled: { [room] in
+                message.acknowledge()
+                room.signal()
+            },
+            onGivenBack: { [room] in
+                message.giveBack()
+                room.signal()
+            })
     }
 }

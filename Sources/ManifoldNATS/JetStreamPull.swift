@@ -75,9 +75,15 @@ public final class JetStreamPull: @unchecked Sendable {
         return messages
     }
 
-    /// Stops reading; the consumer stays on the server for other readers.
+    /// Stops reading, and gives back at once what arrived and was not taken, so another
+    /// reader has it without waiting out the ack wait; the consumer stays on the server.
     public func stop() {
         subscription?.unsubscribe()
+        let untaken = mailbox.queue.withLock { arrived in
+            defer { arrived.removeAll() }
+            return arrived.filter { $0.headers["Status"] == nil || !$0.body.isEmpty }
+        }
+        for message in untaken { JetStreamMessage(message, connection: connection).giveBack() }
     }
 }
 
@@ -96,15 +102,15 @@ private final class Mailbox: Sendable {
 public final class JetStreamMessage: Sendable {
     /// The message.
     public let message: NATSMessage
-    /// How many times the consumer has delivered it (1 the first time).
-    public let deliveries: Int
+    /// How many times the consumer has delivered it (1 the first time), read from its
+    /// acknowledgement subject when asked.
+    public var deliveries: Int { message.reply.map(Self.deliveries(inAcknowledgementSubject:)) ?? 1 }
     private let connection: NATSConnection
     private let answered = Atomic<Bool>(false)
 
     init(_ message: NATSMessage, connection: NATSConnection) {
         self.message = message
         self.connection = connection
-        deliveries = message.reply.map(Self.deliveries(inAcknowledgementSubject:)) ?? 1
     }
 
     /// The delivery count in a JetStream acknowledgement subject:

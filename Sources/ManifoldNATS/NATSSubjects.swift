@@ -31,8 +31,13 @@ public struct NATSSubjects: Sendable, Hashable {
     /// The topic a subject of this run stands for; `nil` for a subject outside the run or one
     /// that is no topic name.
     public func topic(ofSubject subject: String) -> Topic? {
-        guard subject.hasPrefix(prefix + "."), subject.count > prefix.count + 1 else { return nil }
-        return try? Topic(String(subject.dropFirst(prefix.count + 1)))
+        // Bytes, not characters: this runs for every message a reader takes.
+        let bytes = subject.utf8
+        let prefixLength = prefix.utf8.count
+        guard bytes.count > prefixLength + 1, bytes.starts(with: prefix.utf8),
+            bytes[bytes.index(bytes.startIndex, offsetBy: prefixLength)] == UInt8(ascii: ".")
+        else { return nil }
+        return try? Topic(String(Substring(bytes.dropFirst(prefixLength + 1))))
     }
 
     static func isToken(_ text: String) -> Bool {

@@ -57,6 +57,84 @@ extension LocalRouter {
         return true
     }
 
+    /// Delivers `deliveries` to the subscription `id` in order, queued under one lock of its
+    /// buffer (waiting for room as a whole): what `deliverAcknowledged(_:to:topic:…)` does for
+    /// one, for a batch a broker handed over at once, so the reader sees the batch together.
+    ///
+    /// - Returns: the deliveries nothing here took — the subscription is gone, closed or
+    ///   cancelled, or refused them when full (policy `fail`) — in order, for the broker to give
+    ///   to someone else. Their actions have not run.
+    func deliverAcknowledged(contentsOf deliveries: [AcknowledgedDelivery], to id: SubscriptionID, topic: Topic) async
+        -> [AcknowledgedDelivery]
+    {
+        guard let subscription = subscription(id) else { return deliveries }
+        let route = route(for: topic)
+        var accepted: [Artifact] = []
+        var entries: [(id: ArtifactID, actions: SettlementActions.Actions)] = []
+        accepted.reserveCapacity(deliveries.count)
+        entries.reserveCapacity(deliveries.count)
+        for delivery in deliveries {
+            let artifact = delivery.artifact
+            guard subscription.accepts == .any || subscription.accepts.accepts(artifact.type) else {
+                subscription.rejectedCount.add(1, ordering: .relaxed)
+                route.counters.rejected.add(1, ordering: .relaxed)
+                if observers.isActive { observers.emit(.rejected(artifact, topic: topic, subscription: subscription.name)) }
+                var report = DeliveryReport()
+                deadLetter(
+                    [artifact], reason: .rejectedType, topic: topic, subscriber: subscription, counters: route.counters,
+                    report: &report, detail: "subscription '\(subscription.name)' accepts \(subscription.accepts), not \(artifact.type)")
+                delivery.onSettled()
+                continue
+            }
+            accepted.append(artifact)
+            entries.append((artifact.id, .init(settled: delivery.onSettled, givenBack: delivery.onGivenBack)))
+        }
+        guard !accepted.isEmpty else { return [] }
+        subscription.settlementActions.add(contentsOf: entries)
+        tracker.add(accepted.count)
+        var outcome: BatchWriteOutcome<Artifact>
+        var unwritten: [Artifact] = []
+        do {
+            outcome = try await subscription.buffer.write(contentsOf: accepted)
+        } catch {
+            outcome = error.partial
+            unwritten = error.unwritten
+        }
+        // Refused (full, policy `fail`) or never queued (closed, cancelled): not taken here.
+        let notTaken = unwritten + outcome.refused
+        for artifact in notTaken { subscription.settlementActions.discard(artifact.id) }
+        let lost = outcome.droppedOldest + outcome.droppedNewest
+        let queued = accepted.count - notTaken.count
+        route.counters.delivered.add(queued, ordering: .relaxed)
+        if observers.isActive {
+            let missing = Set(notTaken.map(\.id))
+            for artifact in accepted where !missing.contains(artifact.id) {
+                observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name))
+            }
+        }
+        if !lost.isEmpty {
+            // A transport sizes what it fetches to the room left, so this is rare: the loss is
+            // the policy's, counted and dead-lettered like any other, and settled.
+            for (reason, dropped) in [(DeadLetterReason.droppedOldest, outcome.droppedOldest), (.droppedNewest, outcome.droppedNewest)]
+            where !dropped.isEmpty {
+                if observers.isActive {
+                    for artifact in dropped { observers.emit(.dropped(artifact, topic: topic, subscription: subscription.name, reason: reason)) }
+                }
+                subscription.droppedCount.add(dropped.count, ordering: .relaxed)
+                route.counters.dropped.add(dropped.count, ordering: .relaxed)
+                var report = DeliveryReport()
+                deadLetter(
+                    dropped, reason: reason, topic: topic, subscriber: subscription, counters: route.counters, report: &report,
+                    detail: "subscription '\(subscription.name)' is full (capacity \(subscription.buffer.capacity), policy \(subscription.buffer.policy))")
+            }
+            subscription.settlementActions.run(for: lost)
+        }
+        tracker.settle(notTaken.count + lost.count)
+        guard !notTaken.isEmpty else { return [] }
+        let missing = Set(notTaken.map(\.id))
+        return deliveries.filter { missing.contains($0.artifact.id) }
+    }
+
     /// Counts artifacts published on `topic` that this hub handed to a broker rather than to
     /// its own subscriptions.
     func countPublished(_ artifacts: [Artifact], on topic: Topic) {

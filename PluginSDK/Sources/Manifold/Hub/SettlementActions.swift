@@ -26,6 +26,14 @@ final class SettlementActions: Sendable {
         }
     }
 
+    /// Records the actions of several artifacts, delivered now in this order, under one lock.
+    func add(contentsOf entries: [(id: ArtifactID, actions: Actions)]) {
+        pending.withLock { pending in
+            pending.append(contentsOf: entries)
+            count.store(pending.count, ordering: .releasing)
+        }
+    }
+
     /// Runs and forgets the settled action of each artifact (if it has one).
     func run(for artifacts: some Collection<Artifact>) {
         guard count.load(ordering: .acquiring) > 0 else { return }

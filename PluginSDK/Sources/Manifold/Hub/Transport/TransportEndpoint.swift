@@ -39,6 +39,18 @@ public struct TransportEndpoint: Sendable {
         try await router.deliverAcknowledged(artifact, to: id, topic: topic, onSettled: onSettled, onGivenBack: onGivenBack)
     }
 
+    /// Delivers a batch a broker handed over at once, as `deliverAcknowledged(_:to:topic:…)`
+    /// does each of them, queued together so the subscription's reader sees them together (a
+    /// node holds and publishes their outputs as one batch).
+    ///
+    /// - Returns: the deliveries nothing here took (the subscription is gone, closed or
+    ///   cancelled, or full under policy `fail`), in order: give them to someone else.
+    public func deliverAcknowledged(contentsOf deliveries: [AcknowledgedDelivery], to id: SubscriptionID, topic: Topic) async
+        -> [AcknowledgedDelivery]
+    {
+        await router.deliverAcknowledged(contentsOf: deliveries, to: id, topic: topic)
+    }
+
     /// Counts artifacts published on `topic` that the transport handed to a broker instead
     /// of this hub's own subscriptions (the receiving hubs count their deliveries), and shows
     /// each to the hub's observers as published, as a publish in process would.
