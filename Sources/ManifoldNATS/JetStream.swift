@@ -200,6 +200,7 @@ public final class JetStream: @unchecked Sendable {
         let batch = PublishAcknowledgements.Batch(count: messages.count)
         let started = ContinuousClock.now
         var unanswered = Array(messages.indices)
+        var deferralPause = Duration.milliseconds(50)
         while true {
             for index in unanswered {
                 let msg = try connection.cMessage(messages[index])
@@ -219,10 +220,17 @@ public final class JetStream: @unchecked Sendable {
             }
             if complete { return }
             unanswered = batch.unanswered
+            let deferral = batch.takeDeferrals()
             guard ContinuousClock.now - started < timeout else {
                 throw connection.failure(
-                    "did not confirm \(unanswered.count) of \(messages.count) message(s) within \(timeout) (sent again every \(answerWait))",
+                    "did not confirm \(unanswered.count) of \(messages.count) message(s) within \(timeout) (sent again every \(answerWait))"
+                        + (deferral.map { "; last answer: \($0.reason)" } ?? ""),
                     NATS_TIMEOUT)
+            }
+            if deferral != nil {
+                // Turned away for now (a server still recovering): a growing pause, then again.
+                try? await Task.sleep(for: deferralPause)
+                deferralPause = min(deferralPause * 2, .seconds(1))
             }
             reclaimUnanswered()
         }

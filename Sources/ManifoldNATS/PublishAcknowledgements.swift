@@ -18,6 +18,9 @@ final class PublishAcknowledgements: @unchecked Sendable {
             var answered: [Bool]
             var remaining: Int
             var refused: Refusal?
+            /// Places whose last answer said "not now" (a server still recovering): sent again.
+            var deferred: Set<Int> = []
+            var lastDeferral: Refusal?
             var waiter: CheckedContinuation<Void, Never>?
         }
 
@@ -39,6 +42,33 @@ final class PublishAcknowledgements: @unchecked Sendable {
                 return state.waiter
             }
             waiter?.resume()
+        }
+
+        /// The message at `index` was turned away for now (no JetStream to answer yet, after a
+        /// restart): it is still unanswered and is sent again. Once every unanswered message is
+        /// in that state, the waiting task goes on at once rather than waiting out its time.
+        func deferred(_ index: Int, because refusal: Refusal) {
+            let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+                guard !state.answered[index] else { return nil }
+                state.deferred.insert(index)
+                state.lastDeferral = refusal
+                guard state.deferred.count == state.remaining else { return nil }
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+
+        /// Whether some unanswered message was turned away for now since the last call (which
+        /// forgets them: they are about to be sent again), and the server's last word on it.
+        func takeDeferrals() -> Refusal? {
+            state.withLock { state in
+                defer {
+                    state.deferred.removeAll()
+                    state.lastDeferral = nil
+                }
+                return state.deferred.isEmpty ? nil : state.lastDeferral
+            }
         }
 
         /// Waits until every message was answered or `timeout` passed; whether all were.
@@ -93,6 +123,20 @@ final class PublishAcknowledgements: @unchecked Sendable {
         let expected = waiting.withLock { $0.removeValue(forKey: Self.key(msg)) }
         expected?.batch.answered(expected!.index, refusal: refusal)
     }
+
+    /// `msg` was turned away for now: its batch sends it again.
+    func deferred(_ msg: OpaquePointer, because refusal: Refusal) {
+        let expected = waiting.withLock { $0.removeValue(forKey: Self.key(msg)) }
+        expected?.batch.deferred(expected!.index, because: refusal)
+    }
+
+    /// Whether a failed answer means "not now" rather than "no": nobody answered on the
+    /// stream's subject (a server that restarted answers connections before its JetStream has
+    /// recovered), or JetStream said it is unavailable for the moment. Such a message is sent
+    /// again under the same id; a real refusal (a full stream, a deleted one) is not.
+    static func isTransient(_ status: natsStatus, code: jsErrCode) -> Bool {
+        status == NATS_NO_RESPONDERS || status == NATS_TIMEOUT || code == JSClusterNotAvailErr
+    }
 }
 
 /// The C client's callback with the server's answer to a message published asynchronously.
@@ -104,6 +148,11 @@ let publishAcknowledged: jsPubAckHandler = { _, msg, _, refusal, closure in
         let subject = natsMsg_GetSubject(msg).map { String(cString: $0) } ?? "?"
         let text = refusal.pointee.ErrText.map { String(cString: $0) } ?? String(cString: natsStatus_GetText(refusal.pointee.Err))
         problem = .init(subject: subject, reason: text)
+        if PublishAcknowledgements.isTransient(refusal.pointee.Err, code: refusal.pointee.ErrCode), let problem {
+            acknowledgements.deferred(msg, because: problem)
+            natsMsg_Destroy(msg)
+            return
+        }
     }
     acknowledgements.answered(msg, refusal: problem)
     natsMsg_Destroy(msg)
