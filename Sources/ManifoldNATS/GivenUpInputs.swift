@@ -34,13 +34,17 @@ final class GivenUpInputs: Sendable {
     /// Dead-letters, through `endpoint`, each input given up on since the last call.
     ///
     /// - Parameters:
-    ///   - subscriptions: the name of the subscription each consumer serves, for the report.
+    ///   - subscriptions: the name of the subscription each consumer serves, for the report;
+    ///     worked out only when the server gave up on something.
     ///   - flushing: whether to make sure first that every advisory the server sent so far has
     ///     arrived (one round trip): before the run is declared done.
-    func deadLetter(through endpoint: TransportEndpoint, subscriptions: [String: String], flushing: Bool) {
+    func deadLetter(through endpoint: TransportEndpoint, subscriptions subscriptionNames: () -> [String: String], flushing: Bool) {
         if flushing { try? jetStream.connection.flush() }
+        let advisoriesTaken = advisories.takeAll()
+        guard !advisoriesTaken.isEmpty else { return }
+        let subscriptions = subscriptionNames()
         let decoder = JSONDecoder()
-        for message in advisories.takeAll() {
+        for message in advisoriesTaken {
             guard let advisory = try? decoder.decode(Advisory.self, from: message.body) else { continue }
             let stored = try? jetStream.message(inStream: names.stream, sequence: advisory.streamSequence)
             let topic = stored.flatMap { names.subjects.topic(ofSubject: $0.subject) } ?? Topic.deadLetter

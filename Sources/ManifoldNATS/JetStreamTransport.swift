@@ -166,12 +166,13 @@ public final class JetStreamTransport: HubTransport {
 
     /// Dead-letters the inputs the server gave up on since the last call.
     private func deadLetterGivenUpInputs(flushing: Bool) {
-        let (givenUp, subscriptions) = state.withLock { state in
-            (state.givenUp, Dictionary(
-                state.declared.values.flatMap { interest in names.consumers(of: interest).map { ($0.name, interest.name) } },
-                uniquingKeysWith: { first, _ in first }))
-        }
-        givenUp?.deadLetter(through: endpoint.value, subscriptions: subscriptions, flushing: flushing)
+        guard let givenUp = state.withLock({ $0.givenUp }) else { return }
+        givenUp.deadLetter(through: endpoint.value, subscriptions: { [self] in
+            let declared = state.withLock { Array($0.declared.values) }
+            return Dictionary(
+                declared.flatMap { interest in names.consumers(of: interest).map { ($0.name, interest.name) } },
+                uniquingKeysWith: { first, _ in first })
+        }, flushing: flushing)
     }
 
     /// Makes the consumers of `interest` that this process has not made yet.

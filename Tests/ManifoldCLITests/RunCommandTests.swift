@@ -178,17 +178,7 @@ struct RunCommandTests {
     }
 
     @Test(arguments: TestHub.allCases) func ctrlCStopsGracefullyWith130(hub: TestHub) async throws {
-        let finished = try await hub.with { hubArguments in
-            let child = try await ChildProcess.launch(
-                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"] + hubArguments, directory: CLI.repositoryRoot)
-            child.input.fileHandleForWriting.write(Data("first line\n".utf8))
-            // Wait for the first output: the graph is running and still reading standard input,
-            // whose writing end stays open, so only Ctrl-C can end this run.
-            let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
-            #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output")
-            kill(child.processIdentifier, SIGINT)
-            return await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
-        }
+        let finished = try await hub.pipelineStopped(by: SIGINT)
         #expect(!finished.timedOut, "one Ctrl-C did not stop the run; stderr:\n\(finished.stderr)")
         #expect(finished.terminationReason == .exit)
         #expect(finished.status == 130)

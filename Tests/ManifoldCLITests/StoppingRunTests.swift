@@ -103,15 +103,7 @@ struct StoppingRunTests {
 
     @Test("SIGTERM stops like the first Ctrl-C: what was read is processed and written, then 143", arguments: TestHub.allCases)
     func sigtermDrainsLikeCtrlC(hub: TestHub) async throws {
-        let finished = try await hub.with { hubArguments in
-            let child = try await ChildProcess.launch(
-                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"] + hubArguments, directory: CLI.repositoryRoot)
-            child.input.fileHandleForWriting.write(Data("first line\n".utf8))
-            let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
-            #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output")
-            kill(child.processIdentifier, SIGTERM)
-            return await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
-        }
+        let finished = try await hub.pipelineStopped(by: SIGTERM)
         #expect(!finished.timedOut, "SIGTERM did not stop the run; stderr:\n\(finished.stderr)")
         #expect(finished.terminationReason == .exit)
         #expect(finished.status == 143, "stderr: \(finished.stderr)")

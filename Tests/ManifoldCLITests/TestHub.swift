@@ -25,6 +25,21 @@ enum TestHub: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// `manifold run Examples/pipeline.json --lines` with this hub, sent `signal` once its
+    /// first line came out: the graph is running and still reading standard input, whose
+    /// writing end stays open, so only the signal can end the run.
+    func pipelineStopped(by signal: Int32, sourceLocation: SourceLocation = #_sourceLocation) async throws -> ChildProcess.Finished {
+        try await with { hubArguments in
+            let child = try await ChildProcess.launch(
+                executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines"] + hubArguments, directory: CLI.repositoryRoot)
+            child.input.fileHandleForWriting.write(Data("first line\n".utf8))
+            let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
+            #expect(String(decoding: seen, as: UTF8.self).contains("LINE!\n"), "manifold ended before its first output", sourceLocation: sourceLocation)
+            kill(child.processIdentifier, signal)
+            return await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
+        }
+    }
+
     /// `CLI.run` with this hub.
     func run(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLI.Result {
         try await with { hub in try await CLI.run(arguments + hub, stdin: stdin, sourceLocation: sourceLocation) }

@@ -84,4 +84,12 @@ struct NATSNamingTests {
         }
         #expect { try NATSServerURL("nats://host:1/path") } throws: { "\($0)".contains("has a path, query or fragment") }
     }
+
+    @Test func aTLSURLKeepsItsSchemeAndAsksForTLS() throws {
+        let secure = try NATSServerURL("tls://carol:pw9@nats.internal:4443")
+        #expect(secure.isTLS && secure.redacted == "tls://***@nats.internal:4443")
+        #expect(try !NATSServerURL("nats://nats.internal").isTLS)
+        #expect(NATSServerURL.looksLikeURL("tls://x") && NATSServerURL.looksLikeURL("nats://x") && !NATSServerURL.looksLikeURL("kafka://x"))
+        #expect { try NATSServerURL("tcp://host:1") } throws: { "\($0)".contains("tls://HOST:PORT for TLS") }
+    }
 }

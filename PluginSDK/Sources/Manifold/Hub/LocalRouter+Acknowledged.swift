@@ -14,52 +14,18 @@ extension LocalRouter {
         _ artifact: Artifact, to id: SubscriptionID, topic: Topic, onSettled: @escaping @Sendable () -> Void,
         onGivenBack: @escaping @Sendable () -> Void
     ) async throws -> Bool {
-        guard let subscription = subscription(id) else { return false }
-        let route = route(for: topic)
-        guard subscription.accepts == .any || subscription.accepts.accepts(artifact.type) else {
-            subscription.rejectedCount.add(1, ordering: .relaxed)
-            route.counters.rejected.add(1, ordering: .relaxed)
-            if observers.isActive { observers.emit(.rejected(artifact, topic: topic, subscription: subscription.name)) }
-            var report = DeliveryReport()
-            deadLetter(
-                [artifact], reason: .rejectedType, topic: topic, subscriber: subscription, counters: route.counters,
-                report: &report, detail: "subscription '\(subscription.name)' accepts \(subscription.accepts), not \(artifact.type)")
-            onSettled()
-            return true
-        }
-        subscription.settlementActions.add(artifact.id, actions: .init(settled: onSettled, givenBack: onGivenBack))
-        tracker.add(1)
-        let outcome: WriteOutcome<Artifact>
-        do {
-            outcome = try await subscription.buffer.write(artifact)
-        } catch {
-            subscription.settlementActions.discard(artifact.id)
-            tracker.settle(1)
-            if error is CancellationError { throw error }
-            return false
-        }
-        route.counters.delivered.add(1, ordering: .relaxed)
-        if observers.isActive { observers.emit(.delivered(artifact, topic: topic, subscription: subscription.name)) }
-        if let lost = outcome.droppedElement {
-            // A transport sizes what it fetches to the room left, so this is rare: the loss
-            // is the policy's, counted and dead-lettered like any other, and settled.
-            let reason: DeadLetterReason = if case .droppedOldest = outcome { .droppedOldest } else { .droppedNewest }
-            if observers.isActive { observers.emit(.dropped(lost, topic: topic, subscription: subscription.name, reason: reason)) }
-            subscription.droppedCount.add(1, ordering: .relaxed)
-            route.counters.dropped.add(1, ordering: .relaxed)
-            var report = DeliveryReport()
-            deadLetter(
-                [lost], reason: reason, topic: topic, subscriber: subscription, counters: route.counters, report: &report,
-                detail: "subscription '\(subscription.name)' is full (capacity \(subscription.buffer.capacity), policy \(subscription.buffer.policy))")
-            subscription.settlementActions.run(for: CollectionOfOne(lost))
-            tracker.settle(1)
-        }
-        return true
+        let notTaken = await deliverAcknowledged(
+            contentsOf: [AcknowledgedDelivery(artifact, onSettled: onSettled, onGivenBack: onGivenBack)], to: id, topic: topic)
+        if !notTaken.isEmpty, Task.isCancelled { throw CancellationError() }
+        return notTaken.isEmpty
     }
 
     /// Delivers `deliveries` to the subscription `id` in order, queued under one lock of its
-    /// buffer (waiting for room as a whole): what `deliverAcknowledged(_:to:topic:…)` does for
-    /// one, for a batch a broker handed over at once, so the reader sees the batch together.
+    /// buffer (waiting for room as a whole), so the reader sees a batch a broker handed over at
+    /// once together. Each delivery's `onSettled` runs once the reader settles its artifact, or
+    /// at once when the subscription does not accept its type (refused, counted and
+    /// dead-lettered here: settled as far as the broker is concerned) or its policy dropped it;
+    /// `onGivenBack` when the reader stops without processing it.
     ///
     /// - Returns: the deliveries nothing here took — the subscription is gone, closed or
     ///   cancelled, or refused them when full (policy `fail`) — in order, for the broker to give
