@@ -35,6 +35,8 @@ struct JetStreamPublishTests {
         } throws: { error in
             "\(error)".contains("did not confirm 1 of 1 message(s) within 1.0 seconds") && "\(error)".contains("last answer: ")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // The given limit ended it, not the default minute (the bound is loose: the suites run
+        // in parallel on two cores, and a starved test process wakes late).
+        #expect(ContinuousClock.now - started < .seconds(45))
     }
 }
