@@ -51,6 +51,8 @@ public struct GraphManifest: Sendable {
     public internal(set) var nodes: [GraphNode]
     /// Whether cycles among nodes are allowed (agent/tool loops); default false.
     public let allowCycles: Bool
+    /// Most node hops an artifact of one conversation may make (`maxHops`); see `hopLimit(of:)`.
+    public let maxHops: Int?
     /// Every `${NAME}` reference in node and middleware configs.
     public let environmentReferences: [EnvironmentReference]
     /// JSON paths of the config strings that `resolvingEnvironment` filled from `${…}`
@@ -74,8 +76,10 @@ public struct GraphManifest: Sendable {
 
     init(
         file: String, formatVersion: Int, name: String, description: String?, pluginPaths: [String], hub: HubSettings,
-        inputs: [GraphPort], outputs: [GraphPort], nodes: [GraphNode], allowCycles: Bool, environmentReferences: [EnvironmentReference]
+        inputs: [GraphPort], outputs: [GraphPort], nodes: [GraphNode], allowCycles: Bool, maxHops: Int? = nil,
+        environmentReferences: [EnvironmentReference]
     ) {
+        self.maxHops = maxHops
         self.file = file
         self.formatVersion = formatVersion
         self.name = name

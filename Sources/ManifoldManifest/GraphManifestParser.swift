@@ -4,12 +4,13 @@ import ManifoldJSON
 
 /// Checks a graph manifest's JSON and builds a `GraphManifest`, collecting every error.
 enum GraphManifestParser {
-    static let keys = ["$schema", "manifold", "name", "description", "plugins", "hub", "inputs", "outputs", "allowCycles", "nodes"]
+    static let keys = ["$schema", "manifold", "name", "description", "plugins", "hub", "inputs", "outputs", "allowCycles", "maxHops", "nodes"]
     static let hubKeys = ["capacity", "policy", "transport", "ackWaitSeconds", "maxDeliver"]
     static let portKeys = ["topic", "types", "description"]
     static let nodeKeys = [
         "plugin", "config", "middleware", "subscribe", "output", "concurrency", "errorPolicy", "capacity", "policy", "description",
-        "isolation", "limits", "restart", "inputTimeoutSeconds", "replicas",
+        "isolation", "limits", "restart", "inputTimeoutSeconds", "replicas", "instances", "instanceIdleSeconds", "maxInstances",
+        "maxHops",
     ]
     static let limitKeys = ["memoryMiB", "cpuSeconds", "openFiles"]
     static let restartKeys = ["maxRestarts", "withinSeconds", "retries"]
@@ -33,6 +34,7 @@ enum GraphManifestParser {
         let inputs = parsePorts("inputs", .input, reader, context: context)
         let outputs = parsePorts("outputs", .output, reader, context: context)
         let allowCycles = reader.bool("allowCycles") ?? false
+        let maxHops = reader.integer("maxHops", minimum: 1, example: "100")
         var references: [EnvironmentReference] = []
         let nodes = parseNodes(reader, references: &references, context: context)
         checkNameClashes(inputs: inputs, outputs: outputs, nodes: nodes, context: context)
@@ -43,7 +45,8 @@ enum GraphManifestParser {
         }
         return GraphManifest(
             file: context.file, formatVersion: version, name: name, description: description, pluginPaths: pluginPaths, hub: hub,
-            inputs: inputs, outputs: outputs, nodes: nodes, allowCycles: allowCycles, environmentReferences: references)
+            inputs: inputs, outputs: outputs, nodes: nodes, allowCycles: allowCycles, maxHops: maxHops,
+            environmentReferences: references)
     }
 
     // MARK: Top level
@@ -185,12 +188,48 @@ enum GraphManifestParser {
                     fix: "add \"isolation\": \"process\" to the node, or remove '\(key)'")
             }
         }
+        let instances = parseInstances(reader, concurrency: concurrency, replicas: replicas, context: context)
+        let maxHops = reader.integer("maxHops", minimum: 1, example: "20")
         guard let plugin else { return nil }
         return GraphNode(
             id: id, plugin: plugin, config: config, middleware: middleware, subscribe: subscriptions, output: output,
             concurrency: concurrency, errorPolicy: errorPolicy, capacity: capacity, policy: policy, description: description,
             isolation: isolation, limits: limits, restart: restart ?? .default, inputTimeoutSeconds: inputTimeout,
-            replicas: replicas)
+            replicas: replicas, instances: instances, maxHops: maxHops)
+    }
+
+    /// `instances` with its `instanceIdleSeconds` and `maxInstances`, which mean something only
+    /// per correlation; a cap below the node's concurrency could leave an input no instance.
+    private static func parseInstances(
+        _ node: JSONObjectReader, concurrency: Int, replicas: Int, context: ManifestContext
+    ) -> NodeInstances {
+        let scope = node.choice("instances", InstanceScope.self, what: "instance scope") ?? .shared
+        // Up to a day, like inputTimeoutSeconds: a Duration of it cannot overflow.
+        let idle = node.number("instanceIdleSeconds", exclusiveMinimum: 0, maximum: 86_400, example: "600")
+        let maximum = node.integer("maxInstances", minimum: 1, example: "1000")
+        guard scope == .perCorrelation else {
+            for key in ["instanceIdleSeconds", "maxInstances"] where node.members[key] != nil {
+                context.error(
+                    node.path(key), "'\(key)' applies only to a node with one instance per conversation",
+                    fix: "add \"instances\": \"per-correlation\" to the node, or remove '\(key)'")
+            }
+            return .shared
+        }
+        if replicas > 1 {
+            context.error(
+                node.path("replicas"),
+                "a node with one instance per conversation cannot have replicas: they share inputs by load, not by conversation, so one conversation's state would be split between them",
+                fix: "remove \"replicas\" (or set it to 1), or use \"instances\": \"shared\"")
+        }
+        let settings = NodeInstances(
+            scope: .perCorrelation, idleSeconds: idle ?? NodeInstances.defaultIdleSeconds, maximum: maximum ?? NodeInstances.defaultMaximum)
+        if settings.maximum < concurrency {
+            context.error(
+                node.path("maxInstances"),
+                "maxInstances \(settings.maximum) is below the node's concurrency \(concurrency): an input could find every instance busy",
+                fix: "raise maxInstances to at least \(concurrency), or lower concurrency")
+        }
+        return settings
     }
 
     private static func parseLimits(_ node: JSONObjectReader, context: ManifestContext) -> ResourceLimits? {

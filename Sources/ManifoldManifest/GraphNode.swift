@@ -39,6 +39,11 @@ public struct GraphNode: Sendable {
     /// How many instances of the node each process that runs it starts (at least 1; default
     /// 1): they share the node's inputs, each input processed by one of them.
     public internal(set) var replicas: Int
+    /// How many plugin instances the node keeps, and for whom (default: one, shared).
+    public let instances: NodeInstances
+    /// Most hops an input of one conversation may have made to be processed here; the
+    /// graph's `maxHops` applies when `nil` (see `GraphManifest.hopLimit(of:)`).
+    public let maxHops: Int?
 
     /// The config as written in the file, before environment substitution.
     let rawConfig: JSONValue
@@ -47,8 +52,10 @@ public struct GraphNode: Sendable {
         id: String, plugin: String, config: JSONValue, middleware: [GraphMiddleware], subscribe: [TopicPattern], output: Topic?,
         concurrency: Int, errorPolicy: ErrorPolicy, capacity: Int?, policy: BackpressurePolicy?, description: String?,
         isolation: NodeIsolation? = nil, limits: ResourceLimits? = nil, restart: RestartPolicy = .default,
-        inputTimeoutSeconds: Double? = nil, replicas: Int = 1
+        inputTimeoutSeconds: Double? = nil, replicas: Int = 1, instances: NodeInstances = .shared, maxHops: Int? = nil
     ) {
+        self.instances = instances
+        self.maxHops = maxHops
         self.replicas = replicas
         self.isolation = isolation
         self.limits = limits

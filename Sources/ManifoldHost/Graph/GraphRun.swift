@@ -179,15 +179,24 @@ public final class GraphRun: Sendable {
                         throw GraphBuildError(diagnostics: [GraphDiagnostic(
                             .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
                     }
-                    let generator: any Generator
-                    if let isolated = plugin as? ProcessPlugin {
-                        do {
-                            generator = try await isolated.isolatedGenerator(for: node, logger: logger)
-                        } catch {
-                            throw substituted.mask(error)
+                    let makeGenerator: @Sendable () async throws -> any Generator = {
+                        if let isolated = plugin as? ProcessPlugin {
+                            do {
+                                return try await isolated.isolatedGenerator(for: node, logger: logger)
+                            } catch {
+                                throw substituted.mask(error)
+                            }
                         }
-                    } else {
-                        generator = try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
+                        return try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
+                    }
+                    // The first instance is made now even per conversation: a config its plugin
+                    // refuses fails the build, not the first conversation.
+                    var generator = try await makeGenerator()
+                    let cancelGrace = (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1)
+                    if node.instances.scope == .perCorrelation {
+                        generator = PerCorrelationGenerator(
+                            firstInstance: generator, idleTimeout: .milliseconds(Int64((node.instances.idleSeconds * 1000).rounded(.up))),
+                            maximumInstances: node.instances.maximum, makeInstance: { _ in try await makeGenerator() })
                     }
                     if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
                         sources.append((node.id, output, source, node.errorPolicy))
@@ -216,8 +225,11 @@ public final class GraphRun: Sendable {
                             inputTimeout: node.inputTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
                             // An isolated call that ignores its cancel ends with its worker, killed
                             // after the cancel grace: the node waits for that rather than leave it.
-                            inputTimeoutGrace: (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1),
-                            derivesOutputIDs: transportChoice.redelivers, replica: replica))
+                            inputTimeoutGrace: cancelGrace,
+                            derivesOutputIDs: transportChoice.redelivers, replica: replica,
+                            hopLimit: manifest.countsHops
+                                ? manifest.hopLimit(of: node).map { HopLimit(maximum: $0.maximum, source: $0.source) } ?? .countingOnly
+                                : nil))
                     streamers.append(streamer)
                 }
             }

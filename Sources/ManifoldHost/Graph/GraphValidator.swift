@@ -101,6 +101,12 @@ public enum GraphValidator {
         }
         let (replicated, unknownReplicated) = manifest.replicating(replicas)
         manifest = replicated
+        for node in manifest.nodes where node.instances.scope == .perCorrelation && replicas[node.id].map({ $0 > 1 }) == true {
+            diagnostics.insert(GraphDiagnostic(
+                .error, file: path, path: "--replicas",
+                message: "node '\(node.id)' keeps one instance per conversation (\(node.path).instances) and cannot have replicas: they share inputs by load, not by conversation",
+                fix: "drop \(node.id)=\(replicas[node.id] ?? 1) from --replicas, or set \"instances\": \"shared\" on the node"))
+        }
         for (option, names) in [("--replicas", unknownReplicated), ("--only", (placedNodes ?? []).filter { name in !manifest.nodes.contains { $0.id == name } })] {
             for name in names {
                 diagnostics.insert(GraphDiagnostic(
@@ -167,6 +173,12 @@ public enum GraphValidator {
                     node.config, of: generator, secrets: manifest.configSecretPaths(forNode: node.id), file: path,
                     at: "\(nodePath).config", into: &diagnostics)
                 checkSubscriptions(node, generator, file: path, into: &diagnostics)
+                if node.instances.scope == .perCorrelation && generator.descriptor.extensions.contains(PluginExtension.source.rawValue) {
+                    diagnostics.insert(GraphDiagnostic(
+                        .error, file: path, path: "\(nodePath).instances",
+                        message: "plugin '\(generator.descriptor.name)' is a source: it emits on its own, for no conversation, so it cannot have one instance per conversation",
+                        fix: "remove \"instances\" from the node"))
+                }
                 if node.concurrency > 1 && !generator.descriptor.allowsConcurrentProcessing {
                     diagnostics.insert(GraphDiagnostic(
                         .error, file: path, path: "\(nodePath).concurrency",

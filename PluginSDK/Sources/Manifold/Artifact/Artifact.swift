@@ -205,4 +205,7 @@ public enum MetadataKey {
     public static let errorNode = "manifold.error.node"
     /// On an error artifact: the id of the input artifact whose processing failed.
     public static let errorInput = "manifold.error.input"
+    /// How many node hops the artifact's chain has made since a graph input or a source fed
+    /// it (see `HopLimit`); written only in graphs that limit hops.
+    public static let hops = "manifold.hops"
 }

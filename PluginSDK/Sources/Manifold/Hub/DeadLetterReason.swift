@@ -39,4 +39,7 @@ public enum DeadLetterReason: String, Sendable, Hashable, CaseIterable {
     /// An input a broker delivered as many times as the hub allows (`maxDeliver`) without any
     /// instance of its node finishing it (each crashed or hung on it): the broker gave up on it.
     case deliveriesExhausted = "deliveries-exhausted"
+    /// An input a node refused because its conversation had already made as many node hops
+    /// as the limit allows (`HopLimit`): a graph looping without end.
+    case hopLimitReached = "hop-limit"
 }

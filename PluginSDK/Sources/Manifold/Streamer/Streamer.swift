@@ -180,21 +180,27 @@ public final class Streamer: Sendable {
                     unprocessed.append(input)
                     throw CancellationError()
                 }
-                if let pipelining, inputs.readAheadCount > 0 {
-                    // More are queued: they go to the generator together.
+                if let pipelining, inputs.readAheadCount > 0, hopRefusal(of: input) == nil {
+                    // More are queued: they go to the generator together (but for those past
+                    // the hop limit, refused after the batch: they emit nothing).
                     var batch = [input]
+                    var refused: [Artifact] = []
                     while batch.count < pipelining.pipelineLimit, inputs.readAheadCount > 0, let next = try await inputs.next() {
-                        batch.append(next)
+                        if hopRefusal(of: next) == nil { batch.append(next) } else { refused.append(next) }
                     }
                     var unstarted: [Artifact] = []
                     do {
                         try await handlePipelined(batch, by: pipelining, holdingOutputsIn: held, unstarted: &unstarted)
                     } catch {
                         unsettled += batch.dropLast(unstarted.count)
-                        unprocessed += unstarted
+                        unprocessed += unstarted + refused
                         throw error
                     }
                     unsettled += batch
+                    for input in refused {
+                        unsettled.append(input)
+                        try await handle(input, holdingOutputsIn: held)
+                    }
                 } else {
                     unsettled.append(input)
                     try await handle(input, holdingOutputsIn: held)
@@ -255,6 +261,7 @@ public final class Streamer: Sendable {
         defer { inputsInProgressCount.subtract(1, ordering: .relaxed) }
         let started = ContinuousClock.now
         do {
+            if let refusal = hopRefusal(of: input) { throw refusal }
             if let deadline, let limit = options.inputTimeout {
                 let chain = self.chain
                 try await InputDeadline.run(node: name, limit: limit, grace: options.inputTimeoutGrace, deadline: deadline) {
@@ -283,6 +290,16 @@ public final class Streamer: Sendable {
             },
             rejecter: { [self] problem in rejectMalformedOutput(problem, for: input) },
             batchEmitter: held.map { held in { @Sendable [self] outputs in hold(outputs, for: input, in: held, ordinals: ordinals) } })
+    }
+
+    /// The failure of an input that has made as many hops as the node's limit allows; `nil`
+    /// when it may be processed (or the node has no limit).
+    func hopRefusal(of input: Artifact) -> HopLimitReached? {
+        guard let limit = options.hopLimit, limit.maximum != .max else { return nil }
+        let hops = HopLimit.hops(of: input)
+        guard hops >= limit.maximum else { return nil }
+        return HopLimitReached(
+            node: name, hops: hops, limit: limit, correlationID: input.correlationID ?? input.id.rawValue, from: input.origin)
     }
 
     /// Counts an input that went through the chain.
@@ -343,6 +360,7 @@ public final class Streamer: Sendable {
         if output.origin != name { output.origin = name }
         if let ordinals { output.id = ArtifactID(derivedFrom: input.id, node: name, ordinal: ordinals.next()) }
         if output.correlationID == nil { output.correlationID = input.correlationID ?? input.id.rawValue }
+        if options.hopLimit != nil { output.metadata[MetadataKey.hops] = String(HopLimit.hops(of: input) + 1) }
         guard chain.generator.ports.outputs.accepts(output.type) else {
             state.withLock { $0.report.rejectedOutputs += 1 }
             hub.deadLetter(

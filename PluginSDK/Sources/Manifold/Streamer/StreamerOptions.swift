@@ -41,14 +41,20 @@ public struct StreamerOptions: Sendable {
     /// name — the subscription a broker's consumer serves, the origin and derived ids of what
     /// they emit — and are told apart only in the hub's wiring, as `node#2`, `node#3`, ….
     public var replica: Int
+    /// When set, each output carries its input's hop count plus one (`MetadataKey.hops`), and
+    /// an input that has made `maximum` hops is refused before the chain sees it
+    /// (`HopLimitReached`, dead-lettered as `hop-limit`). `nil` (the default): hops are neither
+    /// counted nor checked.
+    public var hopLimit: HopLimit?
 
     /// Options with the defaults: the hub's queue settings, one input at a time, continue on error.
     public init(
         inputCapacity: Int? = nil, inputPolicy: BackpressurePolicy? = nil, inputBuffer: Buffer<Artifact>? = nil,
         concurrency: Int = 1, errorPolicy: ErrorPolicy = .continue, failureHistoryLimit: Int = 100,
         shutsDownWhenFinished: Bool = true, inputTimeout: Duration? = nil, inputTimeoutGrace: Duration = .seconds(1),
-        derivesOutputIDs: Bool = false, replica: Int = 1
+        derivesOutputIDs: Bool = false, replica: Int = 1, hopLimit: HopLimit? = nil
     ) {
+        self.hopLimit = hopLimit
         self.derivesOutputIDs = derivesOutputIDs
         self.replica = max(1, replica)
         self.inputTimeout = inputTimeout
