@@ -7,6 +7,12 @@ public struct HopLimitSetting: Sendable, Hashable {
     /// Where it comes from, for the message when it is reached: a JSON path in the manifest,
     /// or the default's reason.
     public var source: String
+
+    /// A limit of `maximum`, set at `source`.
+    public init(maximum: Int, source: String) {
+        self.maximum = maximum
+        self.source = source
+    }
 }
 
 extension GraphManifest {
@@ -27,7 +33,7 @@ extension GraphManifest {
         if allowCycles {
             return HopLimitSetting(
                 maximum: Self.defaultMaxHopsWithCycles,
-                source: "the default for a graph with \"allowCycles\": true (set \"maxHops\" at the top of \(file) to change it)")
+                source: "the default for a graph with \"allowCycles\": true; set \"maxHops\" at the top of \(file) to change it")
         }
         return nil
     }

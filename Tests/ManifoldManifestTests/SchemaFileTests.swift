@@ -1,6 +1,6 @@
 import Foundation
 import ManifoldJSON
-import ManifoldManifest
+@testable import ManifoldManifest
 import Testing
 
 /// The editor schemas in manifests/schema, checked with this validator against sample manifests.
@@ -91,12 +91,12 @@ struct SchemaFileTests {
         ]
         #expect(schema.validate(json).lines == [
             "$.hub.policy: expected one of \"block\", \"drop-oldest\", \"drop-newest\", \"fail\", got string \"drop\"",
-            "$.hub.transport: does not match any of the alternatives (anyOf): [0] expected \"in-process\", got string \"nats\"; [1] string \"nats\" does not match the pattern ^nats://",
+            "$.hub.transport: does not match any of the alternatives (anyOf): [0] expected \"in-process\", got string \"nats\"; [1] string \"nats\" does not match the pattern ^(nats|tls)://",
             #"$.inputs.in.topic: string "$in" does not match the pattern ^[^.\s*>$][^.\s*>]*(\.[^.\s*>]+)*$"#,
             "$.manifold: expected 1, got integer 2",
             "$.nodes.coder.errorPolicy: expected one of \"continue\", \"stop\", got string \"halt\"",
             #"$.nodes.coder.output: string "$errors" does not match the pattern ^[^.\s*>$][^.\s*>]*(\.[^.\s*>]+)*$"#,
-            "$.nodes.coder.subscrbe: unknown property 'subscrbe' (allowed: capacity, concurrency, config, description, errorPolicy, inputTimeoutSeconds, isolation, limits, middleware, output, plugin, policy, …); did you mean 'subscribe'?",
+            "$.nodes.coder.subscrbe: unknown property 'subscrbe' (allowed: capacity, concurrency, config, description, errorPolicy, inputTimeoutSeconds, instanceIdleSeconds, instances, isolation, limits, maxHops, maxInstances, …); did you mean 'subscribe'?",
             #"$.nodes.coder.subscribe[0]: string "a.>.b" does not match the pattern ^(([^.\s*>]+|\*)(\.([^.\s*>]+|\*))*(\.>)?|>)$"#,
         ])
         #expect(!Self.graphAccepted(json))
@@ -135,10 +135,37 @@ struct SchemaFileTests {
             ("port without topic", graph(["plugin": "p", "subscribe": ["t"]], ["inputs": ["in": ["types": ["text/plain"]]]]), false),
             ("empty types", graph(["plugin": "p", "subscribe": ["t"]], ["outputs": ["o": ["topic": "t", "types": []]]]), false),
             ("hub capacity 0", graph(["plugin": "p", "subscribe": ["t"]], ["hub": ["capacity": 0]]), false),
+            ("NATS hub", graph(["plugin": "p", "subscribe": ["t"]], ["hub": ["transport": "tls://h:4222", "ackWaitSeconds": 2.5, "maxDeliver": 3]]), true),
+            ("maxDeliver 0", graph(["plugin": "p", "subscribe": ["t"]], ["hub": ["maxDeliver": 0]]), false),
+            ("per conversation", graph(
+                ["plugin": "p", "subscribe": ["t"], "instances": "per-correlation", "instanceIdleSeconds": 30, "maxInstances": 5, "maxHops": 9],
+                ["maxHops": 40, "allowCycles": true]), true),
+            ("replicas", graph(["plugin": "p", "subscribe": ["t"], "replicas": 3]), true),
+            ("unknown scope", graph(["plugin": "p", "subscribe": ["t"], "instances": "per-user"]), false),
+            ("maxHops 0", graph(["plugin": "p", "subscribe": ["t"]], ["maxHops": 0]), false),
+            ("node maxHops 0", graph(["plugin": "p", "subscribe": ["t"], "maxHops": 0]), false),
         ]
         for (name, json, valid) in samples {
             #expect(schema.validate(json).isEmpty == valid, "schema, \(name): \(schema.validate(json).lines)")
             #expect(Self.graphAccepted(json) == valid, "parser, \(name)")
         }
+    }
+
+    /// Every key the parser reads is described by the schema, and no other: editors must not
+    /// flag a valid key or pass one the parser refuses.
+    @Test func graphSchemaNamesExactlyTheParsersKeys() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Support.repositoryRoot + "/manifests/schema/graph.schema.json"))
+        let root = try JSONValue(parsing: data)
+        func keys(_ object: JSONValue?) -> [String] {
+            (object?.objectValue?["properties"]?.objectValue?.keys).map { $0.sorted() } ?? []
+        }
+        let definitions = root.objectValue?["$defs"]?.objectValue
+        #expect(keys(root) == GraphManifestParser.keys.sorted())
+        #expect(keys(root.objectValue?["properties"]?.objectValue?["hub"]) == GraphManifestParser.hubKeys.sorted())
+        #expect(keys(definitions?["node"]) == GraphManifestParser.nodeKeys.sorted())
+        #expect(keys(definitions?["middleware"]) == GraphManifestParser.middlewareKeys.sorted())
+        let node = definitions?["node"]?.objectValue?["properties"]?.objectValue
+        #expect(keys(node?["limits"]) == GraphManifestParser.limitKeys.sorted())
+        #expect(keys(node?["restart"]) == GraphManifestParser.restartKeys.sorted())
     }
 }

@@ -54,9 +54,9 @@ public struct HopLimitReached: DeadLetteringFailure {
     public var deadLetterReason: DeadLetterReason { .hopLimitReached }
 
     public var description: String {
-        "node '\(node)' refused an input of conversation \(correlationID)"
+        "refused an input of conversation \(correlationID)"
             + (from.map { " from node '\($0)'" } ?? "")
-            + ": it has made \(hops) hops, the limit (maxHops \(limit.maximum), \(limit.source)); the graph probably loops without end, so the conversation stops here instead of running the node again"
+            + ": it has already made \(hops) hops, and the limit is \(limit.maximum) (maxHops, \(limit.source)); the graph probably loops without end, so the conversation stops here instead of running node '\(node)' again"
             + "; make the loop end (a tool result that answers, a prompt that concludes), or raise maxHops if the task really needs more steps"
     }
 }
