@@ -53,6 +53,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The run journal's SQLite database (WAL mode, migrations); links the system's libsqlite3.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: Core
@@ -97,6 +99,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The run journal: every artifact, settlement and failure of a run in an SQLite file,
+        // recorded through the run observer, for `manifold runs` and resuming.
+        .target(
+            name: "ManifoldJournal",
+            dependencies: [
+                sdk("Manifold"), "ManifoldWire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings),
         // The checks of `manifold check-plugin`, run in its child processes: a host of their
         // own that drives a plugin through the C ABI and records everything it does.
         .target(
@@ -111,7 +122,7 @@ let package = Package(
             name: "manifold",
             dependencies: [
                 "ManifoldHost", "ManifoldConformance", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldNATS", "ManifoldContracts",
-                "CManifoldSignals",
+                "ManifoldJournal", "ManifoldTrust", "CManifoldSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -182,6 +193,8 @@ let package = Package(
         .testTarget(name: "ManifoldTests", dependencies: [sdk("Manifold"), "ManifoldLink", "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldLinkTests", dependencies: ["ManifoldLink", "ManifoldWire", sdk("Manifold"), "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldWireTests", dependencies: ["ManifoldWire", sdk("Manifold")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldJournalTests", dependencies: ["ManifoldJournal", sdk("Manifold"), "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldHostTests",
             dependencies: [

@@ -3,6 +3,7 @@ import Foundation
 import Manifold
 import ManifoldHost
 import ManifoldJSON
+import ManifoldJournal
 import ManifoldManifest
 import ManifoldNATS
 
@@ -87,6 +88,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "This run's id, in the NATS subjects of its topics (default: 12 random hex digits).")
     var runID: String?
 
+    @Option(help: ArgumentHelp(
+        "Record the run in this journal (an SQLite file, created when missing): every artifact, settlement and failure.",
+        discussion: "Read it with `manifold runs`. See docs/durable-runs.md.", valueName: "file"))
+    var journal: String?
+
+    @Flag(help: "Record the run in the default journal ($MANIFOLD_JOURNAL, else ~/.local/state/manifold/runs.db).")
+    var record = false
+
+    @Option(help: ArgumentHelp(
+        "After the run, remove all but this many newest runs from its journal (with --journal or --record).", valueName: "count"))
+    var keepRuns: Int?
+
     @OptionGroup var placement: PlacementOptions
 
     @OptionGroup var plugins: PluginOptions
@@ -102,6 +115,14 @@ struct RunCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "--timeout takes a number of seconds above 0 and at most \(Int(Self.longestTimeout)), got \(timeout)")
             }
+        }
+        if journal != nil && record {
+            throw ValidationError("--journal FILE and --record both name a journal; use one (--record is --journal with the default file)")
+        }
+        if let keepRuns, keepRuns < 1 || (journal == nil && !record) {
+            throw ValidationError(keepRuns < 1
+                ? "--keep-runs takes a count of at least 1, got \(keepRuns)"
+                : "--keep-runs prunes the run's journal: add --journal FILE or --record")
         }
         if lines && !(inputs.isEmpty && inputFiles.isEmpty) {
             throw ValidationError(
@@ -149,9 +170,25 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        let run = runID ?? RunID.make()
+        let journalPath = journal ?? (record ? JournalLocation.defaultPath() : nil)
+        if journalPath != nil, (override ?? manifest.hub.transport).redelivers {
+            Terminal.error("error: --journal records a run in one process; on a NATS hub the run's stream keeps its artifacts (docs/distributed.md); "
+                + "drop --journal/--record, or run in process")
+            throw ExitCode(1)
+        }
+        // Opened before the graph is built: a journal that cannot be written stops the run before any plugin code runs.
+        let runJournal: RunJournal?
+        do {
+            runJournal = try journalPath.map {
+                try RunJournal(path: $0, runID: run, graphFile: graph, validation: validation, manifest: manifest)
+            }
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
         let graphRun: GraphRun
         do {
-            let run = runID ?? RunID.make()
             graphRun = try await GraphRun(
                 validation: validation, logger: logger, transport: override, runID: run,
                 placement: GraphPlacement(nodes: placement.onlyNodes.map(Set.init), role: .coordinator))
@@ -162,11 +199,13 @@ struct RunCommand: AsyncParsableCommand {
             }
         } catch {
             Terminal.error("error: \(error)")
+            _ = await runJournal?.finish(status: .failed)
             throw ExitCode(1)
         }
         let latencies = NodeLatencyObserver()
         if stats { graphRun.hub.addObserver(latencies) }
         eventLog?.start(hub: graphRun.hub)
+        runJournal?.start(graphRun)
         let printer = OutputPrinter(format: output)
         let runTask = Task {
             try await graphRun.run(
@@ -192,6 +231,12 @@ struct RunCommand: AsyncParsableCommand {
             await eventLog?.finish()
         } catch {
             await eventLog?.finish()
+            let status: JournalRun.Status = switch watchdog.ending {
+            case .timedOut?: .timedOut
+            case .signal?: .stopped
+            default: .failed
+            }
+            _ = await runJournal?.finish(status: status)
             printer.finish()
             let dropped = graphRun.hub.statistics.deadLettered
             if dropped > 0 { Terminal.error("warning: \(dropped) artifact(s) were dropped and went to $dead-letter") }
@@ -209,6 +254,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         printer.finish()
         RunSummary.report(report, stats: stats, latencies: latencies.latencies)
+        if let runJournal {
+            let status: JournalRun.Status = report.wasStopped ? .stopped : report.failures > 0 ? .failed : .finished
+            guard await runJournal.finish(status: status) else { throw ExitCode(1) }
+            if let keepRuns, let journalPath { Self.prune(journalPath, keeping: keepRuns) }
+        }
         if let failure = standardInput.failure {
             Terminal.error("error: \(StandardInputError(errno: failure))")
             throw ExitCode(1)
@@ -219,6 +269,16 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.error("error: \(report.hub.deadLettered) artifact(s) were dead-lettered (listed above); exiting \(Self.deadLetterStatus); "
                 + "fix the graph or the plugin, or pass --allow-dead-letters to accept the loss")
             throw ExitCode(Self.deadLetterStatus)
+        }
+    }
+
+    /// `--keep-runs`: removes all but the newest `count` runs; a failure is a warning, the run itself went well.
+    private static func prune(_ path: String, keeping count: Int) {
+        do {
+            let pruned = try JournalFile(path: path).prune { Array($0.dropFirst(count)) }
+            if !pruned.runs.isEmpty { Terminal.error("journal: removed \(pruned.runs.count) older run(s) (--keep-runs \(count))") }
+        } catch {
+            Terminal.error("warning: --keep-runs: \(error)")
         }
     }
 

@@ -136,8 +136,15 @@ final class OutputPrinter: Sendable {
     }
 
     static func json(_ artifact: Artifact, output: String) -> JSONValue {
+        var object = json(artifact)
+        object["output"] = .string(output)
+        return .object(object)
+    }
+
+    /// The artifact as `--output json` shows it: envelope fields, and the payload as JSON,
+    /// text or base64 by its type.
+    static func json(_ artifact: Artifact) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
-            "output": .string(output),
             "id": .string(artifact.id.rawValue),
             "type": .string(artifact.type.description),
             "metadata": .object(artifact.metadata.mapValues { .string($0) }),
@@ -154,7 +161,7 @@ final class OutputPrinter: Sendable {
         } else {
             object["base64"] = .string(artifact.payload.base64EncodedString())
         }
-        return .object(object)
+        return object
     }
 
     /// A delta's text: the `text` member of a JSON delta, or the payload as text.

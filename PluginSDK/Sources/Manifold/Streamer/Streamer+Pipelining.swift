@@ -30,9 +30,9 @@ extension Streamer {
             try await generator.process(batch) { index, failure in
                 precondition(index == ended, "a pipelining generator reported input \(index) of a batch when input \(ended) was next")
                 if let failure {
-                    try await recordFailure(failure, of: inputs[index], startedAt: started)
+                    try await recordFailure(failure, of: inputs[index], startedAt: started, reportingWith: held)
                 } else {
-                    recordSuccess(of: inputs[index], startedAt: started)
+                    recordSuccess(of: inputs[index], startedAt: started, reportingWith: held)
                 }
                 ended = index + 1
                 started = .now

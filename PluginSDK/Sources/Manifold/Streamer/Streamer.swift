@@ -270,9 +270,9 @@ public final class Streamer: Sendable {
             } else {
                 try await chain.process(input, context: context)
             }
-            recordSuccess(of: input, startedAt: started)
+            recordSuccess(of: input, startedAt: started, reportingWith: deadline == nil ? held : nil)
         } catch {
-            try await recordFailure(error, of: input, startedAt: started)
+            try await recordFailure(error, of: input, startedAt: started, reportingWith: deadline == nil ? held : nil)
         }
     }
 
@@ -303,10 +303,20 @@ public final class Streamer: Sendable {
     }
 
     /// Counts an input that went through the chain.
-    func recordSuccess(of input: Artifact, startedAt started: ContinuousClock.Instant) {
+    ///
+    /// - Parameter held: the batch its outputs may be held in: observers then hear the input
+    ///   is done once those outputs are published, never before (a journal must not record an
+    ///   input settled whose outputs a crash could still lose).
+    func recordSuccess(of input: Artifact, startedAt started: ContinuousClock.Instant, reportingWith held: HeldOutputs? = nil) {
         let elapsed = ContinuousClock.now - started
         let observers = hub.router.observers
-        if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: true)) }
+        if observers.isActive {
+            if let held {
+                held.appendDone(input, duration: elapsed, succeeded: true)
+            } else {
+                observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: true))
+            }
+        }
         state.withLock { state in
             state.report.processed += 1
             state.report.busyTime += elapsed
@@ -319,13 +329,22 @@ public final class Streamer: Sendable {
     ///
     /// - Throws: the cancellation, when the node is being cancelled; `StreamerError.stoppedOnFailure`
     ///   under policy `stop` or for a failure that ends the node.
-    func recordFailure(_ error: any Error, of input: Artifact, startedAt started: ContinuousClock.Instant) async throws {
+    ///   `held` is as for `recordSuccess`.
+    func recordFailure(
+        _ error: any Error, of input: Artifact, startedAt started: ContinuousClock.Instant, reportingWith held: HeldOutputs? = nil
+    ) async throws {
         if error is CancellationError && Task.isCancelled { throw error }
         let failure = ProcessingFailure(node: name, input: input.id, inputType: input.type, message: "\(error)")
         let elapsed = ContinuousClock.now - started
         let observers = hub.router.observers
-        if observers.isActive { observers.emit(.nodeFailed(failure)) }
-        if observers.isActive { observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: false)) }
+        if observers.isActive {
+            observers.emit(.nodeFailed(failure))
+            if let held {
+                held.appendDone(input, duration: elapsed, succeeded: false)
+            } else {
+                observers.emit(.inputDone(node: name, input: input, duration: elapsed, succeeded: false))
+            }
+        }
         let report = state.withLock { state in
             state.report.failed += 1
             state.report.busyTime += elapsed
@@ -400,6 +419,7 @@ public final class Streamer: Sendable {
     /// Publishes the held outputs in one batch, in the order they were emitted.
     func publishHeld(_ held: HeldOutputs) async throws {
         let batch = held.take()
+        defer { reportDone(batch.done) }
         guard !batch.outputs.isEmpty, let topic = output else { return }
         try await hub.publish(contentsOf: batch.outputs, to: topic)
         state.withLock { $0.report.emitted += batch.outputs.count }
@@ -411,10 +431,18 @@ public final class Streamer: Sendable {
         }
     }
 
+    /// Tells observers the inputs of a batch are done, now that their outputs have left.
+    private func reportDone(_ done: [(input: Artifact, duration: Duration, succeeded: Bool)]) {
+        guard !done.isEmpty else { return }
+        let observers = hub.router.observers
+        for (input, duration, succeeded) in done { observers.emit(.inputDone(node: name, input: input, duration: duration, succeeded: succeeded)) }
+    }
+
     /// Sends the held outputs to `$dead-letter`: the node is being cancelled before it could
     /// publish them.
     func deadLetterHeld(_ held: HeldOutputs) {
         let batch = held.take()
+        defer { reportDone(batch.done) }
         guard !batch.outputs.isEmpty else { return }
         hub.deadLetter(
             batch.outputs, reason: .subscriptionCancelled, topic: output ?? .deadLetter, by: name,
@@ -439,7 +467,15 @@ public final class Streamer: Sendable {
 /// Outputs a node finished all at once, waiting to be published with the rest of a batch,
 /// with the id of the input each came from (for the run's observers).
 final class HeldOutputs: Sendable {
-    private let state = Mutex((outputs: [Artifact](), inputs: [ArtifactID]()))
+    /// What is held: outputs with the id of the input each came from, and the inputs the batch
+    /// finished, whose `inputDone` waits for the outputs (only while someone observes).
+    struct Batch {
+        var outputs: [Artifact] = []
+        var inputs: [ArtifactID] = []
+        var done: [(input: Artifact, duration: Duration, succeeded: Bool)] = []
+    }
+
+    private let state = Mutex(Batch())
 
     /// How many outputs are held.
     var count: Int { state.withLock { $0.outputs.count } }
@@ -451,10 +487,14 @@ final class HeldOutputs: Sendable {
         }
     }
 
+    func appendDone(_ input: Artifact, duration: Duration, succeeded: Bool) {
+        state.withLock { $0.done.append((input, duration, succeeded)) }
+    }
+
     /// Everything held, in order; nothing is held afterwards.
-    func take() -> (outputs: [Artifact], inputs: [ArtifactID]) {
+    func take() -> Batch {
         state.withLock { state in
-            defer { state = ([], []) }
+            defer { state = Batch() }
             return state
         }
     }
