@@ -194,7 +194,9 @@ let package = Package(
         .testTarget(name: "ManifoldLinkTests", dependencies: ["ManifoldLink", "ManifoldWire", sdk("Manifold"), "ManifoldTestWatchdog"], swiftSettings: strictSettings),
         .testTarget(name: "ManifoldWireTests", dependencies: ["ManifoldWire", sdk("Manifold")], swiftSettings: strictSettings),
         .testTarget(
-            name: "ManifoldJournalTests", dependencies: ["ManifoldJournal", sdk("Manifold"), "ManifoldTestWatchdog"], swiftSettings: strictSettings),
+            name: "ManifoldJournalTests",
+            dependencies: ["ManifoldJournal", sdk("Manifold"), "ManifoldTestWatchdog", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldHostTests",
             dependencies: [
