@@ -109,13 +109,23 @@ struct DocumentationExampleTests {
             }
         }
         guard program == "manifold" || program.hasSuffix("/manifold"), words.count > 1 else { return }
-        let subcommand = words[1]
-        if help[subcommand] == nil { help[subcommand] = try await CLI.run([subcommand, "--help"]) }
-        let usage = help[subcommand]!
-        #expect(usage.status == 0, "\(block): 'manifold \(subcommand)' is not a subcommand")
-        for word in words.dropFirst(2) where word.hasPrefix("--") {
+        var subcommand = [words[1]]
+        if help[words[1]] == nil { help[words[1]] = try await CLI.run([words[1], "--help"]) }
+        var usage = help[words[1]]!
+        #expect(usage.status == 0, "\(block): 'manifold \(words[1])' is not a subcommand")
+        // A nested subcommand (`manifold runs show`) has options of its own.
+        if words.count > 2, !words[2].hasPrefix("-"), usage.stdout.contains("SUBCOMMANDS:"),
+            usage.stdout.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(words[2] + " ") })
+        {
+            subcommand.append(words[2])
+            let key = subcommand.joined(separator: " ")
+            if help[key] == nil { help[key] = try await CLI.run(subcommand + ["--help"]) }
+            usage = help[key]!
+            #expect(usage.status == 0, "\(block): 'manifold \(key)' is not a subcommand")
+        }
+        for word in words.dropFirst(1 + subcommand.count) where word.hasPrefix("--") {
             let option = String(word.prefix { $0 != "=" })
-            #expect(usage.stdout.contains(option), "\(block): 'manifold \(subcommand)' has no option \(option)")
+            #expect(usage.stdout.contains(option), "\(block): 'manifold \(subcommand.joined(separator: " "))' has no option \(option)")
         }
         for word in words.dropFirst(2) where word.hasPrefix("Examples/") {
             #expect(FileManager.default.fileExists(atPath: CLI.repositoryRoot + "/" + word), "\(block): \(word) does not exist")
