@@ -28,6 +28,31 @@ let benchmarks: @Sendable () -> Void = {
         return
     }
 
+    // The journal's cost: the same lines through three nodes, recorded and not, alternating.
+    // Benchmarks/journal-cost.py measures the same outside the harness, with larger payloads too.
+    let threeNodes: String
+    do {
+        threeNodes = try writeThreeNodeGraph(pluginFolder: "\(repository)/manifests/plugins")
+    } catch {
+        note("Process benchmarks SKIPPED: cannot write the 3-node graph: \(error)")
+        return
+    }
+    let journalLines = size(100_000, smoke: 2_000)
+    figures("Process: run --lines through 3 nodes, with and without --journal (\(journalLines) lines)", [
+        .kps("plain"), .kps("journal"),
+        .ratio("ratio: journal ÷ plain, wall", largerIsBetter: false),
+        .ratio("ratio: journal ÷ plain, CPU", largerIsBetter: false),
+    ], iterations: 5) {
+        let journal = NSTemporaryDirectory() + "manifold-bench-journal-\(UUID().uuidString).db"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: journal + suffix) } }
+        let plain = try linesThroughManifold(manifold: manifold, graph: threeNodes, lines: journalLines)
+        let recorded = try linesThroughManifold(manifold: manifold, graph: threeNodes, lines: journalLines, arguments: ["--journal", journal])
+        // Each line is four artifacts: the input and one per node.
+        return [plain.linesPerSecond * 4 / 1000, recorded.linesPerSecond * 4 / 1000,
+                percent(plain.linesPerSecond, of: recorded.linesPerSecond),
+                percent(recorded.cpuMicrosPerLine, of: plain.cpuMicrosPerLine)]
+    }
+
     figures("Process: manifold validate / run \(example)", [
         .ms("base: manifold --help, wall"), .kib("base: manifold --help, peak RSS"),
         .ms("cli: validate, wall"), .kib("cli: validate, peak RSS"),
@@ -90,6 +115,25 @@ func writeTenNodeGraph(pluginFolder: String) throws -> String {
         }
         """
     let path = NSTemporaryDirectory() + "manifold-bench-ten-nodes.json"
+    try graph.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// `uppercase` → `echo` → `uppercase`, written to a temporary file.
+func writeThreeNodeGraph(pluginFolder: String) throws -> String {
+    let graph = """
+        {
+          "manifold": 1, "name": "three-nodes", "plugins": ["\(pluginFolder)"],
+          "inputs": { "text": { "topic": "in", "types": ["text/plain"] } },
+          "outputs": { "out": { "topic": "out", "types": ["text/plain"] } },
+          "nodes": {
+            "first": { "plugin": "uppercase", "subscribe": ["in"], "output": "a" },
+            "second": { "plugin": "echo", "subscribe": ["a"], "output": "b" },
+            "third": { "plugin": "uppercase", "subscribe": ["b"], "output": "out" }
+          }
+        }
+        """
+    let path = NSTemporaryDirectory() + "manifold-bench-three-nodes.json"
     try graph.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }

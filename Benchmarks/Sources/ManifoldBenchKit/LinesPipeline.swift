@@ -47,10 +47,10 @@ public enum SpawnError: Error, CustomStringConvertible {
     }
 }
 
-/// `seq lines | manifold run graph --lines > /dev/null`; the usage is manifold's.
-public func linesThroughManifold(manifold: String, graph: String, lines: Int) throws -> LinesRun {
+/// `seq lines | manifold run graph --lines ARGUMENTS > /dev/null`; the usage is manifold's.
+public func linesThroughManifold(manifold: String, graph: String, lines: Int, arguments: [String] = []) throws -> LinesRun {
     try runPipeline(
-        [["seq", String(lines)], [manifold, "run", graph, "--lines"]], measured: [1], lines: lines)
+        [["seq", String(lines)], [manifold, "run", graph, "--lines"] + arguments], measured: [1], lines: lines)
 }
 
 /// `seq lines | tr a-z A-Z | wc -l > /dev/null`; the usage is tr's and wc's together.

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""What recording a run in a journal costs, end to end, against the same run unrecorded.
+
+One graph of three nodes in a chain (`uppercase` → `echo` → `uppercase`, bundled plugins),
+fed by `manifold run --lines`: the same input file is run without a journal and with
+`--journal FILE` (a new file each time), alternating, in the same run, for small lines
+(12 bytes) and for 4 KiB lines (stored once by digest). For each it prints artifacts per
+second through the graph (each line makes 4 artifacts: the input and one per node), CPU time
+per line (user + sys, from wait4), peak RSS, and the journaled/plain ratios per round and
+their median. Run from the repository root after
+
+    swift build -c release --product manifold
+    swift build -c release --product ManifoldUppercase
+    swift build -c release --product ManifoldEcho
+
+Usage: Benchmarks/journal-cost.py [--small N] [--large N] [--runs R] [--binary PATH]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def graph():
+    return {
+        "manifold": 1,
+        "name": "journal-cost",
+        "plugins": [os.path.join(ROOT, "manifests", "plugins")],
+        "hub": {"capacity": 256, "policy": "block"},
+        "inputs": {"text": {"topic": "in", "types": ["text/plain"]}},
+        "outputs": {"out": {"topic": "out", "types": ["text/plain"]}},
+        "nodes": {
+            "first": {"plugin": "uppercase", "subscribe": ["in"], "output": "a"},
+            "second": {"plugin": "echo", "subscribe": ["a"], "output": "b"},
+            "third": {"plugin": "uppercase", "subscribe": ["b"], "output": "out"},
+        },
+    }
+
+
+def measure(argv, stdin_path):
+    """Runs argv with stdin from a file; returns (wall seconds, CPU seconds, peak RSS KiB)."""
+    with open(stdin_path, "rb") as source:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = child.stderr.read().decode(errors="replace")
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit("%s exited %d: %s" % (" ".join(argv), code, err[-2000:]))
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def scenario(name, binary, graph_path, line, count, runs, folder):
+    path = os.path.join(folder, "input.txt")
+    with open(path, "wb") as data:
+        for _ in range(count):
+            data.write(line)
+    rows = {"plain": [], "journal": []}
+    sizes = []
+    for round_number in range(runs):
+        rows["plain"].append(measure([binary, "run", graph_path, "--lines"], path))
+        journal = os.path.join(folder, "runs-%s-%d.db" % (name.replace(" ", ""), round_number))
+        rows["journal"].append(measure([binary, "run", graph_path, "--lines", "--journal", journal], path))
+        sizes.append(sum(os.path.getsize(journal + suffix) for suffix in ("", "-wal") if os.path.exists(journal + suffix)))
+    artifacts = count * 4
+    print("\n%s: %d lines of %d bytes (%d artifacts), %d rounds" % (name, count, len(line), artifacts, runs))
+    for label, samples in rows.items():
+        wall = statistics.median(s[0] for s in samples)
+        cpu = statistics.median(s[1] for s in samples)
+        rss = statistics.median(s[2] for s in samples)
+        print("  %-8s %10.0f artifacts/s   CPU %6.2f µs/line   peak RSS %6.1f MiB" % (label, artifacts / wall, cpu / count * 1e6, rss / 1024))
+    wall_ratios = [j[0] / p[0] for p, j in zip(rows["plain"], rows["journal"])]
+    cpu_ratios = [j[1] / p[1] for p, j in zip(rows["plain"], rows["journal"])]
+    print("  journal / plain, wall: %s  median %.2fx" % (" ".join("%.2f" % r for r in wall_ratios), statistics.median(wall_ratios)))
+    print("  journal / plain, CPU:  %s  median %.2fx" % (" ".join("%.2f" % r for r in cpu_ratios), statistics.median(cpu_ratios)))
+    print("  journal file: %.1f MiB (%.0f bytes per artifact)" % (statistics.median(sizes) / 2**20, statistics.median(sizes) / artifacts))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=200_000, help="small lines per run")
+    parser.add_argument("--large", type=int, default=20_000, help="4 KiB lines per run")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "manifold"))
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="manifold-journal-cost-")
+    try:
+        graph_path = os.path.join(folder, "graph.json")
+        with open(graph_path, "w") as manifest:
+            json.dump(graph(), manifest)
+        print("manifold: %s" % args.binary)
+        scenario("small", args.binary, graph_path, b"hello world\n", args.small, args.runs, folder)
+        scenario("4 KiB", args.binary, graph_path, b"x" * (4 * 1024 - 1) + b"\n", args.large, args.runs, folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
