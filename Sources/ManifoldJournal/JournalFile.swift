@@ -90,11 +90,11 @@ public final class JournalFile: Sendable {
             let plugins = String(decoding: try JSONEncoder().encode(run.plugins), as: UTF8.self)
             try db.execute(
                 sql: """
-                    INSERT INTO runs (id, graph, file, graph_digest, plugins, started_at, status, host, pid)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO runs (id, graph, file, directory, graph_digest, plugins, started_at, status, host, pid)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    run.id, run.graph, run.file, run.graphDigest, plugins, run.startedAt.timeIntervalSince1970, run.status.rawValue,
+                    run.id, run.graph, run.file, run.directory, run.graphDigest, plugins, run.startedAt.timeIntervalSince1970, run.status.rawValue,
                     run.host, Int(run.pid),
                 ])
         }
@@ -128,6 +128,19 @@ public final class JournalFile: Sendable {
                         dead_lettered = dead_lettered + ?, record_bytes = record_bytes + ? WHERE id = ?
                     """,
                 arguments: [batch.published, batch.settled, batch.failed, batch.deadLettered, batch.records.count, runID])
+        }
+    }
+
+    /// Records that run `runID` goes on in this process (`manifold resume`): running again,
+    /// with this host and pid, its end cleared.
+    ///
+    /// - Returns: the number of its next segment.
+    public func reopen(_ runID: String, host: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid()) throws(JournalError) -> Int {
+        try write("reopen run \(runID)") { db in
+            try db.execute(
+                sql: "UPDATE runs SET status = ?, ended_at = NULL, host = ?, pid = ? WHERE id = ?",
+                arguments: [JournalRun.Status.running.rawValue, host, Int(pid), runID])
+            return (try Int.fetchOne(db, sql: "SELECT max(number) FROM segments WHERE run_id = ?", arguments: [runID]) ?? -1) + 1
         }
     }
 
@@ -241,7 +254,7 @@ public final class JournalFile: Sendable {
 
     private static func run(_ row: Row) throws -> JournalRun {
         var run = JournalRun(
-            id: row["id"], graph: row["graph"], file: row["file"], graphDigest: row["graph_digest"],
+            id: row["id"], graph: row["graph"], file: row["file"], directory: row["directory"], graphDigest: row["graph_digest"],
             plugins: (try? JSONDecoder().decode([JournalRun.Plugin].self, from: Data((row["plugins"] as String).utf8))) ?? [],
             startedAt: Date(timeIntervalSince1970: row["started_at"]), host: row["host"], pid: Int32(row["pid"] as Int))
         run.endedAt = (row["ended_at"] as Double?).map(Date.init(timeIntervalSince1970:))

@@ -17,18 +17,24 @@ public enum JournalRecord: Sendable, Equatable {
     case failed(node: String, input: String, message: String, at: UInt64)
     /// An artifact went to `$dead-letter`.
     case deadLettered(artifact: String, reason: String, topic: String, by: String?, detail: String, at: UInt64)
+    /// The graph output `output` handed artifact `artifact` to its reader (`manifold run`
+    /// printed it), so a resumed run does not show it again.
+    case shown(output: String, artifact: String, at: UInt64)
+    /// Node `node`'s plugin state for conversation `key` (`manifold.state`), after it settled
+    /// an input of that conversation; a resumed run loads the last one of each.
+    case snapshot(node: String, key: String, state: Data, at: UInt64)
 
     /// When it happened (nanoseconds since 1970).
     public var time: UInt64 {
         switch self {
         case .published(_, _, let at), .emitted(_, _, _, let at), .settled(_, _, _, _, let at), .failed(_, _, _, let at),
-            .deadLettered(_, _, _, _, _, let at):
+            .deadLettered(_, _, _, _, _, let at), .shown(_, _, let at), .snapshot(_, _, _, let at):
             at
         }
     }
 
     private enum Tag: UInt8 {
-        case published = 1, emitted, settled, failed, deadLettered
+        case published = 1, emitted, settled, failed, deadLettered, shown, snapshot
     }
 
     /// Payloads from this size up are stored once per journal, by digest, not in each record:
@@ -82,6 +88,25 @@ public enum JournalRecord: Sendable, Equatable {
             writer.string(topic)
             writer.optionalString(by)
             writer.string(detail)
+        case .shown(let output, let artifact, let at):
+            writer.byte(Tag.shown.rawValue)
+            writer.uint64(at)
+            writer.string(output)
+            writer.string(artifact)
+        case .snapshot(let node, let key, let state, let at):
+            writer.byte(Tag.snapshot.rawValue)
+            writer.uint64(at)
+            writer.string(node)
+            writer.string(key)
+            if state.count >= Self.externalPayloadThreshold {
+                let digest = PayloadDigest.sha256(state)
+                storePayload(digest, state)
+                writer.byte(1)
+                writer.data(digest)
+            } else {
+                writer.byte(0)
+                writer.data(state)
+            }
         }
     }
 
@@ -139,6 +164,18 @@ public enum JournalRecord: Sendable, Equatable {
             let topic = try reader.string("topic")
             let by = try reader.optionalString("subscriber")
             return .deadLettered(artifact: artifact, reason: reason, topic: topic, by: by, detail: try reader.string("detail"), at: at)
+        case .shown:
+            return .shown(output: try reader.string("output"), artifact: try reader.string("artifact"), at: at)
+        case .snapshot:
+            let node = try reader.string("node")
+            let key = try reader.string("key")
+            let external = try reader.byte("state flag") == 1
+            let bytes = try reader.data(external ? "state digest" : "state")
+            guard external else { return .snapshot(node: node, key: key, state: Data(bytes), at: at) }
+            guard let state = try payload(Array(bytes)) else {
+                throw JournalRecordError(index: -1, problem: "its state \(PayloadDigest.hex(Array(bytes))) is missing from the journal")
+            }
+            return .snapshot(node: node, key: key, state: state, at: at)
         }
     }
 }

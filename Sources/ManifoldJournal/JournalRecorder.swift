@@ -26,9 +26,10 @@ public final class JournalRecorder: RunObserver, Sendable {
     /// The run being recorded.
     public let runID: String
 
-    private struct Pending: Sendable {
-        var event: RunEvent
-        var at: UInt64
+    /// A run event with the time it happened, or a record made directly.
+    private enum Pending: Sendable {
+        case event(RunEvent, at: UInt64)
+        case record(JournalRecord)
     }
 
     private struct Queue: ~Copyable {
@@ -47,6 +48,7 @@ public final class JournalRecorder: RunObserver, Sendable {
     private let finishedWriting = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let writerDone = Atomic<Bool>(false)
     private let observation = Mutex<(hub: Hub, token: RunObserverToken)?>(nil)
+    private let firstSegment: Int
 
     /// Records the start of `run` in `file` (so a journal that cannot be written stops the run
     /// before any plugin code runs) and prepares to record its events.
@@ -58,6 +60,18 @@ public final class JournalRecorder: RunObserver, Sendable {
         self.runID = run.id
         self.onFailure = onFailure
         try file.begin(run)
+        firstSegment = 0
+    }
+
+    /// Records that run `runID`, already in `file`, goes on in this process (`manifold
+    /// resume`), and prepares to add its events after those recorded before.
+    ///
+    /// - Throws: `JournalError` from reopening it.
+    public init(file: JournalFile, resuming runID: String, onFailure: @escaping @Sendable (JournalError) -> Void) throws(JournalError) {
+        self.file = file
+        self.runID = runID
+        self.onFailure = onFailure
+        firstSegment = try file.reopen(runID)
     }
 
     /// Starts recording the hub's events, from now on.
@@ -73,7 +87,20 @@ public final class JournalRecorder: RunObserver, Sendable {
         case .published, .output, .inputDone, .nodeFailed, .deadLettered: break
         default: return
         }
-        let pending = Pending(event: event, at: Self.now())
+        enqueue(.event(event, at: Self.now()))
+    }
+
+    /// Records that graph output `output` handed `artifact` to its reader.
+    public func recordShown(output: String, artifact: ArtifactID) {
+        enqueue(.record(.shown(output: output, artifact: artifact.rawValue, at: Self.now())))
+    }
+
+    /// Records node `node`'s state for conversation `key`.
+    public func recordSnapshot(node: String, key: String, state: Data) {
+        enqueue(.record(.snapshot(node: node, key: key, state: state, at: Self.now())))
+    }
+
+    private func enqueue(_ pending: Pending) {
         while true {
             let (wakeWriter, mustWait) = queue.withLock { queue -> (Bool, Bool) in
                 guard !queue.finished, queue.failure == nil else {
@@ -130,7 +157,7 @@ public final class JournalRecorder: RunObserver, Sendable {
     // MARK: The writer
 
     private func writeUntilFinished() {
-        var segment = 0
+        var segment = firstSegment
         var storedPayloads = Set<[UInt8]>()
         var writer = JournalBytesWriter(reservingCapacity: 1 << 16)
         while true {
@@ -180,7 +207,7 @@ public final class JournalRecorder: RunObserver, Sendable {
             case .settled: batch.settled += 1
             case .failed: batch.failed += 1
             case .deadLettered: batch.deadLettered += 1
-            case .emitted: break
+            case .emitted, .shown, .snapshot: break
             }
             do {
                 try record.encode(into: &writer) { digest, bytes in
@@ -204,19 +231,23 @@ public final class JournalRecorder: RunObserver, Sendable {
     }
 
     private func record(of pending: Pending) -> JournalRecord? {
-        switch pending.event {
+        guard case .event(let event, let at) = pending else {
+            if case .record(let record) = pending { return record }
+            return nil
+        }
+        switch event {
         case .published(let artifact, let topic):
-            return .published(artifact, topic: topic.name, at: pending.at)
+            return .published(artifact, topic: topic.name, at: at)
         case .output(let node, let output, _, let input):
-            return .emitted(node: node, input: input.rawValue, output: output.id.rawValue, at: pending.at)
+            return .emitted(node: node, input: input.rawValue, output: output.id.rawValue, at: at)
         case .inputDone(let node, let input, let duration, let succeeded):
             let (seconds, attoseconds) = duration.components
             let nanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-            return .settled(node: node, input: input.id.rawValue, succeeded: succeeded, durationNanos: nanoseconds, at: pending.at)
+            return .settled(node: node, input: input.id.rawValue, succeeded: succeeded, durationNanos: nanoseconds, at: at)
         case .nodeFailed(let failure):
-            return .failed(node: failure.node, input: failure.input.rawValue, message: failure.message, at: pending.at)
+            return .failed(node: failure.node, input: failure.input.rawValue, message: failure.message, at: at)
         case .deadLettered(let artifact, let reason, let topic, let by, let detail):
-            return .deadLettered(artifact: artifact.id.rawValue, reason: reason.rawValue, topic: topic.name, by: by, detail: detail, at: pending.at)
+            return .deadLettered(artifact: artifact.id.rawValue, reason: reason.rawValue, topic: topic.name, by: by, detail: detail, at: at)
         default:
             return nil
         }

@@ -42,6 +42,8 @@ public struct JournalRun: Sendable, Equatable {
     public var graph: String
     /// The graph manifest's path, as given.
     public var file: String
+    /// The working folder the run was started in, which a relative `file` is relative to.
+    public var directory: String
     /// The SHA-256 of the graph manifest's bytes when the run started.
     public var graphDigest: String
     /// Its plugins.
@@ -65,12 +67,13 @@ public struct JournalRun: Sendable, Equatable {
 
     /// Makes a description of a run that starts now.
     public init(
-        id: String, graph: String, file: String, graphDigest: String, plugins: [Plugin], startedAt: Date = Date(),
-        host: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid()
+        id: String, graph: String, file: String, directory: String = FileManager.default.currentDirectoryPath, graphDigest: String,
+        plugins: [Plugin], startedAt: Date = Date(), host: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid()
     ) {
         self.id = id
         self.graph = graph
         self.file = file
+        self.directory = directory
         self.graphDigest = graphDigest
         self.plugins = plugins
         self.startedAt = startedAt
@@ -94,6 +97,11 @@ public struct JournalRun: Sendable, Equatable {
 
     /// The status to show: `interrupted` for a run whose process died while running.
     public var shownStatus: String { isInterrupted ? "interrupted" : status.rawValue }
+
+    /// The graph manifest's absolute path.
+    public var absoluteFile: String {
+        file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+    }
 
     /// How long it ran, up to now when it has not ended.
     public var duration: TimeInterval? {

@@ -2,8 +2,8 @@ import GRDB
 
 /// The journal's tables, created and upgraded in order by GRDB's migrator.
 ///
-/// - `runs`: one row per run: the graph (name, file, digest), its plugins (JSON), start, end,
-///   status and counts.
+/// - `runs`: one row per run: the graph (name, file as given, the folder it was given in,
+///   digest), its plugins (JSON), start, end, status, the process and counts.
 /// - `segments`: a run's records, a batch per row, in order (`JournalRecord`).
 /// - `payloads`: large payloads, once each, by SHA-256; `payload_uses` says which runs use
 ///   which, so pruning a run frees what no other run needs.
@@ -20,6 +20,7 @@ enum JournalSchema {
                     id TEXT PRIMARY KEY NOT NULL,
                     graph TEXT NOT NULL,
                     file TEXT NOT NULL,
+                    directory TEXT NOT NULL,
                     graph_digest TEXT NOT NULL,
                     plugins TEXT NOT NULL,
                     started_at REAL NOT NULL,

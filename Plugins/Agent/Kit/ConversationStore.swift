@@ -51,6 +51,8 @@ final class ConversationStore: Sendable {
         var nextTurnID: UInt64 = 1
         var catalog: CatalogState
         var tools: [ToolDefinition]
+        /// The tools the catalogs brought (a part of `tools`), saved with each conversation.
+        var catalogTools: [ToolDefinition] = []
         var evicted = 0
     }
 
@@ -180,7 +182,10 @@ final class ConversationStore: Sendable {
     func installCatalog(_ tools: [ToolDefinition]) -> [TurnStep] {
         state.withLock { state in
             var names = Set(state.tools.map(\.name))
-            for tool in tools where names.insert(tool.name).inserted { state.tools.append(tool) }
+            for tool in tools where names.insert(tool.name).inserted {
+                state.tools.append(tool)
+                state.catalogTools.append(tool)
+            }
             state.catalog = .received
             return state.conversations.keys.sorted().compactMap { state.startNext($0) }
         }

@@ -136,11 +136,14 @@ public final class GraphRun: Sendable {
     ///   - runID: tells this run from others on a shared transport (a NATS server's subjects).
     ///   - placement: the nodes this process runs (each with its `replicas`), and whether it
     ///     coordinates the run or works for it; the whole graph by default.
+    ///   - durability: for a run recorded in a journal, or resumed from one: outputs then get
+    ///     ids derived from their inputs, plugin state is saved after each input and loaded at
+    ///     creation, and inputs settled before are skipped (see `DurableRunOptions`).
     /// - Throws: also the transport's error (a NATS server that cannot be reached), before any
     ///   instance is made.
     public init(
         validation: GraphValidation, logger: Logger, transport: HubSettings.Transport? = nil, runID: String = RunID.make(),
-        placement: GraphPlacement = .everything
+        placement: GraphPlacement = .everything, durability: DurableRunOptions? = nil
     ) async throws {
         guard validation.isValid, let manifest = validation.manifest else {
             throw GraphBuildError(diagnostics: validation.errors)
@@ -193,13 +196,25 @@ public final class GraphRun: Sendable {
                     // refuses fails the build, not the first conversation.
                     var generator = try await makeGenerator()
                     let cancelGrace = (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1)
+                    if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
+                        sources.append((node.id, output, source, node.errorPolicy))
+                    }
+                    let prepare = Self.preparation(for: node.id, durability: durability, substituted: substituted, logger: logger)
                     if node.instances.scope == .perCorrelation {
                         generator = PerCorrelationGenerator(
                             firstInstance: generator, idleTimeout: .milliseconds(Int64((node.instances.idleSeconds * 1000).rounded(.up))),
-                            maximumInstances: node.instances.maximum, makeInstance: { _ in try await makeGenerator() })
+                            maximumInstances: node.instances.maximum, prepare: { instance, conversation in try prepare(instance, conversation) },
+                            makeInstance: { _ in try await makeGenerator() })
+                    } else {
+                        do {
+                            generator = try prepare(generator, nil)
+                        } catch {
+                            await generator.shutdown()
+                            throw error
+                        }
                     }
-                    if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
-                        sources.append((node.id, output, source, node.errorPolicy))
+                    if let settled = durability?.settledInputs {
+                        generator = SettledInputFilter(generator, settled: settled[node.id] ?? [])
                     }
                     var middleware: [any Middleware] = []
                     do {
@@ -226,7 +241,7 @@ public final class GraphRun: Sendable {
                             // An isolated call that ignores its cancel ends with its worker, killed
                             // after the cancel grace: the node waits for that rather than leave it.
                             inputTimeoutGrace: cancelGrace,
-                            derivesOutputIDs: transportChoice.redelivers, replica: replica,
+                            derivesOutputIDs: transportChoice.redelivers || durability != nil, replica: replica,
                             hopLimit: manifest.countsHops
                                 ? manifest.hopLimit(of: node).map { HopLimit(maximum: $0.maximum, source: $0.source) } ?? .countingOnly
                                 : nil))
@@ -245,6 +260,25 @@ public final class GraphRun: Sendable {
         }
         self.streamers = streamers
         self.sources = sources
+    }
+
+    /// What readies one instance of `node` for a durable run: the saved state of its
+    /// conversation (`nil`: a shared instance, which takes every conversation's) is loaded,
+    /// and, when the run records snapshots, the instance is wrapped to save its state after
+    /// each input. Other runs get the instance unchanged.
+    static func preparation(
+        for node: String, durability: DurableRunOptions?, substituted: SubstitutedValues, logger: Logger
+    ) -> @Sendable (any Generator, String?) throws -> any Generator {
+        guard let durability else { return { instance, _ in instance } }
+        let restored = durability.restoredState[node] ?? [:]
+        return { instance, conversation in
+            let snapshots = conversation.map { key in restored[key].map { [key: $0] } ?? [:] } ?? restored
+            try substituted.masking { try StateSnapshottingGenerator.restore(snapshots, into: instance) }
+            if let sink = durability.snapshot, let native = instance as? NativeGenerator, let state = native.state {
+                return StateSnapshottingGenerator(native, state: state, node: node, logger: logger, sink: sink)
+            }
+            return instance
+        }
     }
 
     /// Every subscription the graph has, in any process: each node's (with the types its
@@ -332,10 +366,14 @@ public final class GraphRun: Sendable {
     ///     artifact it had queued, i.e. once per batch of outputs: a printer that buffers its
     ///     writes writes them then, so a burst costs one write and a lone output is not held back.
     ///   - onError: called with each `manifold/error` artifact published by a node.
+    ///   - resuming: what an interrupted run left to do, when this run carries it on: those
+    ///     artifacts are delivered to their nodes before any feed, sources do not start again
+    ///     (their work so far is in the journal), and outputs shown before are not shown again.
     /// - Throws: a node's error under the `stop` error policy; `CancellationError` when the
     ///   task is cancelled (nodes are still shut down).
     public func run(
         feeds: [GraphInputFeed],
+        resuming: GraphResumption? = nil,
         onOutput: @escaping @Sendable (String, Artifact) async -> Void,
         onOutputsQuiet: @escaping @Sendable () async -> Void = {},
         onError: @escaping @Sendable (Artifact) async -> Void = { _ in }
@@ -359,12 +397,15 @@ public final class GraphRun: Sendable {
                     group.addTask { _ = try await streamer.run() }
                 }
                 for (name, subscription) in outputSubscriptions {
-                    // A broker delivers again an output whose acknowledgement it lost: shown once.
-                    let seen = redelivers ? RecentIDs(limit: Self.recentOutputIDLimit) : nil
+                    // A broker delivers again an output whose acknowledgement it lost, and a
+                    // resumed node redoing an input emits its outputs again: shown once.
+                    let seen = redelivers || resuming != nil ? RecentIDs(limit: Self.recentOutputIDLimit) : nil
+                    let shownBefore = resuming?.shownOutputs[name] ?? []
                     group.addTask {
                         var outputs = subscription.makeAsyncIterator()
                         while let artifact = try await outputs.next() {
                             if let seen, !seen.insert(artifact.id) { continue }
+                            if shownBefore.contains(artifact.id) { continue }
                             counts.state.withLock { $0[name, default: 0] += 1 }
                             await onOutput(name, artifact)
                             if outputs.readAheadCount == 0 { await onOutputsQuiet() }
@@ -380,8 +421,11 @@ public final class GraphRun: Sendable {
                     // The graph's inputs are the feeds and the sources: once all have ended
                     // and nothing is in flight, the run is done.
                     try await withThrowingTaskGroup(of: Void.self) { inputs in
-                        inputs.addTask { try await self.feedAll(feeds) }
-                        for source in self.sources {
+                        inputs.addTask {
+                            if let resuming { try await self.deliver(resuming.redeliveries) }
+                            try await self.feedAll(feeds)
+                        }
+                        for source in self.sources where resuming == nil {
                             inputs.addTask { try await self.run(source) }
                         }
                         try await inputs.waitForAll()
@@ -432,6 +476,18 @@ public final class GraphRun: Sendable {
     }
 
     /// Publishes every feed, in a task `stop()` can cancel while it waits for a feed.
+    /// Hands each artifact to its node alone, in order (a node's first replica).
+    private func deliver(_ redeliveries: [(node: String, artifact: Artifact)]) async throws {
+        var subscriptions: [String: SubscriptionID] = [:]
+        for streamer in streamers where subscriptions[streamer.name] == nil {
+            subscriptions[streamer.name] = streamer.subscriptionID
+        }
+        for (node, artifact) in redeliveries {
+            guard let subscription = subscriptions[node] else { continue }
+            try await hub.send(artifact, to: subscription)
+        }
+    }
+
     private func feedAll(_ feeds: [GraphInputFeed]) async throws {
         let task = Task { try await self.publish(feeds) }
         let alreadyStopped = feeding.withLock { state in

@@ -191,7 +191,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             graphRun = try await GraphRun(
                 validation: validation, logger: logger, transport: override, runID: run,
-                placement: GraphPlacement(nodes: placement.onlyNodes.map(Set.init), role: .coordinator))
+                placement: GraphPlacement(nodes: placement.onlyNodes.map(Set.init), role: .coordinator),
+                durability: runJournal?.durability())
             if case .nats(let url) = override ?? manifest.hub.transport {
                 let server = (try? NATSServerURL(url).redacted) ?? url
                 Terminal.error("hub: NATS server \(server); run \(run): topic T is the subject manifold.\(manifest.name).\(run).T"
@@ -202,88 +203,12 @@ struct RunCommand: AsyncParsableCommand {
             _ = await runJournal?.finish(status: .failed)
             throw ExitCode(1)
         }
-        let latencies = NodeLatencyObserver()
-        if stats { graphRun.hub.addObserver(latencies) }
-        eventLog?.start(hub: graphRun.hub)
-        runJournal?.start(graphRun)
-        let printer = OutputPrinter(format: output)
-        let runTask = Task {
-            try await graphRun.run(
-                feeds: feed.map { [$0] } ?? [], onOutput: { name, artifact in printer.print(artifact, output: name) },
-                onOutputsQuiet: { printer.flush() },
-                onError: { error in
-                    // Anything on $errors that is not a report (a node may publish there) is shown as text.
-                    let report = (try? ErrorReport(decoding: error))
-                        ?? ErrorReport(node: error.metadata[MetadataKey.errorNode] ?? error.origin ?? "?", message: error.text)
-                    Terminal.error("error: node '\(report.node)': \(report.message)")
-                })
-        }
-        watchdog.attach(RunWatchdog.Hooks(
-            stop: { graphRun.stop() }, cancel: { runTask.cancel() }, busy: { RunSummary.busyNodes(graphRun) },
-            flushOutputs: { printer.flushIfFree() }))
-        defer {
-            // Every node was shut down by the run: the libraries may release what they hold.
-            LoadedLibrary.finishAll()
-        }
-        let report: GraphRunReport
-        do {
-            report = try await runTask.value
-            await eventLog?.finish()
-        } catch {
-            await eventLog?.finish()
-            let status: JournalRun.Status = switch watchdog.ending {
-            case .timedOut?: .timedOut
-            case .signal?: .stopped
-            default: .failed
-            }
-            _ = await runJournal?.finish(status: status)
-            printer.finish()
-            let dropped = graphRun.hub.statistics.deadLettered
-            if dropped > 0 { Terminal.error("warning: \(dropped) artifact(s) were dropped and went to $dead-letter") }
-            switch watchdog.ending {
-            case .timedOut?:
-                Terminal.error("error: timed out after \(timeout ?? 0) s; nodes were shut down")
-                throw ExitCode(124)
-            case .signal(let signal)?:
-                Terminal.error("stopped at once: nodes were shut down")
-                throw ExitCode(RunWatchdog.Ending.signal(signal).status)
-            default:
-                Terminal.error("error: \(error)")
-                throw ExitCode(1)
-            }
-        }
-        printer.finish()
-        RunSummary.report(report, stats: stats, latencies: latencies.latencies)
-        if let runJournal {
-            let status: JournalRun.Status = report.wasStopped ? .stopped : report.failures > 0 ? .failed : .finished
-            guard await runJournal.finish(status: status) else { throw ExitCode(1) }
-            if let keepRuns, let journalPath { Self.prune(journalPath, keeping: keepRuns) }
-        }
-        if let failure = standardInput.failure {
-            Terminal.error("error: \(StandardInputError(errno: failure))")
-            throw ExitCode(1)
-        }
-        if report.wasStopped { throw ExitCode(128 + (watchdog.stopSignal ?? SIGINT)) }
-        if report.failures > 0 { throw ExitCode(1) }
-        if report.hub.deadLettered > 0 && !allowDeadLetters {
-            Terminal.error("error: \(report.hub.deadLettered) artifact(s) were dead-lettered (listed above); exiting \(Self.deadLetterStatus); "
-                + "fix the graph or the plugin, or pass --allow-dead-letters to accept the loss")
-            throw ExitCode(Self.deadLetterStatus)
-        }
+        let execution = GraphExecution(
+            output: output, stats: stats, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: eventLog, journal: runJournal,
+            keepRuns: keepRuns.flatMap { count in journalPath.map { ($0, count) } })
+        try await execution.execute(
+            graphRun, feeds: feed.map { [$0] } ?? [], watchdog: watchdog, standardInputFailure: { standardInput.failure })
     }
-
-    /// `--keep-runs`: removes all but the newest `count` runs; a failure is a warning, the run itself went well.
-    private static func prune(_ path: String, keeping count: Int) {
-        do {
-            let pruned = try JournalFile(path: path).prune { Array($0.dropFirst(count)) }
-            if !pruned.runs.isEmpty { Terminal.error("journal: removed \(pruned.runs.count) older run(s) (--keep-runs \(count))") }
-        } catch {
-            Terminal.error("warning: --keep-runs: \(error)")
-        }
-    }
-
-    /// The exit status of a run that finished but lost artifacts to `$dead-letter`.
-    static let deadLetterStatus: Int32 = 3
 
     /// The artifacts to feed, from the options or standard input; none for a graph without
     /// inputs (its source nodes drive it) when no input was given.

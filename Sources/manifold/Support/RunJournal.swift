@@ -17,19 +17,32 @@ final class RunJournal: Sendable {
     /// - Throws: `JournalError` (the file cannot be used, or already holds the run id).
     init(path: String, runID: String, graphFile: String, validation: GraphValidation, manifest: GraphManifest) throws {
         let file = try JournalFile(path: path)
-        let plugins = validation.plugins.values
-            .map { provider in
-                JournalRun.Plugin(
-                    name: provider.descriptor.name, version: provider.descriptor.version, location: provider.location,
-                    sha256: (provider as? LoadedPlugin)?.sha256 ?? provider.manifest?.sha256)
-            }
-            .sorted { ($0.name, $0.location) < ($1.name, $1.location) }
-        let run = JournalRun(id: runID, graph: manifest.name, file: graphFile, graphDigest: Self.digest(ofFile: graphFile), plugins: plugins)
+        let run = JournalRun(
+            id: runID, graph: manifest.name, file: graphFile, graphDigest: Self.digest(ofFile: graphFile), plugins: Self.plugins(of: validation))
         let stopRun = self.stopRun
         recorder = try JournalRecorder(file: file, run: run) { failure in
             Terminal.error("error: \(failure); stopping the run: what is in flight finishes, nothing more is read")
             stopRun.perform()
         }
+    }
+
+    /// Records `recorder`'s run as it goes on in this process (`manifold resume`).
+    ///
+    /// - Throws: `JournalError` from reopening it.
+    init(resuming runID: String, in file: JournalFile) throws {
+        let stopRun = self.stopRun
+        recorder = try JournalRecorder(file: file, resuming: runID) { failure in
+            Terminal.error("error: \(failure); stopping the run: what is in flight finishes, nothing more is read")
+            stopRun.perform()
+        }
+    }
+
+    /// What the graph run must do for the journal: derive output ids, hand over plugin state.
+    func durability(resuming replay: JournalReplay? = nil) -> DurableRunOptions {
+        let recorder = self.recorder
+        return DurableRunOptions(
+            snapshot: { node, key, state in recorder.recordSnapshot(node: node, key: key, state: state) },
+            restoredState: replay?.snapshots ?? [:], settledInputs: replay?.settled)
     }
 
     /// Starts recording `graphRun`; a failed write from now on stops it.
@@ -44,6 +57,17 @@ final class RunJournal: Sendable {
         guard let (failure, unrecorded) = await recorder.finish(status: status) else { return true }
         Terminal.error("error: \(failure)" + (unrecorded > 0 ? " (\(unrecorded) event(s) of the run were not recorded)" : ""))
         return false
+    }
+
+    /// The plugins a validated graph uses, as a journal describes them.
+    static func plugins(of validation: GraphValidation) -> [JournalRun.Plugin] {
+        validation.plugins.values
+            .map { provider in
+                JournalRun.Plugin(
+                    name: provider.descriptor.name, version: provider.descriptor.version, location: provider.location,
+                    sha256: (provider as? LoadedPlugin)?.sha256 ?? provider.manifest?.sha256)
+            }
+            .sorted { ($0.name, $0.location) < ($1.name, $1.location) }
     }
 
     /// The SHA-256 of a regular file's bytes; a FIFO or process substitution, read once

@@ -14,9 +14,10 @@ struct RunTimeline {
         var nodes = Set<String>()
         for record in records {
             switch record {
-            case .emitted(let node, _, _, _), .settled(let node, _, _, _, _), .failed(let node, _, _, _): nodes.insert(node)
+            case .emitted(let node, _, _, _), .settled(let node, _, _, _, _), .failed(let node, _, _, _), .snapshot(let node, _, _, _):
+                nodes.insert(node)
             case .published(let artifact, _, _): if let origin = artifact.origin { nodes.insert(origin) }
-            case .deadLettered: break
+            case .deadLettered, .shown: break
             }
         }
         return nodes
@@ -30,8 +31,10 @@ struct RunTimeline {
         return records.filter { record in
             switch record {
             case .published(let artifact, _, _): artifact.origin == node || inputs.contains(artifact.id.rawValue)
-            case .emitted(let owner, _, _, _), .settled(let owner, _, _, _, _), .failed(let owner, _, _, _): owner == node
+            case .emitted(let owner, _, _, _), .settled(let owner, _, _, _, _), .failed(let owner, _, _, _), .snapshot(let owner, _, _, _):
+                owner == node
             case .deadLettered(_, _, _, let by, _, _): by == node
+            case .shown: false
             }
         }
     }
@@ -95,6 +98,10 @@ struct RunTimeline {
             return "\(node)  error on \(input): \(message)"
         case .deadLettered(let artifact, let reason, let topic, let by, let detail, _):
             return "dead-letter  \(artifact) (\(reason)) on \(topic)" + (by.map { " by \($0)" } ?? "") + ": \(detail)"
+        case .shown(let output, let artifact, _):
+            return "output \(output)  showed \(artifact)"
+        case .snapshot(let node, let key, let state, _):
+            return "\(node)  state of \(key.isEmpty ? "the instance" : "conversation " + key) saved (\(state.count) bytes)"
         }
     }
 
@@ -143,6 +150,15 @@ struct RunTimeline {
                 object["topic"] = .string(topic)
                 if let by { object["by"] = .string(by) }
                 object["detail"] = .string(detail)
+            case .shown(let output, let artifact, _):
+                object["kind"] = "shown"
+                object["output"] = .string(output)
+                object["artifact"] = .string(artifact)
+            case .snapshot(let node, let key, let state, _):
+                object["kind"] = "snapshot"
+                object["node"] = .string(node)
+                object["key"] = .string(key)
+                object["bytes"] = .number(Double(state.count))
             }
             return .object(object)
         }

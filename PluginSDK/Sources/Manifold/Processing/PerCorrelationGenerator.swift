@@ -18,6 +18,7 @@ public final class PerCorrelationGenerator: Generator, Sendable {
     public let maximumInstances: Int
 
     private let makeInstance: @Sendable (_ correlationID: String) async throws -> any Generator
+    private let prepare: @Sendable (_ instance: any Generator, _ correlationID: String) async throws -> any Generator
     private let state: Mutex<State>
 
     /// Counts over the generator's life, for reports and tests.
@@ -63,15 +64,20 @@ public final class PerCorrelationGenerator: Generator, Sendable {
     ///     the first conversation.
     ///   - idleTimeout: how long an unused instance lives.
     ///   - maximumInstances: most instances alive at once (at least 1).
+    ///   - prepare: readies an instance for the conversation it is given to (the first one
+    ///     included) before its first input: loads that conversation's saved state, say. A
+    ///     throw fails the input, as a failed `makeInstance` does.
     ///   - makeInstance: makes the instance of a new conversation; a throw fails that input.
     public init(
         firstInstance: any Generator, idleTimeout: Duration, maximumInstances: Int,
+        prepare: @escaping @Sendable (_ instance: any Generator, _ correlationID: String) async throws -> any Generator = { instance, _ in instance },
         makeInstance: @escaping @Sendable (_ correlationID: String) async throws -> any Generator
     ) {
         self.ports = firstInstance.ports
         self.idleTimeout = idleTimeout
         self.maximumInstances = max(1, maximumInstances)
         self.makeInstance = makeInstance
+        self.prepare = prepare
         var state = State()
         state.spare = firstInstance
         state.counts.created = 1
@@ -128,12 +134,28 @@ public final class PerCorrelationGenerator: Generator, Sendable {
                 evicted = try evictLeastRecentlyUsed(&state)
             }
             let made: Task<any Generator, any Error>
+            let prepare = self.prepare
             if let spare = state.spare {
                 state.spare = nil
-                made = Task { spare }
+                made = Task {
+                    do {
+                        return try await prepare(spare, key)
+                    } catch {
+                        await spare.shutdown()
+                        throw error
+                    }
+                }
             } else {
                 let makeInstance = self.makeInstance
-                made = Task { try await makeInstance(key) }
+                made = Task {
+                    let instance = try await makeInstance(key)
+                    do {
+                        return try await prepare(instance, key)
+                    } catch {
+                        await instance.shutdown()
+                        throw error
+                    }
+                }
                 state.counts.created += 1
                 state.counts.alive += 1
             }

@@ -68,6 +68,12 @@ public final class Streamer: Sendable {
         options.replica == 1 ? name : "\(name)#\(options.replica)"
     }
 
+    /// The id of the node's subscription once connected, to deliver an input to this node
+    /// alone (`Hub.send(_:to:)`): a resumed run hands each node what it had not settled.
+    public var subscriptionID: SubscriptionID? {
+        state.withLock { $0.subscription?.id }
+    }
+
     /// What the Streamer has done so far.
     public var report: StreamerReport {
         state.withLock { $0.report }
