@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// `manifold resume`: a run killed with SIGKILL is carried on from its journal — what it had
@@ -137,5 +138,87 @@ struct ResumeCLITests {
         #expect(live.stderr.contains("error: run live1 is still running (pid \(child.processIdentifier) on "), "\(live.stderr)")
         try child.input.fileHandleForWriting.close()
         _ = await child.collect(timeLimit: CLI.timeLimit, alreadyRead: seen)
+    }
+
+    // MARK: An agent and its tools
+
+    /// An OpenAI-compatible stream of one tool call, pow(2, 10).
+    static let toolCallStream = LoopbackHTTPServer.Response(pieces: [
+        #"data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_pow","type":"function","function":{"name":"pow","arguments":""}}]},"finish_reason":null}]}"# + "\n\n",
+        #"data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"x\": 2, \"y\": 10}"}}]},"finish_reason":null}]}"# + "\n\n",
+        #"data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"# + "\n\n",
+        "data: [DONE]\n\n",
+    ])
+
+    /// An OpenAI-compatible stream of the final answer.
+    static let answerStream = LoopbackHTTPServer.Response(pieces: [
+        #"data: {"id":"c2","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"2 to the power of 10 is 1024."},"finish_reason":null}]}"# + "\n\n",
+        #"data: {"id":"c2","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\n",
+        "data: [DONE]\n\n",
+    ])
+
+    /// Whether a chat request carries a tool result (the model's second call of the turn).
+    static func carriesToolResult(_ request: LoopbackHTTPServer.Request) -> Bool {
+        request.body.range(of: #""role"\s*:\s*"tool""#, options: .regularExpression) != nil
+    }
+
+    /// The agent ↔ tools graph of Examples/agent-tools.json with its model behind `server`.
+    static func agentGraph(server: LoopbackHTTPServer) throws -> String {
+        try CLI.writeGraph("""
+            {"manifold": 1, "name": "agent-tools-resumed", "plugins": ["$PLUGINS"], "allowCycles": true,
+             "inputs": {"prompt": {"topic": "prompt", "types": ["text/plain"]}},
+             "outputs": {"answer": {"topic": "agent.out", "types": ["chat/message"]}},
+             "nodes": {
+               "agent": {"plugin": "agent", "subscribe": ["prompt", "tools.out"], "output": "agent.out",
+                         "config": {"provider": {"provider": "openai", "model": "m", "baseURL": "\(server.baseURL)/v1", "maxRetries": 0},
+                                    "toolCatalog": "request", "emitDeltas": false}},
+               "tools": {"plugin": "tools", "subscribe": ["agent.out"], "output": "tools.out",
+                         "config": {"tools": [{"name": "pow", "description": "x to the y.", "library": "libm.so.6", "symbol": "pow",
+                                               "signature": "double(double x, double y)"}]}}}}
+            """)
+    }
+
+    @Test func aKilledAgentRunIsResumedWithoutRepeatingAFinishedModelCall() async throws {
+        // The uninterrupted run, for what the answer must be.
+        let steady = try LoopbackHTTPServer { request in Self.carriesToolResult(request) ? Self.answerStream : Self.toolCallStream }
+        defer { steady.stop() }
+        let uninterrupted = try await CLI.run(["run", try Self.agentGraph(server: steady), "--input", "What is 2 to the power of 10?"])
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        #expect(steady.requests.count == 2)
+
+        // The same, with the model's second call hanging the first time: the run is killed there.
+        let hung = Atomic<Bool>(false)
+        let server = try LoopbackHTTPServer { request in
+            guard Self.carriesToolResult(request) else { return Self.toolCallStream }
+            return hung.exchange(true, ordering: .relaxed) ? Self.answerStream : .init(pieces: [], ending: .hang)
+        }
+        defer { server.stop() }
+        let graph = try Self.agentGraph(server: server)
+        let folder = try Self.folder()
+        let journal = folder + "/runs.db"
+        let child = try await ChildProcess.launch(
+            executable: CLI.executable, arguments: ["run", graph, "--lines", "--journal", journal, "--run-id", "agent1"],
+            directory: CLI.repositoryRoot)
+        child.input.fileHandleForWriting.write(Data("What is 2 to the power of 10?\n".utf8))
+        #expect(await server.waitForRequests(2, seconds: 60), "the second model call never came")
+        // Until the journal holds the settled tool call, and the agent's settled turn step.
+        for _ in 0..<400 {
+            let shown = try await CLI.run(["runs", "show", "agent1", "--journal", journal])
+            if shown.stdout.contains("tools: 2 settled"), shown.stdout.contains("agent: 2 settled") { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        kill(child.processIdentifier, SIGKILL)
+        let killed = await child.collect(timeLimit: CLI.timeLimit)
+        #expect(killed.stdout.isEmpty, "no answer before the kill")
+
+        let resumed = try await CLI.run(["resume", "agent1", "--journal", journal])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout == uninterrupted.stdout, "the same final answer as without the crash")
+        let requests = server.requests
+        #expect(requests.count == 3, "the call cut off by the kill is made again, nothing else: \(requests.count) requests")
+        #expect(requests.filter { !Self.carriesToolResult($0) }.count == 1, "the finished first model call was not made again")
+        #expect(requests.last.map { $0.body.contains("1024") } == true, "the resumed call carries the tool's result")
+        let listed = try await CLI.run(["runs", "--journal", journal])
+        #expect(listed.stdout.contains("agent1  agent-tools-resumed  finished"), "\(listed.stdout)")
     }
 }
