@@ -128,7 +128,7 @@ struct JournalCLITests {
         let journal = try Self.journalPath()
         let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--journal", journal, "--run-id", "killed1"],
-            directory: CLI.repositoryRoot)
+            directory: CLI.repositoryRoot, takesSlot: false)
         child.input.fileHandleForWriting.write(Data("first line\n".utf8))
         let seen = await child.readOutput(until: "LINE!\n", timeLimit: CLI.timeLimit)
         #expect(String(decoding: seen, as: UTF8.self) == "FIRST\nLINE!\n")

@@ -55,7 +55,7 @@ struct ResumeCLITests {
         #expect(FileManager.default.createFile(atPath: folder + "/hold", contents: Data()))
         let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", graph, "--lines", "--journal", journal, "--run-id", runID],
-            directory: CLI.repositoryRoot)
+            directory: CLI.repositoryRoot, takesSlot: false)
         // One at a time, so a and b are finished (not waiting in a batch with `hang`) when it comes.
         var seen = Data()
         for line in ["a", "b"] {
@@ -130,7 +130,7 @@ struct ResumeCLITests {
 
         let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--journal", journal, "--run-id", "live1"],
-            directory: CLI.repositoryRoot)
+            directory: CLI.repositoryRoot, takesSlot: false)
         child.input.fileHandleForWriting.write(Data("x\n".utf8))
         let seen = await child.readOutput(until: "X!\n", timeLimit: CLI.timeLimit)
         let live = try await CLI.run(["resume", "live1", "--journal", journal])
@@ -198,7 +198,7 @@ struct ResumeCLITests {
         let journal = folder + "/runs.db"
         let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", graph, "--lines", "--journal", journal, "--run-id", "agent1"],
-            directory: CLI.repositoryRoot)
+            directory: CLI.repositoryRoot, takesSlot: false)
         child.input.fileHandleForWriting.write(Data("What is 2 to the power of 10?\n".utf8))
         #expect(await server.waitForRequests(2, seconds: 60), "the second model call never came")
         // Until the journal holds the settled tool call, and the agent's settled turn step.
@@ -220,5 +220,36 @@ struct ResumeCLITests {
         #expect(requests.last.map { $0.body.contains("1024") } == true, "the resumed call carries the tool's result")
         let listed = try await CLI.run(["runs", "--journal", journal])
         #expect(listed.stdout.contains("agent1  agent-tools-resumed  finished"), "\(listed.stdout)")
+    }
+
+    @Test func aKilledScriptedAgentRunIsResumedFromItsSavedTurn() async throws {
+        // The scripted provider of Examples/agent-tools.json, slowed down so the kill lands
+        // inside its second model call.
+        var text = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-tools.json", encoding: .utf8)
+        text = text.replacingOccurrences(of: #""provider": "scripted", "script""#, with: #""provider": "scripted", "chunkDelayMilliseconds": 150, "script""#)
+        text = text.replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"\(CLI.repositoryRoot)/manifests/plugins\"")
+        let folder = try Self.folder()
+        let graph = folder + "/agent-tools.json"
+        try text.write(toFile: graph, atomically: true, encoding: .utf8)
+        let journal = folder + "/runs.db"
+        let child = try await ChildProcess.launch(
+            executable: CLI.executable, arguments: ["run", graph, "--lines", "--journal", journal, "--run-id", "scripted1"],
+            directory: CLI.repositoryRoot, takesSlot: false)
+        child.input.fileHandleForWriting.write(Data("What is 2 to the power of 10?\n".utf8))
+        var ready = false
+        for _ in 0..<800 where !ready {
+            let shown = try await CLI.run(["runs", "show", "scripted1", "--journal", journal])
+            ready = shown.stdout.contains("tools: 2 settled") && shown.stdout.contains("agent: 2 settled")
+            if !ready { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(ready, "the run never got to its second model call")
+        kill(child.processIdentifier, SIGKILL)
+        let killed = await child.collect(timeLimit: CLI.timeLimit)
+        #expect(killed.stdout.isEmpty, "no answer before the kill")
+
+        let resumed = try await CLI.run(["resume", "scripted1", "--journal", journal, "--log-level", "info"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout == "2 to the power of 10 is 1024.\n")
+        #expect(resumed.stderr.contains("agent: 0 user turns, 1 answers, 1 model calls"), "only the cut-off call is made again: \(resumed.stderr)")
     }
 }

@@ -38,7 +38,7 @@ struct SwiftPluginExtensionTests {
         #expect(try state.keys() == ["c-1"])
         let saved = try state.save(key: "c-1")
         let snapshot = try JSONValue(parsing: saved)
-        #expect(snapshot["version"] == 1)
+        #expect(snapshot["version"] == 2)
         #expect(snapshot["history"]?.arrayValue?.count == 2)
         #expect(try state.save(key: "nobody").isEmpty)
 
@@ -58,7 +58,7 @@ struct SwiftPluginExtensionTests {
             try restored.load(Data(#"{"version": 9, "history": []}"#.utf8), key: "c-2")
             Issue.record("a version 9 snapshot was accepted")
         } catch {
-            #expect("\(error)".contains("has format 9; this agent reads 1"))
+            #expect("\(error)".contains("has format 9; this agent reads 1 and 2"))
         }
     }
 
