@@ -37,6 +37,16 @@ public struct JournalReplay: Sendable {
         }
     }
 
+    /// The inputs `node` settled in the run, in the order they were published: what a replay
+    /// from that node feeds it again.
+    public func inputs(of node: String) -> [Artifact] {
+        guard let taken = settled[node] else { return [] }
+        var seen = Set<ArtifactID>()
+        return published.compactMap { entry in
+            taken.contains(entry.artifact.id) && seen.insert(entry.artifact.id).inserted ? entry.artifact : nil
+        }
+    }
+
     /// Whether `artifact` is a node output whose input the node had not settled: the node
     /// does that input again on resume and emits it again (under the same derived id), so the
     /// recorded one is not delivered. Outputs of `sources` (no input) and what was fed are kept.

@@ -21,7 +21,7 @@ struct ManifoldCommand: AsyncParsableCommand {
         version: ManifoldVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, CheckPluginCommand.self, PluginsCommand.self,
-            NewPluginCommand.self, WorkerCommand.self, IsolatedWorkerCommand.self, RunsCommand.self, ResumeCommand.self,
+            NewPluginCommand.self, WorkerCommand.self, IsolatedWorkerCommand.self, RunsCommand.self, ResumeCommand.self, ReplayCommand.self,
         ]
     )
 }

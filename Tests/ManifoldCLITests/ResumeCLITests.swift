@@ -226,7 +226,7 @@ struct ResumeCLITests {
         // The scripted provider of Examples/agent-tools.json, slowed down so the kill lands
         // inside its second model call.
         var text = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-tools.json", encoding: .utf8)
-        text = text.replacingOccurrences(of: #""provider": "scripted", "script""#, with: #""provider": "scripted", "chunkDelayMilliseconds": 150, "script""#)
+        text = text.replacingOccurrences(of: #""provider": "scripted", "script""#, with: #""provider": "scripted", "chunkDelayMilliseconds": 700, "script""#)
         text = text.replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"\(CLI.repositoryRoot)/manifests/plugins\"")
         let folder = try Self.folder()
         let graph = folder + "/agent-tools.json"
