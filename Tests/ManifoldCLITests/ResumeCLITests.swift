@@ -223,33 +223,53 @@ struct ResumeCLITests {
     }
 
     @Test func aKilledScriptedAgentRunIsResumedFromItsSavedTurn() async throws {
-        // The scripted provider of Examples/agent-tools.json, slowed down so the kill lands
-        // inside its second model call.
-        var text = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-tools.json", encoding: .utf8)
-        text = text.replacingOccurrences(of: #""provider": "scripted", "script""#, with: #""provider": "scripted", "chunkDelayMilliseconds": 700, "script""#)
-        text = text.replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"\(CLI.repositoryRoot)/manifests/plugins\"")
+        // Examples/agent-tools.json with its `pow` tool replaced by a C function that holds
+        // while the file `hold` exists: the run is killed with the agent's first model call
+        // finished and its tool call in the tools node.
         let folder = try Self.folder()
+        let source = folder + "/held.c"
+        try """
+            #include <unistd.h>
+            double held_pow(double x, double y) {
+                while (access("\(folder)/hold", F_OK) == 0) usleep(2000);
+                double result = 1;
+                for (int i = 0; i < (int)y; i++) result *= x;
+                return result;
+            }
+            """.write(toFile: source, atomically: true, encoding: .utf8)
+        try await TestCPlugin.compile([source], into: folder + "/libheld.so")
+        var text = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-tools.json", encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: #""library": "libm.so.6", "symbol": "pow""#, with: #""library": "\#(folder)/libheld.so", "symbol": "held_pow""#)
+        text = text.replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"\(CLI.repositoryRoot)/manifests/plugins\"")
+        // The tools node's 10 s timeout would end the held call on a slow machine.
+        text = text.replacingOccurrences(of: #"{ "plugin": "timeout", "config": { "seconds": 10 } }"#, with: #"{ "plugin": "timeout", "config": { "seconds": 600 } }"#)
         let graph = folder + "/agent-tools.json"
         try text.write(toFile: graph, atomically: true, encoding: .utf8)
+        #expect(FileManager.default.createFile(atPath: folder + "/hold", contents: Data()))
         let journal = folder + "/runs.db"
         let child = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", graph, "--lines", "--journal", journal, "--run-id", "scripted1"],
             directory: CLI.repositoryRoot, takesSlot: false)
         child.input.fileHandleForWriting.write(Data("What is 2 to the power of 10?\n".utf8))
+        // The tool call holds for as long as the file is there: no race with the kill.
         var ready = false
-        for _ in 0..<800 where !ready {
+        for _ in 0..<2400 where !ready {
             let shown = try await CLI.run(["runs", "show", "scripted1", "--journal", journal])
-            ready = shown.stdout.contains("tools: 2 settled") && shown.stdout.contains("agent: 2 settled")
+            ready = shown.stdout.contains("agent: 2 settled") && shown.stdout.contains("tools: 1 settled")
+                && shown.stdout.contains("text/plain fed")
             if !ready { try await Task.sleep(for: .milliseconds(25)) }
         }
-        #expect(ready, "the run never got to its second model call")
+        #expect(ready, "the run never got to its tool call")
         kill(child.processIdentifier, SIGKILL)
         let killed = await child.collect(timeLimit: CLI.timeLimit)
         #expect(killed.stdout.isEmpty, "no answer before the kill")
+        try FileManager.default.removeItem(atPath: folder + "/hold")
 
         let resumed = try await CLI.run(["resume", "scripted1", "--journal", journal, "--log-level", "info"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout == "2 to the power of 10 is 1024.\n")
-        #expect(resumed.stderr.contains("agent: 0 user turns, 1 answers, 1 model calls"), "only the cut-off call is made again: \(resumed.stderr)")
+        #expect(resumed.stderr.contains("agent: 0 user turns, 1 answers, 1 model calls"), "only the call after the tool result: \(resumed.stderr)")
+        #expect(resumed.stderr.contains("1 tool results"), "\(resumed.stderr)")
     }
 }
