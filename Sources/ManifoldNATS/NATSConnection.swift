@@ -137,7 +137,11 @@ public final class NATSConnection: @unchecked Sendable {
             Unmanaged.passUnretained(box).release()
             throw failure("refused a subscription to \(subject)", status)
         }
-        return NATSSubscription(pointer: made, handler: box)
+        // The handler is released once the client has made its last call of it: a message
+        // being handed over on the client's thread while the subscription ends (a burst of
+        // status messages as a run's stream is deleted) must not find it freed.
+        let releasesOnCompletion = natsSubscription_SetOnCompleteCB(made, natsSubscriptionCompleted, Unmanaged.passUnretained(box).toOpaque()) == NATS_OK
+        return NATSSubscription(pointer: made, handler: box, releasesHandlerOnCompletion: releasesOnCompletion)
     }
 
     /// Closes the connection; later publishes fail. Idempotent.
@@ -168,10 +172,13 @@ public final class NATSSubscription: @unchecked Sendable {
     private let pointer: OpaquePointer
     private let handler: Handler
     private let ended = Atomic<Bool>(false)
+    /// Whether the client releases the handler itself once it is done with it.
+    private let releasesHandlerOnCompletion: Bool
 
-    init(pointer: OpaquePointer, handler: Handler) {
+    init(pointer: OpaquePointer, handler: Handler, releasesHandlerOnCompletion: Bool) {
         self.pointer = pointer
         self.handler = handler
+        self.releasesHandlerOnCompletion = releasesHandlerOnCompletion
     }
 
     /// Messages the client dropped because the handler did not keep up (its pending limits).
@@ -190,8 +197,14 @@ public final class NATSSubscription: @unchecked Sendable {
     deinit {
         unsubscribe()
         natsSubscription_Destroy(pointer)
-        Unmanaged.passUnretained(handler).release()
+        if !releasesHandlerOnCompletion { Unmanaged.passUnretained(handler).release() }
     }
+}
+
+/// The C client's end of a subscription, after its last handler call: releases the handler.
+private let natsSubscriptionCompleted: natsOnCompleteCB = { closure in
+    guard let closure else { return }
+    Unmanaged<NATSSubscription.Handler>.fromOpaque(closure).release()
 }
 
 /// The C client's message callback: reads the message into a `NATSMessage` and hands it on.
