@@ -16,10 +16,9 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
+
+from process_usage import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -34,20 +33,6 @@ def graph():
         "outputs": {"out": {"topic": "out", "types": ["text/plain"]}},
         "nodes": {"shout": {"plugin": "uppercase", "subscribe": ["in"], "output": "out"}},
     }
-
-
-def measure(argv, stdin_path):
-    """Runs argv with stdin from a file; returns (wall seconds, CPU seconds of it and its children)."""
-    with open(stdin_path, "rb") as source:
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        err = child.stderr.read().decode(errors="replace")
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit("%s exited %d: %s" % (" ".join(argv), code, err[-2000:]))
-    return wall, usage.ru_utime + usage.ru_stime
 
 
 def scenario(name, binary, graph_path, line, count, runs):

@@ -21,10 +21,9 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
+
+from process_usage import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -43,20 +42,6 @@ def graph():
             "third": {"plugin": "uppercase", "subscribe": ["b"], "output": "out"},
         },
     }
-
-
-def measure(argv, stdin_path):
-    """Runs argv with stdin from a file; returns (wall seconds, CPU seconds, peak RSS KiB)."""
-    with open(stdin_path, "rb") as source:
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        err = child.stderr.read().decode(errors="replace")
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit("%s exited %d: %s" % (" ".join(argv), code, err[-2000:]))
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def scenario(name, binary, graph_path, line, count, runs, folder):

@@ -78,6 +78,10 @@ struct JournalCLITests {
         #expect(refused.stderr.contains("say which runs to remove: --keep COUNT, --older-than AGE (e.g. 7d), or --run ID"))
         let badAge = try await CLI.run(["runs", "prune", "--older-than", "soon", "--journal", journal])
         #expect(badAge.status == 64)
+        #expect(badAge.stderr.contains("--older-than takes an age such as 30m, 12h or 7d, got 'soon'"), "\(badAge.stderr)")
+        let negative = try await CLI.run(["runs", "prune", "--keep=-1", "--journal", journal])
+        #expect(negative.status == 64)
+        #expect(negative.stderr.contains("--keep takes a count of 0 or more, got -1"), "\(negative.stderr)")
         let one = try await CLI.run(["runs", "prune", "--run", "run2", "--journal", journal])
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stderr.hasPrefix("removed 1 run(s)"))
@@ -99,6 +103,9 @@ struct JournalCLITests {
         let keepAlone = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--keep-runs", "3"])
         #expect(keepAlone.status == 64)
         #expect(keepAlone.stderr.contains("--keep-runs prunes the run's journal: add --journal FILE or --record"))
+        let keepNone = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--journal", journal, "--keep-runs", "0"])
+        #expect(keepNone.status == 64)
+        #expect(keepNone.stderr.contains("--keep-runs takes a count of at least 1, got 0"), "\(keepNone.stderr)")
     }
 
     @Test func aJournalThatCannotBeUsedStopsTheRunBeforeAnyPluginRuns() async throws {

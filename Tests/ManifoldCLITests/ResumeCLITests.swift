@@ -120,6 +120,17 @@ struct ResumeCLITests {
         #expect(allowed.stdout == "HANG\nC\n")
     }
 
+    @Test func aRunWhoseGraphFileIsGoneIsRefusedWithTheFix() async throws {
+        let folder = try Self.folder()
+        let graph = try await Self.gatedGraph(in: folder)
+        let journal = try await Self.killedRun(in: folder, graph: graph, runID: "gone1")
+        try FileManager.default.removeItem(atPath: graph)
+        let refused = try await CLI.run(["resume", "gone1", "--journal", journal])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr == "error: run gone1 ran graph \(graph), which no longer exists; restore the file to resume the run\n")
+    }
+
     @Test func unknownAndLiveRunsAreRefused() async throws {
         let folder = try Self.folder()
         let journal = folder + "/runs.db"

@@ -46,41 +46,17 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func validate() throws {
-        if let timeout, !(timeout.isFinite && timeout > 0 && timeout <= RunCommand.longestTimeout) {
-            throw ValidationError("--timeout takes a number of seconds above 0 and at most \(Int(RunCommand.longestTimeout)), got \(timeout)")
-        }
+        try RunWatchdog.validate(timeLimit: timeout)
     }
 
     func run() async throws {
-        let watchdog: RunWatchdog
-        do {
-            watchdog = try RunWatchdog(timeLimit: timeout)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
-        do {
-            try await replay(watchedBy: watchdog)
-        } catch {
-            watchdog.finish()
-            throw error
-        }
-        watchdog.finish()
+        try await RunWatchdog.watching(timeLimit: timeout) { watchdog in try await replay(watchedBy: watchdog) }
     }
 
     private func replay(watchedBy watchdog: RunWatchdog) async throws {
         PluginCrashReport.install()
         let logger = try global.makeLogger()
-        let file = try journal.open()
-        let recorded: JournalRun
-        let replay: JournalReplay
-        do {
-            recorded = try file.run(runID)
-            replay = JournalReplay(try file.records(of: recorded.id))
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
+        let (file, recorded, replay) = try journal.recordedRun(runID)
         let graphFile = graph ?? recorded.absoluteFile
         let (validation, manifest) = try runnableGraph(graphFile, plugins: plugins, placement: try PlacementOptions.parse([]), verbose: global.verbose)
         guard manifest.node(node) != nil else {
@@ -100,15 +76,7 @@ struct ReplayCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-        let graphRun: GraphRun
-        do {
-            graphRun = try await GraphRun(
-                validation: validation, logger: logger, transport: .inProcess, runID: newRun, durability: runJournal.durability())
-        } catch {
-            Terminal.error("error: \(error)")
-            _ = await runJournal.finish(status: .failed)
-            throw ExitCode(1)
-        }
+        let graphRun = try await runJournal.inProcessGraphRun(validation: validation, logger: logger, runID: newRun)
         Terminal.error("replaying \(inputs.count) input(s) of node '\(node)' from run \(recorded.id) as run \(newRun)")
         let execution = GraphExecution(
             output: output, stats: false, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: nil, journal: runJournal)

@@ -49,42 +49,18 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func validate() throws {
-        if let timeout, !(timeout.isFinite && timeout > 0 && timeout <= RunCommand.longestTimeout) {
-            throw ValidationError("--timeout takes a number of seconds above 0 and at most \(Int(RunCommand.longestTimeout)), got \(timeout)")
-        }
+        try RunWatchdog.validate(timeLimit: timeout)
     }
 
     func run() async throws {
-        let watchdog: RunWatchdog
-        do {
-            watchdog = try RunWatchdog(timeLimit: timeout)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
-        do {
-            try await resume(watchedBy: watchdog)
-        } catch {
-            watchdog.finish()
-            throw error
-        }
-        watchdog.finish()
+        try await RunWatchdog.watching(timeLimit: timeout) { watchdog in try await resume(watchedBy: watchdog) }
     }
 
     private func resume(watchedBy watchdog: RunWatchdog) async throws {
         PluginCrashReport.install()
         let logger = try global.makeLogger()
-        let file = try journal.open()
-        let run: JournalRun
-        let replay: JournalReplay
-        do {
-            run = try file.run(runID)
-            guard try Self.mayResume(run, journal: file) else { return }
-            replay = JournalReplay(try file.records(of: run.id))
-        } catch let error as JournalError {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
+        let (file, run, replay) = try journal.recordedRun(runID)
+        guard try Self.mayResume(run) else { return }
         let graph = run.absoluteFile
         guard FileManager.default.fileExists(atPath: graph) else {
             Terminal.error("error: run \(run.id) ran graph \(graph), which no longer exists; restore the file to resume the run")
@@ -108,28 +84,20 @@ struct ResumeCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-        let graphRun: GraphRun
-        do {
-            graphRun = try await GraphRun(
-                validation: validation, logger: logger, transport: .inProcess, runID: run.id, durability: runJournal.durability(resuming: replay))
-        } catch {
-            Terminal.error("error: \(error)")
-            _ = await runJournal.finish(status: .failed)
-            throw ExitCode(1)
-        }
+        let graphRun = try await runJournal.inProcessGraphRun(validation: validation, logger: logger, runID: run.id, resuming: replay)
         let plan = ResumePlan(replay: replay, graphRun: graphRun, manifest: manifest, sources: Self.sourceNodes(validation, manifest))
         Terminal.error("resuming run \(run.id): \(plan.redeliveries.count) artifact(s) to deliver again, "
             + "\(replay.settled.values.reduce(0) { $0 + $1.count }) input(s) already settled, \(plan.unshown.count) output(s) not shown yet")
         let execution = GraphExecution(
             output: output, stats: stats, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: nil, journal: runJournal)
         try await execution.execute(
-            graphRun, feeds: [], resuming: GraphResumption(redeliveries: plan.redeliveries, shownOutputs: plan.shown), unshown: plan.unshown,
+            graphRun, feeds: [], resuming: GraphResumption(redeliveries: plan.redeliveries, shownOutputs: replay.shown), unshown: plan.unshown,
             watchdog: watchdog)
     }
 
     /// Whether the run can be carried on: one that finished has nothing left, one still
     /// running in its own process must not be resumed twice.
-    private static func mayResume(_ run: JournalRun, journal: JournalFile) throws -> Bool {
+    private static func mayResume(_ run: JournalRun) throws -> Bool {
         switch run.status {
         case .finished:
             Terminal.error("run \(run.id) finished\(run.endedAt.map { " at \($0.formatted(.iso8601))" } ?? ""); there is nothing to resume")

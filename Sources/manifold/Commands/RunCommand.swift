@@ -106,16 +106,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    /// The longest `--timeout` accepted: past it the milliseconds no longer fit a timer.
-    static let longestTimeout: Double = 10_000_000
-
     mutating func validate() throws {
-        if let timeout {
-            guard timeout.isFinite, timeout > 0, timeout <= Self.longestTimeout else {
-                throw ValidationError(
-                    "--timeout takes a number of seconds above 0 and at most \(Int(Self.longestTimeout)), got \(timeout)")
-            }
-        }
+        try RunWatchdog.validate(timeLimit: timeout)
         if journal != nil && record {
             throw ValidationError("--journal FILE and --record both name a journal; use one (--record is --journal with the default file)")
         }
@@ -131,22 +123,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // First of all: --timeout counts from launch, and no Ctrl-C or SIGTERM meets its default action.
-        let watchdog: RunWatchdog
-        do {
-            watchdog = try RunWatchdog(timeLimit: timeout)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
-        // The watchdog stands down only once the run's outcome is settled, right before the exit.
-        do {
-            try await run(watchedBy: watchdog)
-        } catch {
-            watchdog.finish()
-            throw error
-        }
-        watchdog.finish()
+        try await RunWatchdog.watching(timeLimit: timeout) { watchdog in try await run(watchedBy: watchdog) }
     }
 
     private func run(watchedBy watchdog: RunWatchdog) async throws {

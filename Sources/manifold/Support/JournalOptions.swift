@@ -20,4 +20,17 @@ struct JournalOptions: ParsableArguments {
             throw ExitCode(1)
         }
     }
+
+    /// The run `id` names (or starts) in the journal, read back whole; any failure is printed
+    /// and ends the command with status 1.
+    func recordedRun(_ id: String) throws -> (file: JournalFile, run: JournalRun, replay: JournalReplay) {
+        let file = try open()
+        do {
+            let run = try file.run(id)
+            return (file, run, JournalReplay(try file.records(of: run.id)))
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
 }

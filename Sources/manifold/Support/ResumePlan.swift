@@ -8,13 +8,10 @@ import ManifoldManifest
 struct ResumePlan {
     /// Artifacts to deliver to one node each, in the order they were published.
     var redeliveries: [(node: String, artifact: Artifact)] = []
-    /// Outputs the run showed, by graph output.
-    var shown: [String: Set<ArtifactID>]
     /// Outputs published to a graph output that it had not shown, in order.
     var unshown: [(output: String, artifact: Artifact)] = []
 
     init(replay: JournalReplay, graphRun: GraphRun, manifest: GraphManifest, sources: Set<String>) {
-        shown = replay.shown
         // A node's replicas share its inputs: one delivery per node, to its first.
         var nodes: [Streamer] = []
         var named = Set<String>()

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import Logging
 import Manifold
 import ManifoldHost
 import ManifoldJournal
@@ -43,6 +45,21 @@ final class RunJournal: Sendable {
         return DurableRunOptions(
             snapshot: { node, key, state in recorder.recordSnapshot(node: node, key: key, state: state) },
             restoredState: replay?.snapshots ?? [:], settledInputs: replay?.settled)
+    }
+
+    /// Builds, in process, the graph of the run this journal records (`resume`, `replay`); a
+    /// build error is printed, recorded as the run's end, and ends the command with status 1.
+    func inProcessGraphRun(
+        validation: GraphValidation, logger: Logger, runID: String, resuming replay: JournalReplay? = nil
+    ) async throws -> GraphRun {
+        do {
+            return try await GraphRun(
+                validation: validation, logger: logger, transport: .inProcess, runID: runID, durability: durability(resuming: replay))
+        } catch {
+            Terminal.error("error: \(error)")
+            _ = await finish(status: .failed)
+            throw ExitCode(1)
+        }
     }
 
     /// Starts recording `graphRun`; a failed write from now on stops it.
