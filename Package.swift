@@ -93,8 +93,9 @@ let package = Package(
             name: "ManifoldHost",
             dependencies: [
                 sdk("Manifold"), "ManifoldManifest", sdk("ManifoldJSON"), sdk("CManifoldABI"), "CManifoldLoading", sdk("ManifoldNativeBridge"),
-                "ManifoldTrust", "ManifoldWire", "ManifoldLink", "ManifoldNATS", "CManifoldCrashReport",
+                "ManifoldTrust", "ManifoldWire", "ManifoldLink", "ManifoldNATS", "CManifoldCrashReport", "ManifoldContracts",
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -232,7 +232,7 @@ public final class JournalFile: Sendable {
 
     // MARK: Helpers
 
-    private func write<T>(_ doing: String, _ body: (Database) throws -> T) throws(JournalError) -> T {
+    func write<T>(_ doing: String, _ body: (Database) throws -> T) throws(JournalError) -> T {
         do {
             return try database.write(body)
         } catch let error as JournalError {
@@ -242,7 +242,7 @@ public final class JournalFile: Sendable {
         }
     }
 
-    private func read<T>(_ doing: String, _ body: (Database) throws -> T) throws(JournalError) -> T {
+    func read<T>(_ doing: String, _ body: (Database) throws -> T) throws(JournalError) -> T {
         do {
             return try database.read(body)
         } catch let error as JournalError {

@@ -7,6 +7,8 @@ import GRDB
 /// - `segments`: a run's records, a batch per row, in order (`JournalRecord`).
 /// - `payloads`: large payloads, once each, by SHA-256; `payload_uses` says which runs use
 ///   which, so pruning a run frees what no other run needs.
+/// - `approvals`: each input a run holds for a person's decision, by token, and the decision
+///   once made (`manifold approve` / `deny` write it, from any process; the run applies it).
 enum JournalSchema {
     /// Marks a Manifold journal in the SQLite header (`PRAGMA application_id`), so another
     /// program's database is refused rather than written into: "MNFJ".
@@ -51,6 +53,25 @@ enum JournalSchema {
                     PRIMARY KEY (run_id, digest)
                 ) WITHOUT ROWID;
                 CREATE INDEX payload_uses_by_digest ON payload_uses(digest);
+                """)
+        }
+        migrator.registerMigration("2: approvals") { db in
+            try db.execute(sql: """
+                CREATE TABLE approvals (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    token TEXT NOT NULL,
+                    node TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    requested_at REAL NOT NULL,
+                    decision TEXT,
+                    edit TEXT,
+                    reason TEXT,
+                    decided_at REAL,
+                    decided_by TEXT,
+                    applied_at REAL,
+                    PRIMARY KEY (run_id, token)
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

@@ -22,6 +22,7 @@ struct ManifoldCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, CheckPluginCommand.self, PluginsCommand.self,
             NewPluginCommand.self, WorkerCommand.self, IsolatedWorkerCommand.self, RunsCommand.self, ResumeCommand.self, ReplayCommand.self,
+            ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self,
         ]
     )
 }

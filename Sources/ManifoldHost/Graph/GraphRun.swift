@@ -228,6 +228,14 @@ public final class GraphRun: Sendable {
                         await generator.shutdown()
                         throw error
                     }
+                    // Inputs waiting for a person do not take the plugin's places: the node lets
+                    // that many more in, and a gate after the last such middleware keeps the rest
+                    // of the chain at the node's concurrency.
+                    var concurrency = node.concurrency
+                    if let innermost = middleware.lastIndex(where: { $0 is any ParkingMiddleware }) {
+                        concurrency += middleware.compactMap { ($0 as? any ParkingMiddleware)?.maximumParked }.reduce(0, +)
+                        middleware.insert(ConcurrencyGate(limit: node.concurrency), at: innermost + 1)
+                    }
                     // Outermost, so that every failure of the node's chain passes through it before
                     // the Streamer records and publishes it.
                     if !substituted.isEmpty { middleware.insert(SubstitutedValueMasking(values: substituted), at: 0) }
@@ -235,7 +243,7 @@ public final class GraphRun: Sendable {
                         name: node.id, generator: generator, middleware: middleware, subscribeTo: node.subscribe,
                         output: node.output, hub: hub,
                         options: StreamerOptions(
-                            inputCapacity: node.capacity, inputPolicy: node.policy, concurrency: node.concurrency,
+                            inputCapacity: node.capacity, inputPolicy: node.policy, concurrency: concurrency,
                             errorPolicy: node.errorPolicy, shutsDownWhenFinished: false,
                             inputTimeout: node.inputTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
                             // An isolated call that ignores its cancel ends with its worker, killed

@@ -32,7 +32,7 @@ struct GraphCommand: AsyncParsableCommand {
         _ = try global.makeLogger()
         let validation = GraphValidator.validate(
             manifestAt: graph, requireEnvironment: false,
-            loaderOptions: plugins.loaderOptions(), resolution: .manifestsOnly)
+            loaderOptions: plugins.loaderOptions(), providers: RunApprovals.builtInPlugins, resolution: .manifestsOnly)
         if global.verbose { Terminal.error(PluginPaths.describe(graphPaths: validation.manifest?.pluginPaths ?? [])) }
         guard let manifest = validation.manifest else {
             for diagnostic in validation.diagnostics { Terminal.error(diagnostic.description) }

@@ -41,6 +41,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var journal: JournalOptions
 
+    @OptionGroup var approvalOptions: ApprovalOptions
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -58,7 +60,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let logger = try global.makeLogger()
         let (file, recorded, replay) = try journal.recordedRun(runID)
         let graphFile = graph ?? recorded.absoluteFile
-        let (validation, manifest) = try runnableGraph(graphFile, plugins: plugins, placement: try PlacementOptions.parse([]), verbose: global.verbose)
+        let approvals = RunApprovals()
+        let (validation, manifest) = try runnableGraph(
+            graphFile, plugins: plugins, placement: try PlacementOptions.parse([]), verbose: global.verbose, providers: approvals.providers)
         guard manifest.node(node) != nil else {
             Terminal.error("error: graph \(graphFile) has no node '\(node)'; its nodes: \(manifest.nodes.map(\.id).joined(separator: ", "))")
             throw ExitCode(1)
@@ -76,6 +80,8 @@ struct ReplayCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        try approvals.connect(runID: newRun, manifest: manifest, journalPath: file.path, readsTerminalInput: false, options: approvalOptions)
+        defer { approvals.disconnect() }
         let graphRun = try await runJournal.inProcessGraphRun(validation: validation, logger: logger, runID: newRun)
         Terminal.error("replaying \(inputs.count) input(s) of node '\(node)' from run \(recorded.id) as run \(newRun)")
         let execution = GraphExecution(

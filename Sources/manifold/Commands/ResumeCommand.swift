@@ -44,6 +44,8 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var journal: JournalOptions
 
+    @OptionGroup var approvalOptions: ApprovalOptions
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -66,7 +68,9 @@ struct ResumeCommand: AsyncParsableCommand {
             Terminal.error("error: run \(run.id) ran graph \(graph), which no longer exists; restore the file to resume the run")
             throw ExitCode(1)
         }
-        let (validation, manifest) = try runnableGraph(graph, plugins: plugins, placement: try PlacementOptions.parse([]), verbose: global.verbose)
+        let approvals = RunApprovals()
+        let (validation, manifest) = try runnableGraph(
+            graph, plugins: plugins, placement: try PlacementOptions.parse([]), verbose: global.verbose, providers: approvals.providers)
         let changes = ResumeChanges(run: run, graphFile: graph, plugins: RunJournal.plugins(of: validation)).descriptions
         if !changes.isEmpty {
             let list = changes.map { "  - \($0)" }.joined(separator: "\n")
@@ -84,6 +88,8 @@ struct ResumeCommand: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        try approvals.connect(runID: run.id, manifest: manifest, journalPath: file.path, readsTerminalInput: false, options: approvalOptions)
+        defer { approvals.disconnect() }
         let graphRun = try await runJournal.inProcessGraphRun(validation: validation, logger: logger, runID: run.id, resuming: replay)
         let plan = ResumePlan(replay: replay, graphRun: graphRun, manifest: manifest, sources: Self.sourceNodes(validation, manifest))
         Terminal.error("resuming run \(run.id): \(plan.redeliveries.count) artifact(s) to deliver again, "

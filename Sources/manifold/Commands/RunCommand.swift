@@ -102,6 +102,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var placement: PlacementOptions
 
+    @OptionGroup var approvalOptions: ApprovalOptions
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -130,8 +132,9 @@ struct RunCommand: AsyncParsableCommand {
         PluginCrashReport.install()
         let logger = try global.makeLogger()
         let override = try hubTransport(hub)
+        let approvals = RunApprovals()
         let (validation, manifest) = try runnableGraph(
-            graph, plugins: plugins, placement: placement, isolating: isolate, verbose: global.verbose)
+            graph, plugins: plugins, placement: placement, isolating: isolate, verbose: global.verbose, providers: approvals.providers)
         if placement.onlyNodes != nil, !(override ?? manifest.hub.transport).redelivers {
             Terminal.error("error: --only leaves the other nodes to `manifold worker` processes, which need a NATS hub; "
                 + "add --hub nats://HOST:PORT (or hub.transport in the graph), or drop --only to run every node here")
@@ -149,11 +152,17 @@ struct RunCommand: AsyncParsableCommand {
         }
         let run = runID ?? RunID.make()
         let journalPath = journal ?? (record ? JournalLocation.defaultPath() : nil)
-        if journalPath != nil, (override ?? manifest.hub.transport).redelivers {
-            Terminal.error("error: --journal records a run in one process; on a NATS hub the run's stream keeps its artifacts (docs/distributed.md); "
-                + "drop --journal/--record, or run in process")
-            throw ExitCode(1)
+        if (override ?? manifest.hub.transport).redelivers {
+            if journalPath != nil {
+                Terminal.error("error: --journal records a run in one process; on a NATS hub the run's stream keeps its artifacts (docs/distributed.md); "
+                    + "drop --journal/--record, or run in process")
+                throw ExitCode(1)
+            }
+            try RunApprovals.refuseDistributed(manifest)
         }
+        try approvals.connect(
+            runID: run, manifest: manifest, journalPath: journalPath, readsTerminalInput: feed != nil && (lines || (inputs.isEmpty && inputFiles.isEmpty)) && isatty(0) == 1, options: approvalOptions)
+        defer { approvals.disconnect() }
         // Opened before the graph is built: a journal that cannot be written stops the run before any plugin code runs.
         let runJournal: RunJournal?
         do {

@@ -46,6 +46,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = try global.makeLogger()
         let override = try hubTransport(hub)
         let (validation, manifest) = try runnableGraph(graph, plugins: plugins, placement: placement, verbose: global.verbose)
+        try RunApprovals.refuseDistributed(manifest)
         guard case .nats(let url) = override ?? manifest.hub.transport else {
             Terminal.error("error: a worker takes its nodes' inputs from a NATS hub; give --hub nats://HOST:PORT (or hub.transport in the graph)")
             throw ExitCode(1)

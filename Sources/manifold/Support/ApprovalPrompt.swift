@@ -1,0 +1,163 @@
+import Foundation
+import ManifoldHost
+import ManifoldJSON
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Asks at the run's terminal (`/dev/tty`) about each input waiting for a person, one at a
+/// time: approve, deny with a reason, or edit. A question decided meanwhile from elsewhere
+/// (`manifold approve`) is withdrawn; the first decision on a token stands.
+final class ApprovalPrompt: Sendable {
+    private struct State {
+        var queue: [ApprovalRequest] = []
+        var stopped = false
+    }
+
+    private let terminal: Int32
+    private let desk: ApprovalDesk
+    private let hint: (@Sendable (String) -> String)?
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+
+    private init(terminal: Int32, desk: ApprovalDesk, hint: (@Sendable (String) -> String)?) {
+        self.terminal = terminal
+        self.desk = desk
+        self.hint = hint
+    }
+
+    /// A prompt on the process's controlling terminal, or `nil` when it has none (a service,
+    /// a pipeline in CI).
+    static func open(desk: ApprovalDesk, hint: (@Sendable (String) -> String)?) -> ApprovalPrompt? {
+        let descriptor = Glibc.open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        return ApprovalPrompt(terminal: descriptor, desk: desk, hint: hint)
+    }
+
+    /// Queues a question.
+    func enqueue(_ request: ApprovalRequest) {
+        state.withLock { $0.queue.append(request) }
+        wake.signal()
+    }
+
+    /// Starts asking, on a thread of its own (reading a terminal blocks).
+    func start() {
+        let thread = Thread { [self] in ask() }
+        thread.name = "manifold-approval-prompt"
+        thread.start()
+    }
+
+    /// Stops asking within a fifth of a second; a question being asked is left unanswered.
+    func stop() {
+        state.withLock { $0.stopped = true }
+        wake.signal()
+    }
+
+    private var isStopped: Bool { state.withLock { $0.stopped } }
+
+    private func ask() {
+        defer { close(terminal) }
+        while !isStopped {
+            let next: ApprovalRequest? = state.withLock { state in state.queue.isEmpty ? nil : state.queue.removeFirst() }
+            guard let request = next else {
+                _ = wake.wait(timeout: .now() + .milliseconds(200))
+                continue
+            }
+            guard desk.pendingRequest(request.token) != nil else { continue }
+            guard ask(about: request) else { return }
+        }
+    }
+
+    /// Asks until `request` is decided here or elsewhere; `false` when the terminal is gone.
+    private func ask(about request: ApprovalRequest) -> Bool {
+        write("\napproval needed \(request.token): node '\(request.node)' holds \(request.summary)\n"
+            + (hint.map { "  (or from another terminal:\n" + $0(request.token) + ")\n" } ?? ""))
+        let editing = request.tool != nil ? "new arguments (JSON)" : "new payload (JSON)"
+        while true {
+            write("approve? [y]es, [n]o, [e]dit: ")
+            guard let answer = readLine(for: request.token) else { return !isStopped && isOpen }
+            switch answer.lowercased() {
+            case "y", "yes":
+                submit(request, .approved(edit: nil))
+                return true
+            case "n", "no":
+                write("reason (the model reads it): ")
+                guard let reason = readLine(for: request.token) else { return !isStopped && isOpen }
+                submit(request, .denied(reason: reason.isEmpty ? "denied at the run's terminal" : reason))
+                return true
+            case "e", "edit":
+                write("\(editing): ")
+                guard let text = readLine(for: request.token) else { return !isStopped && isOpen }
+                do {
+                    submit(request, .approved(edit: try JSONValue(parsing: text)))
+                    return true
+                } catch {
+                    write("that is not JSON (\(error)); nothing was decided\n")
+                }
+            default:
+                write("answer y, n or e\n")
+            }
+        }
+    }
+
+    private func submit(_ request: ApprovalRequest, _ decision: ApprovalDecision) {
+        let done = DispatchSemaphore(value: 0)
+        let desk = self.desk
+        Task {
+            await desk.submit(request.token, ApprovalVerdict(decision, decidedBy: "the run's terminal"))
+            done.signal()
+        }
+        done.wait()
+    }
+
+    private let open = Mutex(true)
+    private var isOpen: Bool { open.withLock { $0 } }
+
+    /// A line typed at the terminal, without its newline; `nil` when the question was decided
+    /// elsewhere (said so), the prompt stops, or the terminal is gone.
+    private func readLine(for token: String) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while true {
+            let line: String? = typed.withLock { typed in
+                guard let end = typed.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+                defer { typed.removeSubrange(...end) }
+                return String(decoding: typed[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            if let line { return line }
+            if isStopped { return nil }
+            if desk.pendingRequest(token) == nil {
+                write("\n(\(token) was decided elsewhere)\n")
+                return nil
+            }
+            var poller = pollfd(fd: terminal, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, 200)
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 { continue }
+            let count = ready > 0 ? read(terminal, &buffer, buffer.count) : -1
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                open.withLock { $0 = false }
+                return nil
+            }
+            typed.withLock { $0.append(contentsOf: buffer.prefix(count)) }
+        }
+    }
+
+    /// Bytes read from the terminal and not yet taken as a line.
+    private let typed = Mutex<[UInt8]>([])
+
+    private func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var written = 0
+            while written < bytes.count, let base = bytes.baseAddress {
+                let result = Glibc.write(terminal, base + written, bytes.count - written)
+                if result < 0 && errno == EINTR { continue }
+                guard result > 0 else { return }
+                written += result
+            }
+        }
+    }
+}
