@@ -236,7 +236,7 @@ struct ApprovalCLITests {
             executable: "/usr/bin/script",
             arguments: ["-qfec", "\(CLI.executable) run \(graph) --input hi --journal \(journal) --run-id tty1", "/dev/null"],
             directory: CLI.repositoryRoot, takesSlot: false)
-        var typed = await child.readOutput(until: "approve? [y]es, [n]o, [e]dit: ", timeLimit: CLI.timeLimit)
+        let typed = await child.readOutput(until: "approve? [y]es, [n]o, [e]dit: ", timeLimit: CLI.timeLimit)
         let question = String(decoding: typed, as: UTF8.self)
         #expect(question.contains("(or from another terminal:"), "the prompt says how to decide from elsewhere: \(question)")
         let token = try #require(question.firstMatch(of: /approval needed (ap-[0-9a-z]{10})/).map { String($0.1) })
