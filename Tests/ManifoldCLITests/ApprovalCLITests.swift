@@ -249,6 +249,22 @@ struct ApprovalCLITests {
         #expect(finished.stdout.contains("Fine."))
     }
 
+    @Test func aStopWhileAnInputWaitsSaysSoAndLeavesItPending() async throws {
+        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "ok"}]"#
+        let journal = try Self.folder() + "/runs.db"
+        let child = try await Self.launch([
+            "run", try Self.graph(script: script), "--input", "x", "--journal", journal, "--run-id", "stop1", "--no-prompt",
+        ])
+        let token = try #require(try await Self.pending(1, run: "stop1", journal: journal).first?.token)
+        kill(child.processIdentifier, SIGINT)
+        let noted = await child.readError(until: "stay pending, for `manifold resume`", timeLimit: CLI.timeLimit)
+        #expect(String(decoding: noted, as: UTF8.self).contains("1 input(s) wait for a person: decide them to let the run finish, or stop again"))
+        kill(child.processIdentifier, SIGINT)
+        let finished = await child.collect(timeLimit: CLI.timeLimit, alreadyReadError: noted)
+        #expect(finished.status == 130)
+        #expect(try await Self.pending(1, run: "stop1", journal: journal).first?.token == token, "still waiting, for a resume")
+    }
+
     @Test func mistakesAreRefusedWithTheFix() async throws {
         let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 1}}]}, {"text": "ok"}]"#
         let graph = try Self.graph(script: script)

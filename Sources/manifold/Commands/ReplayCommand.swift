@@ -85,7 +85,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let graphRun = try await runJournal.inProcessGraphRun(validation: validation, logger: logger, runID: newRun)
         Terminal.error("replaying \(inputs.count) input(s) of node '\(node)' from run \(recorded.id) as run \(newRun)")
         let execution = GraphExecution(
-            output: output, stats: false, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: nil, journal: runJournal)
+            output: output, stats: false, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: nil, journal: runJournal, approvals: approvals)
         try await execution.execute(
             graphRun, feeds: [], resuming: GraphResumption(redeliveries: inputs.map { (node, $0) }, shownOutputs: [:]), watchdog: watchdog)
     }

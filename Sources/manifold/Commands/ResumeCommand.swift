@@ -95,7 +95,7 @@ struct ResumeCommand: AsyncParsableCommand {
         Terminal.error("resuming run \(run.id): \(plan.redeliveries.count) artifact(s) to deliver again, "
             + "\(replay.settled.values.reduce(0) { $0 + $1.count }) input(s) already settled, \(plan.unshown.count) output(s) not shown yet")
         let execution = GraphExecution(
-            output: output, stats: stats, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: nil, journal: runJournal)
+            output: output, stats: stats, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: nil, journal: runJournal, approvals: approvals)
         try await execution.execute(
             graphRun, feeds: [], resuming: GraphResumption(redeliveries: plan.redeliveries, shownOutputs: replay.shown), unshown: plan.unshown,
             watchdog: watchdog)

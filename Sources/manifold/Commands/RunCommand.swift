@@ -191,7 +191,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let execution = GraphExecution(
             output: output, stats: stats, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: eventLog, journal: runJournal,
-            keepRuns: keepRuns.flatMap { count in journalPath.map { ($0, count) } })
+            keepRuns: keepRuns.flatMap { count in journalPath.map { ($0, count) } }, approvals: approvals)
         try await execution.execute(
             graphRun, feeds: feed.map { [$0] } ?? [], watchdog: watchdog, standardInputFailure: { standardInput.failure })
     }

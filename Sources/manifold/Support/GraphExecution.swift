@@ -17,6 +17,8 @@ struct GraphExecution {
     var journal: RunJournal?
     /// `--keep-runs`: the journal to prune after the run, and how many runs to keep.
     var keepRuns: (path: String, count: Int)?
+    /// The run's approvals, to say on a graceful stop that inputs still wait for a person.
+    var approvals: RunApprovals?
 
     /// The exit status of a run that finished but lost artifacts to `$dead-letter`.
     static let deadLetterStatus: Int32 = 3
@@ -61,7 +63,11 @@ struct GraphExecution {
                 })
         }
         watchdog.attach(RunWatchdog.Hooks(
-            stop: { graphRun.stop() }, cancel: { runTask.cancel() }, busy: { RunSummary.busyNodes(graphRun) },
+            stop: { [approvals] in
+                graphRun.stop()
+                approvals?.noteStop()
+            },
+            cancel: { runTask.cancel() }, busy: { RunSummary.busyNodes(graphRun) },
             flushOutputs: { printer.flushIfFree() }))
         defer {
             // Every node was shut down by the run: the libraries may release what they hold.

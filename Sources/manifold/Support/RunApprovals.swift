@@ -81,6 +81,14 @@ final class RunApprovals: Sendable {
         if let ledger { startPolling(ledger) }
     }
 
+    /// Says, when a run is asked to stop, that inputs waiting for a person hold it.
+    func noteStop() {
+        let waiting = desk.pending.count
+        guard waiting > 0 else { return }
+        Terminal.error("\(waiting) input(s) wait for a person: decide them to let the run finish, or stop again to end it now "
+            + "(they stay pending, for `manifold resume`)")
+    }
+
     /// Stops asking: the prompt and the journal polling end.
     func disconnect() {
         prompt.withLock { $0 }?.stop()
