@@ -47,7 +47,6 @@ public final class ApprovalDesk: Sendable {
         var waiting: [String: Waiting] = [:]
         var decided: [String: ApprovalVerdict] = [:]
         var counter = 0
-        var users = 0
     }
 
     private let state = Mutex(State())
@@ -58,13 +57,6 @@ public final class ApprovalDesk: Sendable {
     /// Sets how requests and decisions travel; call before the run starts.
     public func configure(_ channels: Channels) {
         state.withLock { $0.channels = channels }
-    }
-
-    /// Whether any `approval` middleware was made for this desk: the graph asks people.
-    public var isUsed: Bool { state.withLock { $0.users > 0 } }
-
-    func markUsed() {
-        state.withLock { $0.users += 1 }
     }
 
     /// The requests waiting for a person, oldest first.

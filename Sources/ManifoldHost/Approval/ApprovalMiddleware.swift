@@ -32,7 +32,6 @@ public struct ApprovalMiddleware: ParkingMiddleware {
         rules = try ApprovalRules(config: config)
         maximumParked = Int(config["maxPending"]?.integerValue ?? 64)
         timeLimit = config["timeoutSeconds"]?.doubleValue.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) }
-        desk.markUsed()
     }
 
     public func handle(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext) async throws {
