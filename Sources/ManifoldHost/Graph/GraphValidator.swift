@@ -127,7 +127,9 @@ public enum GraphValidator {
             seenFolders.insert(PluginLoader.absolute($0)).inserted
         }
         let loader = PluginLoader(options: options)
-        var plugins: [String: any PluginProvider] = providers
+        // Only the plugins the graph names: `GraphValidation.plugins` describes the graph (a
+        // journal records them), not everything the embedding program offers.
+        var plugins: [String: any PluginProvider] = [:]
         // A plugin that cannot be had is looked for once, and its error reported at every
         // place that names it: thousands of nodes naming a missing plugin cost one search.
         var failures: [String: (problem: String, fix: String?)] = [:]
@@ -135,7 +137,7 @@ public enum GraphValidator {
             let key = providerKey(name, isolation: isolation)
             if let loaded = plugins[key] { return loaded }
             // A plugin of the embedding program has no library to run elsewhere.
-            if isolation != nil, let embedded = providers[name] {
+            if let embedded = providers[name] {
                 plugins[key] = embedded
                 return embedded
             }
