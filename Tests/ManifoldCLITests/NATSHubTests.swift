@@ -145,7 +145,7 @@ struct NATSHubTests {
         try run.input.fileHandleForWriting.close()
         let finished = await run.collect(timeLimit: CLI.timeLimit, alreadyReadError: announced)
         #expect(finished.status == 124, "\(finished.stderr)")
-        #expect(ContinuousClock.now - stalled < .seconds(10), "the time limit (4 s from launch, 2 s grace) fired")
+        #expect(ContinuousClock.now - stalled < .seconds(60), "the time limit (4 s from launch, 2 s grace) fired, long before the stalled server would let go")
         #expect(finished.stderr.contains("timed out after 4"), "\(finished.stderr)")
     }
 

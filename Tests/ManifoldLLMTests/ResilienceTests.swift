@@ -127,15 +127,14 @@ struct ResilienceTests {
 
     @Test func silentServerHitsTheReadTimeout() async throws {
         try await withServer([.sse("", ending: .hang(seconds: 10))]) { server in
-            let started = ContinuousClock.now
             // 1 s, not less: on a loaded machine the headers alone can take a few hundred ms.
             let result = await collect(provider(server, readTimeoutSeconds: 1).stream(hello))
+            // Only the 1 s read timer gives timedOut: the server closing after 10 s would end the
+            // stream as truncated. (No bound on the elapsed time: a loaded machine stretches it.)
             guard case .timedOut(_, _, 1) = result.providerError else {
                 Issue.record("expected timedOut, got \(String(describing: result.error))")
                 return
             }
-            // timedOut (above) already proves the 1 s timer fired; the server only closes after 10 s.
-            #expect(started.duration(to: .now) < .seconds(9))
         }
     }
 

@@ -85,7 +85,9 @@ struct WireDecoderErrorTests {
         #expect(decodingError(builder.bytes) == .frameTooLarge(section: .body, size: 1 << 60, limit: 64 << 20))
         builder.bodyLength = UInt64.max
         #expect(decodingError(builder.bytes) == .frameTooLarge(section: .body, size: .max, limit: 64 << 20))
-        #expect(clock.now - started < .seconds(1))
+        // An allocation of the claimed size would crash, not slow down: the bound only catches a
+        // decoder that reads on, and is far above what a loaded machine adds.
+        #expect(clock.now - started < .seconds(10))
     }
 
     @Test("even with limits at Int.max, the largest claims are refused or reported, never overflow")
