@@ -79,15 +79,30 @@ struct ApprovalCLITests {
         try await ChildProcess.launch(executable: CLI.executable, arguments: arguments, directory: CLI.repositoryRoot, takesSlot: false)
     }
 
+    /// `manifold run graph --input input` recorded as `runID` in a new journal, deciding
+    /// only through it (`--no-prompt`).
+    static func recordedRun(_ graph: String, input: String, runID: String) async throws -> (child: ChildProcess, journal: String) {
+        let journal = try folder() + "/runs.db"
+        let child = try await launch(["run", graph, "--input", input, "--journal", journal, "--run-id", runID, "--no-prompt"])
+        return (child, journal)
+    }
+
+    /// A model that asks for pow(2, 10) and pow(3, 3) at once, then answers "Done.".
+    static func twoCallsModel() throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in carriesToolResult(request) ? answerStream : twoCallsStream }
+    }
+
+    /// The graph with the scripted provider calling pow(2, 10), then answering `answer`.
+    static func scriptedGraph(answer: String) throws -> String {
+        try graph(script: #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "\#(answer)"}]"#)
+    }
+
     // MARK: Tests
 
     @Test func twoCallsOfOneTurnEachHaveATokenAndAreApprovedInReverseOrder() async throws {
-        let server = try LoopbackHTTPServer { request in Self.carriesToolResult(request) ? Self.answerStream : Self.twoCallsStream }
+        let server = try Self.twoCallsModel()
         defer { server.stop() }
-        let journal = try Self.folder() + "/runs.db"
-        let child = try await Self.launch([
-            "run", try Self.graph(server: server), "--input", "2^10 and 3^3?", "--journal", journal, "--run-id", "par1", "--no-prompt",
-        ])
+        let (child, journal) = try await Self.recordedRun(try Self.graph(server: server), input: "2^10 and 3^3?", runID: "par1")
         let pending = try await Self.pending(2, run: "par1", journal: journal)
         #expect(Set(pending.map(\.token)).count == 2, "one token per call")
         #expect(Set(pending.map(\.arguments)) == [#"{"x":2,"y":10}"#, #"{"x":3,"y":3}"#])
@@ -115,12 +130,9 @@ struct ApprovalCLITests {
     }
 
     @Test func aDenialReachesTheModelAsAToolError() async throws {
-        let server = try LoopbackHTTPServer { request in Self.carriesToolResult(request) ? Self.answerStream : Self.twoCallsStream }
+        let server = try Self.twoCallsModel()
         defer { server.stop() }
-        let journal = try Self.folder() + "/runs.db"
-        let child = try await Self.launch([
-            "run", try Self.graph(server: server), "--input", "go", "--journal", journal, "--run-id", "deny1", "--no-prompt",
-        ])
+        let (child, journal) = try await Self.recordedRun(try Self.graph(server: server), input: "go", runID: "deny1")
         let pending = try await Self.pending(2, run: "deny1", journal: journal)
         try #require(pending.count == 2)
         let (denied, approved) = pending[0].arguments.contains("10") ? (pending[0], pending[1]) : (pending[1], pending[0])
@@ -145,10 +157,8 @@ struct ApprovalCLITests {
     }
 
     @Test func aPendingApprovalOutlivesACrashWithItsToken() async throws {
-        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "2 to the power of 10 is 1024."}]"#
-        let graph = try Self.graph(script: script)
-        let journal = try Self.folder() + "/runs.db"
-        let child = try await Self.launch(["run", graph, "--input", "2^10?", "--journal", journal, "--run-id", "crash1", "--no-prompt"])
+        let graph = try Self.scriptedGraph(answer: "2 to the power of 10 is 1024.")
+        let (child, journal) = try await Self.recordedRun(graph, input: "2^10?", runID: "crash1")
         let before = try await Self.pending(1, run: "crash1", journal: journal)
         kill(child.processIdentifier, SIGKILL)
         _ = await child.collect(timeLimit: CLI.timeLimit)
@@ -169,10 +179,8 @@ struct ApprovalCLITests {
     }
 
     @Test func aDecisionMadeWhileTheRunIsDownIsAppliedOnResume() async throws {
-        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "The answer."}]"#
-        let graph = try Self.graph(script: script)
-        let journal = try Self.folder() + "/runs.db"
-        let child = try await Self.launch(["run", graph, "--input", "2^10?", "--journal", journal, "--run-id", "down1", "--no-prompt"])
+        let graph = try Self.scriptedGraph(answer: "The answer.")
+        let (child, journal) = try await Self.recordedRun(graph, input: "2^10?", runID: "down1")
         let token = try #require(try await Self.pending(1, run: "down1", journal: journal).first?.token)
         kill(child.processIdentifier, SIGKILL)
         _ = await child.collect(timeLimit: CLI.timeLimit)
@@ -190,8 +198,7 @@ struct ApprovalCLITests {
     }
 
     @Test func theRunsTerminalAsks() async throws {
-        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "Asked and answered."}]"#
-        let graph = try Self.graph(script: script)
+        let graph = try Self.scriptedGraph(answer: "Asked and answered.")
         // `script` gives the run a terminal of its own; what the test writes is typed there.
         let command = "\(CLI.executable) run \(graph) --input hi"
         let child = try await ChildProcess.launch(
@@ -213,8 +220,7 @@ struct ApprovalCLITests {
     }
 
     @Test func aDenialAtTheTerminalTakesAReason() async throws {
-        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "Understood."}]"#
-        let graph = try Self.graph(script: script)
+        let graph = try Self.scriptedGraph(answer: "Understood.")
         let child = try await ChildProcess.launch(
             executable: "/usr/bin/script", arguments: ["-qfec", "\(CLI.executable) run \(graph) --input hi", "/dev/null"],
             directory: CLI.repositoryRoot, takesSlot: false)
@@ -228,9 +234,8 @@ struct ApprovalCLITests {
         #expect(finished.stdout.contains("Understood."))
     }
 
-    @Test func aQuestionDecidedElsewhereIsWithdrawn() async throws {
-        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "Fine."}]"#
-        let graph = try Self.graph(script: script)
+    @Test func aDecisionFromElsewhereAnswersTheTerminalsQuestion() async throws {
+        let graph = try Self.scriptedGraph(answer: "Fine.")
         let journal = try Self.folder() + "/runs.db"
         let child = try await ChildProcess.launch(
             executable: "/usr/bin/script",
@@ -249,12 +254,30 @@ struct ApprovalCLITests {
         #expect(finished.stdout.contains("Fine."))
     }
 
-    @Test func aStopWhileAnInputWaitsSaysSoAndLeavesItPending() async throws {
-        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 10}}]}, {"text": "ok"}]"#
+    @Test func aTerminalThatGoesAwayLeavesTheQuestionToManifoldApprove() async throws {
+        let graph = try Self.scriptedGraph(answer: "Still answered.")
         let journal = try Self.folder() + "/runs.db"
-        let child = try await Self.launch([
-            "run", try Self.graph(script: script), "--input", "x", "--journal", journal, "--run-id", "stop1", "--no-prompt",
-        ])
+        let child = try await ChildProcess.launch(
+            executable: "/usr/bin/script",
+            arguments: ["-qfec", "\(CLI.executable) run \(graph) --input hi --journal \(journal) --run-id gone1", "/dev/null"],
+            directory: CLI.repositoryRoot, takesSlot: false)
+        var typed = await child.readOutput(until: "approve? [y]es, [n]o, [e]dit: ", timeLimit: CLI.timeLimit)
+        // End of input at the terminal (script passes it on as ^D): nobody will answer there.
+        try child.input.fileHandleForWriting.close()
+        typed += await child.readOutput(until: "--reason \"…\"\r\n", timeLimit: CLI.timeLimit)
+        let fallback = String(decoding: typed, as: UTF8.self)
+        let token = try #require(fallback.firstMatch(of: /approval needed (ap-[0-9a-z]{10})/).map { String($0.1) })
+        #expect(fallback.contains("approve? [y]es, [n]o, [e]dit: approval needed \(token)"), "announced on stderr instead: \(fallback)")
+        #expect(fallback.contains("manifold approve gone1 \(token)"))
+        let approved = try await CLI.run(["approve", "gone1", token, "--journal", journal])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        let finished = await child.collect(timeLimit: CLI.timeLimit, alreadyRead: typed)
+        #expect(finished.status == 0, "\(finished.stdout)")
+        #expect(finished.stdout.contains("Still answered."))
+    }
+
+    @Test func aStopWhileAnInputWaitsSaysSoAndLeavesItPending() async throws {
+        let (child, journal) = try await Self.recordedRun(try Self.scriptedGraph(answer: "ok"), input: "x", runID: "stop1")
         let token = try #require(try await Self.pending(1, run: "stop1", journal: journal).first?.token)
         kill(child.processIdentifier, SIGINT)
         let noted = await child.readError(until: "stay pending, for `manifold resume`", timeLimit: CLI.timeLimit)
@@ -266,8 +289,14 @@ struct ApprovalCLITests {
     }
 
     @Test func mistakesAreRefusedWithTheFix() async throws {
-        let script = #"[{"toolCalls": [{"id": "call_pow", "name": "pow", "arguments": {"x": 2, "y": 1}}]}, {"text": "ok"}]"#
-        let graph = try Self.graph(script: script)
+        let graph = try Self.scriptedGraph(answer: "ok")
+        // A rule's type that does not parse: an error of the graph, before anything runs.
+        let mistyped = try Self.graph(script: "[]", approval: #"{"rules": [{"types": ["tool/call", "tool-call"]}]}"#)
+        let invalid = try await CLI.run(["validate", mistyped])
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.contains(
+            "$.nodes.tools.middleware[0].config.rules[0].types[1]: error: 'tool-call' is no artifact type"), "\(invalid.stderr)")
+        #expect(invalid.stderr.contains("write type/subtype, such as tool/call or text/*"))
         // No journal and no terminal: nobody could decide.
         let unreachable = try await CLI.run(["run", graph, "--input", "x", "--no-prompt"])
         #expect(unreachable.status == 1)
@@ -277,8 +306,7 @@ struct ApprovalCLITests {
         #expect(distributed.status == 1)
         #expect(distributed.stderr.contains("a run on a NATS hub cannot take them yet"), "\(distributed.stderr)")
 
-        let journal = try Self.folder() + "/runs.db"
-        let child = try await Self.launch(["run", graph, "--input", "x", "--journal", journal, "--run-id", "err1", "--no-prompt"])
+        let (child, journal) = try await Self.recordedRun(graph, input: "x", runID: "err1")
         let token = try #require(try await Self.pending(1, run: "err1", journal: journal).first?.token)
         let malformed = try await CLI.run(["approve", "err1", "delete-it", "--journal", journal])
         #expect(malformed.status != 0)

@@ -16,7 +16,8 @@ public final class ApprovalDesk: Sendable {
         public var keep: (@Sendable (ApprovalRequest) async throws -> ApprovalVerdict?)?
         /// Makes a decision taken in the run (its prompt, a time limit) last before the run
         /// acts on it; returns the decision that stands (an earlier one, if someone was first).
-        public var persist: (@Sendable (ApprovalRequest, ApprovalVerdict) async throws -> ApprovalVerdict)?
+        /// A failure to make it last is its own to report: the run goes on with the decision.
+        public var persist: (@Sendable (ApprovalRequest, ApprovalVerdict) async -> ApprovalVerdict)?
         /// Told once the run acted on a decision.
         public var applied: (@Sendable (ApprovalRequest, ApprovalVerdict) async -> Void)?
         /// Told when a request starts waiting.
@@ -25,7 +26,7 @@ public final class ApprovalDesk: Sendable {
         /// No channels: decisions come only through `decide` and `submit`.
         public init(
             keep: (@Sendable (ApprovalRequest) async throws -> ApprovalVerdict?)? = nil,
-            persist: (@Sendable (ApprovalRequest, ApprovalVerdict) async throws -> ApprovalVerdict)? = nil,
+            persist: (@Sendable (ApprovalRequest, ApprovalVerdict) async -> ApprovalVerdict)? = nil,
             applied: (@Sendable (ApprovalRequest, ApprovalVerdict) async -> Void)? = nil,
             announce: (@Sendable (ApprovalRequest) -> Void)? = nil
         ) {
@@ -74,7 +75,8 @@ public final class ApprovalDesk: Sendable {
     ///
     /// - Throws: `CancellationError` when the waiting task is cancelled (the run stops): the
     ///   request stays undecided, for a resumed run to ask again; or what `keep` throws.
-    public func verdict(for request: ApprovalRequest, timeLimit: Duration? = nil) async throws -> ApprovalVerdict {
+    /// - Parameter timeLimit: seconds.
+    public func verdict(for request: ApprovalRequest, timeLimit: Double? = nil) async throws -> ApprovalVerdict {
         let token = request.token
         if let known = state.withLock({ $0.decided[token] }) { return known }
         let channels = state.withLock { $0.channels }
@@ -87,12 +89,12 @@ public final class ApprovalDesk: Sendable {
             state.counter += 1
             return state.counter
         }
-        let timer = timeLimit.map { limit in
+        let timer = timeLimit.map { seconds in
             Task {
-                try await Task.sleep(for: limit)
-                let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-                await self.submit(
-                    token, ApprovalVerdict(.denied(reason: "no decision within \(seconds.formatted()) s"), decidedBy: "the time limit"))
+                try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up))))
+                // %g gives "0.2" and "3600" whatever the locale: the model reads it.
+                let limit = String(format: "%g", seconds)
+                await self.submit(token, ApprovalVerdict(.denied(reason: "no decision within \(limit) s"), decidedBy: "the time limit"))
             }
         }
         defer { timer?.cancel() }
@@ -153,12 +155,7 @@ public final class ApprovalDesk: Sendable {
     public func submit(_ token: String, _ verdict: ApprovalVerdict) async -> ApprovalVerdict? {
         let (request, persist) = state.withLock { ($0.waiting[token]?.request, $0.channels.persist) }
         guard let request else { return nil }
-        var standing = verdict
-        if let persist {
-            // A journal that cannot be written still lets the run go on with the decision; the
-            // write error is the recorder's to report.
-            standing = (try? await persist(request, verdict)) ?? verdict
-        }
+        let standing = await persist?(request, verdict) ?? verdict
         decide(token, standing)
         return standing
     }

@@ -21,7 +21,8 @@ public struct ApprovalMiddleware: ParkingMiddleware {
     let node: String
     let rules: ApprovalRules
     let desk: ApprovalDesk
-    let timeLimit: Duration?
+    /// Seconds until an undecided input is denied.
+    let timeLimit: Double?
 
     /// The middleware for `node` with `config` (checked against `ApprovalPlugin.configSchema`).
     ///
@@ -31,20 +32,20 @@ public struct ApprovalMiddleware: ParkingMiddleware {
         self.desk = desk
         rules = try ApprovalRules(config: config)
         maximumParked = Int(config["maxPending"]?.integerValue ?? 64)
-        timeLimit = config["timeoutSeconds"]?.doubleValue.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+        timeLimit = config["timeoutSeconds"]?.doubleValue
     }
 
     public func handle(_ input: Artifact, context: ProcessingContext, next: MiddlewareNext) async throws {
-        guard let rule = rules.match(input) else { return try await next(input, context) }
-        let request = ApprovalRequest(node: node, input: input, rule: rule)
+        // Read once: the rules, the request and a denial's answer all need the call.
+        let call = input.type == .toolCall ? (try? JSONValue(parsing: input.payload))?.objectValue : nil
+        guard let rule = rules.match(input, call: call) else { return try await next(input, context) }
+        let request = ApprovalRequest(node: node, input: input, rule: rule, call: call)
         let verdict = try await desk.verdict(for: request, timeLimit: timeLimit)
         switch verdict.decision {
         case .approved(let edit):
-            try await next(try edit.map { try Self.apply($0, to: input, token: request.token) } ?? input, context)
+            try await next(edit.map { Self.apply($0, to: input, call: call, token: request.token) } ?? input, context)
         case .denied(let reason):
-            guard input.type == .toolCall, let call = (try? JSONValue(parsing: input.payload))?.objectValue,
-                let id = call["id"]?.stringValue
-            else {
+            guard let call, let id = call["id"]?.stringValue else {
                 throw ApprovalDeniedError(token: request.token, node: node, reason: reason, decidedBy: verdict.decidedBy)
             }
             let name = call["name"]?.stringValue
@@ -61,9 +62,9 @@ public struct ApprovalMiddleware: ParkingMiddleware {
 
     /// `input` as a person edited it: a tool call's arguments replaced by `edit`; any other
     /// JSON payload replaced by it; a text payload by the string (or the JSON text).
-    static func apply(_ edit: JSONValue, to input: Artifact, token: String) throws -> Artifact {
+    static func apply(_ edit: JSONValue, to input: Artifact, call: JSONObject?, token: String) -> Artifact {
         var edited = input
-        if input.type == .toolCall, case .object(var call)? = try? JSONValue(parsing: input.payload) {
+        if var call {
             call["arguments"] = edit
             edited.payload = JSONValue.object(call).serialized()
         } else if input.type.type == "text", let text = edit.stringValue {

@@ -34,7 +34,7 @@ public enum ApprovalPlugin {
         // The schema is a constant of this file, valid JSON Schema: making the plugin cannot fail.
         try! InProcessPlugin.middleware(
             name: name, summary: "Holds the inputs its rules match until a person approves, edits or denies them.",
-            handles: .any, configSchema: configSchema
+            handles: .any, configSchema: configSchema, check: ApprovalRules.problems(in:)
         ) { node, config, _ in
             try ApprovalMiddleware(node: node, config: config, desk: desk)
         }

@@ -22,14 +22,14 @@ public struct ApprovalRequest: Sendable, Hashable {
     /// `{"type", "text"}` (the start of the payload) otherwise, and the rule it matched.
     public let subject: JSONValue
 
-    /// Makes a request for `input` at `node`; `rule` describes the rule it matched.
-    public init(node: String, input: Artifact, rule: String) {
+    /// Makes a request for `input` at `node`; `rule` describes the rule it matched; `call` is
+    /// the payload of a `tool/call` as an object (`nil` for any other input).
+    public init(node: String, input: Artifact, rule: String, call: JSONObject?) {
         self.node = node
         self.input = input.id
         self.type = input.type
         self.correlationID = input.correlationID
         self.token = ApprovalToken.make(node: node, input: input.id)
-        let call = input.type == .toolCall ? (try? JSONValue(parsing: input.payload))?.objectValue : nil
         self.tool = call?["name"]?.stringValue
         var subject: [String: JSONValue] = ["type": .string(input.type.description), "rule": .string(rule)]
         if let call, let tool {

@@ -22,12 +22,12 @@ public struct ApprovalRules: Sendable {
         /// Where it is in the config, for the request: `rules[0]`.
         var label: String
 
-        func matches(_ input: Artifact) -> Bool {
+        func matches(_ input: Artifact, tool: String?) -> Bool {
             if let types, !types.contains(where: { $0.accepts(input.type) }) { return false }
             if let metadata, !metadata.allSatisfy({ input.metadata[$0.key] == $0.value }) { return false }
             if let tools {
-                guard input.type == .toolCall, let name = ApprovalRules.toolName(in: input) else { return false }
-                return tools.contains { ApprovalRules.glob($0, matches: name) }
+                guard let tool else { return false }
+                return tools.contains { ApprovalRules.glob($0, matches: tool) }
             }
             return true
         }
@@ -39,16 +39,18 @@ public struct ApprovalRules: Sendable {
     /// Reads `config.rules` (the config was checked against `ApprovalPlugin.configSchema`).
     ///
     /// - Throws: `ApprovalConfigError` for a type that does not parse.
-    public init(config: JSONValue) throws {
+    public init(config: JSONValue) throws(ApprovalConfigError) {
         var rules: [Rule] = []
         for (index, entry) in (config["rules"]?.arrayValue ?? []).enumerated() {
-            let types = try entry["types"]?.arrayValue.map { values in
-                try values.compactMap(\.stringValue).map { text in
-                    do {
-                        return try ArtifactType(parsing: text)
-                    } catch {
-                        throw ApprovalConfigError(path: "$.rules[\(index)].types", problem: "'\(text)' is no artifact type (\(error))")
-                    }
+            var types: [ArtifactType]?
+            for (position, value) in (entry["types"]?.arrayValue ?? []).enumerated() {
+                let text = value.stringValue ?? value.jsonText
+                do {
+                    types = (types ?? []) + [try ArtifactType(parsing: text)]
+                } catch {
+                    throw ApprovalConfigError(
+                        path: "$.rules[\(index)].types[\(position)]",
+                        problem: "'\(text)' is no artifact type (\(error)); write type/subtype, such as tool/call or text/*")
                 }
             }
             var metadata: [String: String]?
@@ -61,15 +63,29 @@ public struct ApprovalRules: Sendable {
         self.rules = rules
     }
 
+    /// What a config the schema accepted still gets wrong, as the graph validator reports it
+    /// (path, and a message with its fix), before any plugin instance is made.
+    static func problems(in config: JSONValue) -> [SchemaViolation] {
+        do {
+            _ = try ApprovalRules(config: config)
+            return []
+        } catch {
+            return [SchemaViolation(path: error.path, keyword: SchemaKeyword.message, message: error.problem)]
+        }
+    }
+
     /// The label of the first rule `input` matches (`"every tool call"` without rules), or
     /// `nil` when it goes on without a person.
     public func match(_ input: Artifact) -> String? {
-        if rules.isEmpty { return input.type == .toolCall ? "every tool call" : nil }
-        return rules.first { $0.matches(input) }?.label
+        match(input, call: input.type == .toolCall ? (try? JSONValue(parsing: input.payload))?.objectValue : nil)
     }
 
-    static func toolName(in call: Artifact) -> String? {
-        (try? JSONValue(parsing: call.payload))?["name"]?.stringValue
+    /// `match(_:)` for an input whose `tool/call` payload the caller read already (`call`;
+    /// `nil` for any other input).
+    func match(_ input: Artifact, call: JSONObject?) -> String? {
+        if rules.isEmpty { return input.type == .toolCall ? "every tool call" : nil }
+        let tool = call?["name"]?.stringValue
+        return rules.first { $0.matches(input, tool: tool) }?.label
     }
 
     /// Whether `name` matches `pattern`, where `*` stands for any run of characters.
@@ -89,7 +105,7 @@ public struct ApprovalRules: Sendable {
 
 /// An `approval` config the schema let through but that cannot be used.
 public struct ApprovalConfigError: Error, CustomStringConvertible {
-    /// Where in the config, e.g. `$.rules[0].types`.
+    /// Where in the config, e.g. `$.rules[0].types[1]`.
     public let path: String
     /// What is wrong.
     public let problem: String

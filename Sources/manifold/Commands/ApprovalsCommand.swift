@@ -25,13 +25,9 @@ struct ApprovalsCommand: ParsableCommand {
     @OptionGroup var journal: JournalOptions
 
     func run() throws {
-        let file = try journal.open()
-        let approvals: [JournalApproval]
-        do {
-            approvals = try runID.map { try file.approvals(of: try file.run($0).id) } ?? file.pendingApprovals()
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
+        let (file, approvals) = try journal.using { file throws(JournalError) in
+            guard let runID else { return (file, try file.pendingApprovals()) }
+            return (file, try file.approvals(of: try file.run(runID).id))
         }
         switch output {
         case .json:
@@ -46,7 +42,7 @@ struct ApprovalsCommand: ParsableCommand {
                 let status = approval.decision?.rawValue ?? "pending"
                 lines.append([
                     approval.token, Self.padded(approval.runID, 12), Self.padded(approval.node, 12), Self.padded(status, 8),
-                    approval.requestedAt.formatted(.iso8601), ApprovalSubject.summary(approval.subject),
+                    approval.requestedAt.formatted(.iso8601), ControlCharacters.escaped(ApprovalSubject.summary(approval.subject)),
                 ].joined(separator: "  "))
             }
             Terminal.output(lines.joined(separator: "\n") + "\n")

@@ -99,25 +99,20 @@ struct ApprovalDecisionWriter {
     }
 
     func write(_ decision: JournalApproval.Decision, edit: String?, reason: String?, by command: String) throws {
-        let file = try journal.open()
-        let run: JournalRun
-        let outcome: ApprovalDecisionOutcome
-        do {
-            run = try file.run(runID)
-            let who = ProcessInfo.processInfo.environment["USER"].map { " (user \($0))" } ?? ""
-            outcome = try file.decideApproval(
-                run: run.id, token: token, decision: decision, edit: edit, reason: reason, decidedBy: "`\(command)`\(who)")
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
+        let who = ProcessInfo.processInfo.environment["USER"].map { " (user \($0))" } ?? ""
+        let (run, outcome) = try journal.using { file throws(JournalError) in
+            let run = try file.run(runID)
+            return (run, try file.decideApproval(
+                run: run.id, token: token, decision: decision, edit: edit, reason: reason, decidedBy: "`\(command)`\(who)"))
         }
         switch outcome {
         case .recorded(let approval):
             let next = run.status == .running && !run.isInterrupted
                 ? "run \(run.id) goes on with it within a second"
                 : "run \(run.id) is not running (\(run.isInterrupted ? "interrupted" : run.status.rawValue)); `manifold resume \(run.id)` goes on with it"
-            Terminal.output("\(decision.rawValue) \(token): node '\(approval.node)' holds \(ApprovalSubject.summary(approval.subject))"
-                + (approval.edit.map { ", edited to \($0)" } ?? "") + "\n")
+            Terminal.output(ControlCharacters.escaped(
+                "\(decision.rawValue) \(token): node '\(approval.node)' holds \(ApprovalSubject.summary(approval.subject))"
+                    + (approval.edit.map { ", edited to \($0)" } ?? "")) + "\n")
             Terminal.error(next)
         case .alreadyDecided(let approval):
             let when = approval.decidedAt.map { " at \($0.formatted(.iso8601))" } ?? ""

@@ -34,14 +34,7 @@ struct RunsListCommand: ParsableCommand {
     @OptionGroup var journal: JournalOptions
 
     func run() throws {
-        let file = try journal.open()
-        let runs: [JournalRun]
-        do {
-            runs = try file.runs()
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
+        let (file, runs) = try journal.using { file throws(JournalError) in (file, try file.runs()) }
         switch output {
         case .json:
             Terminal.output(String(decoding: JSONValue.array(runs.map(RunsFormatting.json)).serialized(), as: UTF8.self) + "\n")
@@ -73,15 +66,9 @@ struct RunsShowCommand: ParsableCommand {
     @OptionGroup var journal: JournalOptions
 
     func run() throws {
-        let file = try journal.open()
-        let run: JournalRun
-        let records: [JournalRecord]
-        do {
-            run = try file.run(runID)
-            records = try file.records(of: run.id)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
+        let (run, records) = try journal.using { file throws(JournalError) in
+            let run = try file.run(runID)
+            return (run, try file.records(of: run.id))
         }
         let timeline = RunTimeline(run: run, records: records)
         if let node, !timeline.nodes.contains(node) {
@@ -124,27 +111,18 @@ struct RunsPruneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let file = try journal.open()
         let age = olderThan.flatMap(RunsFormatting.seconds)
-        let named: [String]
-        do {
-            named = try runs.map { try file.run($0).id }
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
         let now = Date()
-        do {
-            let pruned = try file.prune { all in
+        let (file, pruned) = try journal.using { file throws(JournalError) in
+            var named: [String] = []
+            for run in runs { named.append(try file.run(run).id) }
+            return (file, try file.prune { all in
                 all.enumerated().filter { position, run in
                     (keep.map { position >= $0 } ?? false) || (age.map { now.timeIntervalSince(run.startedAt) > $0 } ?? false)
                         || named.contains(run.id)
                 }.map(\.element)
-            }
-            Terminal.error("removed \(pruned.runs.count) run(s) and \(pruned.payloads) payload(s) no other run used from \(file.path)")
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
+            })
         }
+        Terminal.error("removed \(pruned.runs.count) run(s) and \(pruned.payloads) payload(s) no other run used from \(file.path)")
     }
 }

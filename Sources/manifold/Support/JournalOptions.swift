@@ -11,10 +11,12 @@ struct JournalOptions: ParsableArguments {
     /// The journal's path.
     var path: String { journal ?? JournalLocation.defaultPath() }
 
-    /// Opens the journal, or prints why not and exits 1.
-    func open() throws -> JournalFile {
+    /// Opens the journal and reads or writes it with `body`; a journal that cannot be opened,
+    /// or an error of `body` (an unknown run, a damaged record), is printed and ends the
+    /// command with status 1.
+    func using<T>(_ body: (JournalFile) throws(JournalError) -> T) throws -> T {
         do {
-            return try JournalFile(path: path)
+            return try body(try JournalFile(path: path))
         } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
@@ -24,13 +26,9 @@ struct JournalOptions: ParsableArguments {
     /// The run `id` names (or starts) in the journal, read back whole; any failure is printed
     /// and ends the command with status 1.
     func recordedRun(_ id: String) throws -> (file: JournalFile, run: JournalRun, replay: JournalReplay) {
-        let file = try open()
-        do {
+        try using { file throws(JournalError) in
             let run = try file.run(id)
             return (file, run, JournalReplay(try file.records(of: run.id)))
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
         }
     }
 }

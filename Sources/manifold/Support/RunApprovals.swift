@@ -53,7 +53,10 @@ final class RunApprovals: Sendable {
                 return "  manifold approve \(runID) \(token)\(journal) [--edit JSON]  |  manifold deny \(runID) \(token)\(journal) --reason \"…\""
             }
         }
-        let prompt = readsTerminalInput || options.noPrompt ? nil : ApprovalPrompt.open(desk: desk, hint: hint)
+        let announce: @Sendable (ApprovalRequest) -> Void = { request in
+            Terminal.error("approval needed \(request.token): node '\(request.node)' holds \(request.summary)\n" + (hint?(request.token) ?? ""))
+        }
+        let prompt = readsTerminalInput || options.noPrompt ? nil : ApprovalPrompt.open(desk: desk, hint: hint, fallback: announce)
         guard ledger != nil || prompt != nil else {
             Terminal.error("error: the graph's approval middleware needs a way to ask a person: this run has no journal for "
                 + "`manifold approve` to write to, and \(options.noPrompt ? "--no-prompt" : readsTerminalInput ? "its terminal gives the input" : "no terminal") to ask at; add --record (or --journal FILE)")
@@ -63,19 +66,21 @@ final class RunApprovals: Sendable {
         var channels = ApprovalDesk.Channels()
         if let ledger {
             channels.keep = { @Sendable request in try await ledger.keep(request) }
-            channels.persist = { @Sendable request, verdict in try await ledger.persist(request, verdict) }
+            channels.persist = { @Sendable request, verdict in
+                do {
+                    return try await ledger.persist(request, verdict)
+                } catch {
+                    Terminal.error("warning: approval \(request.token): the decision could not be recorded (\(error)); "
+                        + "the run goes on with it, but a resumed run would ask again")
+                    return verdict
+                }
+            }
         }
         channels.applied = { @Sendable request, verdict in
             Terminal.error("approval \(request.token): \(Self.describe(verdict))")
             await ledger?.applied(request)
         }
-        channels.announce = { @Sendable request in
-            if let prompt {
-                prompt.enqueue(request)
-            } else {
-                Terminal.error("approval needed \(request.token): node '\(request.node)' holds \(request.summary)\n" + (hint?(request.token) ?? ""))
-            }
-        }
+        channels.announce = prompt.map { prompt in { @Sendable request in prompt.enqueue(request) } } ?? announce
         desk.configure(channels)
         prompt?.start()
         if let ledger { startPolling(ledger) }
@@ -126,8 +131,8 @@ final class RunApprovals: Sendable {
     }
 }
 
-/// A run's approvals in its journal; every call runs on `queue`, off the concurrency pool, as
-/// the journal's blocking I/O must.
+/// A run's approvals in its journal. The journal's I/O blocks: the calls the desk makes from
+/// the concurrency pool run on `queue`; `decisions()` is for the poller's own thread.
 final class ApprovalLedger: Sendable {
     let path: String
     let queue = DispatchQueue(label: "manifold.approvals")

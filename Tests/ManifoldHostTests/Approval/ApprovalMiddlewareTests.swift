@@ -166,6 +166,38 @@ struct ApprovalMiddlewareTests {
         #expect(try ApprovalRules(config: [:]).match(Artifact(type: .toolList, payload: Data("{}".utf8))) == nil, "a catalog request needs nobody")
     }
 
+    @Test func aRulesTypeThatDoesNotParseIsAnErrorOfTheGraph() throws {
+        let folder = try HostTestSupport.temporaryFolder()
+        let path = folder + "/graph.json"
+        try """
+            { "manifold": 1, "name": "mistyped",
+              "inputs": { "calls": { "topic": "calls", "types": ["tool/call"] } },
+              "outputs": { "results": { "topic": "results", "types": ["tool/result"] } },
+              "nodes": { "tools": { "plugin": "fake-tools", "subscribe": ["calls"], "output": "results",
+                                    "middleware": [ { "plugin": "approval", "config": { "rules": [ { "types": ["text/*", "text"] } ] } } ] } } }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let validation = GraphValidator.validate(
+            manifestAt: path, providers: ["fake-tools": ToolRunner().plugin, ApprovalPlugin.name: ApprovalPlugin.provider(desk: ApprovalDesk())])
+        let error = try #require(validation.errors.first)
+        #expect(validation.errors.count == 1)
+        #expect(error.path == "$.nodes.tools.middleware[0].config.rules[0].types[1]")
+        #expect(error.message.hasPrefix("'text' is no artifact type"))
+        #expect(error.message.hasSuffix("write type/subtype, such as tool/call or text/*"))
+    }
+
+    @Test func aDecisionMadeInTheRunLosesToOneRecordedFirst() async throws {
+        let desk = ApprovalDesk()
+        let earlier = ApprovalVerdict(.denied(reason: "decided from another terminal first"), decidedBy: "`manifold deny`")
+        // The journal already holds a denial when the run's prompt approves: the denial stands.
+        desk.configure(ApprovalDesk.Channels(persist: { _, _ in earlier }))
+        let request = ApprovalRequest(node: "tools", input: Self.call("c", "rm", [:]), rule: "every tool call", call: nil)
+        let waiting = Task { try await desk.verdict(for: request) }
+        for _ in 0..<2000 where desk.pending.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        let standing = await desk.submit(request.token, ApprovalVerdict(.approved(edit: nil), decidedBy: "the run's terminal"))
+        #expect(standing == earlier)
+        #expect(try await waiting.value == earlier)
+    }
+
     @Test func tokensAreStablePerNodeAndInput() {
         let a = ApprovalToken.make(node: "tools", input: "artifact-1")
         #expect(a == ApprovalToken.make(node: "tools", input: "artifact-1"), "a resumed run asks with the same token")
