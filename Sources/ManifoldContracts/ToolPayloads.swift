@@ -26,6 +26,58 @@ public struct ToolCallPayload: Sendable, Hashable, Codable {
     }
 }
 
+extension ToolCallPayload {
+    /// The call a `tool/call` artifact carries.
+    ///
+    /// - Throws: `ToolCallProblem` saying what is missing, for a message to the sender.
+    public static func read(from artifact: Artifact) throws(ToolCallProblem) -> ToolCallPayload {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: artifact.payload)
+        } catch {
+            throw ToolCallProblem(reason: "the payload is not JSON: " + String(artifact.text.prefix(80)))
+        }
+        guard let object = value.objectValue else {
+            throw ToolCallProblem(reason: "the payload is \(value.typeName), not an object")
+        }
+        guard let id = object["id"]?.stringValue, !id.isEmpty else {
+            throw ToolCallProblem(reason: "it has no string \"id\" for the result to refer to")
+        }
+        guard let name = object["name"]?.stringValue, !name.isEmpty else {
+            throw ToolCallProblem(reason: "it has no string \"name\" of the tool to call")
+        }
+        return ToolCallPayload(id: id, name: name, arguments: object["arguments"] ?? .null)
+    }
+
+    /// The arguments as JSON: a string is parsed as the JSON text some providers send, and
+    /// none (null, or a blank string) is an empty object. `nil` when the string is not JSON.
+    public var parsedArguments: JSONValue? {
+        switch arguments {
+        case .null:
+            return .object([:])
+        case .string(let text):
+            if text.allSatisfy(\.isWhitespace) { return .object([:]) }
+            return try? JSONValue(parsing: text)
+        default:
+            return arguments
+        }
+    }
+}
+
+/// Why a `tool/call` artifact holds no call that can be answered.
+public struct ToolCallProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, e.g. `it has no string "id" for the result to refer to`.
+    public let reason: String
+
+    /// A problem.
+    public init(reason: String) {
+        self.reason = reason
+    }
+
+    /// The reason.
+    public var description: String { reason }
+}
+
 /// `tool/result`: what a tool call gave.
 ///
 /// ```json
@@ -87,4 +139,20 @@ public enum ToolMetadataKey {
     public static let isError = "tool.is_error"
     /// On `tool/catalog`: how many tools it lists.
     public static let toolCount = "tool.count"
+}
+
+extension Artifact {
+    /// A `tool/result` answering a call, with the metadata every tool node writes (the tool's
+    /// name, the call's id, whether it failed) and the call's correlation id, so the result
+    /// finds the conversation that asked.
+    public static func toolResult(_ payload: ToolResultPayload, correlationID: String?) -> Artifact {
+        var metadata = [ToolMetadataKey.toolCallID: payload.id, ToolMetadataKey.isError: payload.isError ? "true" : "false"]
+        if let name = payload.name { metadata[ToolMetadataKey.toolName] = name }
+        return .contract(payload, type: .toolResult, metadata: metadata, correlationID: correlationID)
+    }
+
+    /// A `tool/catalog` listing `entries`, with their count in the metadata.
+    public static func toolCatalog(_ entries: [ToolCatalogEntry], correlationID: String?) -> Artifact {
+        .contract(entries, type: .toolCatalog, metadata: [ToolMetadataKey.toolCount: "\(entries.count)"], correlationID: correlationID)
+    }
 }

@@ -21,22 +21,11 @@ import ManifoldJSON
 public enum ToolArtifacts {
     /// The call in a `tool/call` input.
     static func call(in input: Artifact) throws -> ToolCallRequest {
-        let value: JSONValue
         do {
-            value = try JSONValue(parsing: input.payload)
+            return try ToolCallPayload.read(from: input)
         } catch {
-            throw ToolsError.malformedCall(artifact: input.id, reason: "the payload is not JSON: " + String(input.text.prefix(80)))
+            throw ToolsError.malformedCall(artifact: input.id, reason: error.reason)
         }
-        guard let object = value.objectValue else {
-            throw ToolsError.malformedCall(artifact: input.id, reason: "the payload is \(value.typeName), not an object")
-        }
-        guard let id = object["id"]?.stringValue, !id.isEmpty else {
-            throw ToolsError.malformedCall(artifact: input.id, reason: "it has no string \"id\" for the result to refer to")
-        }
-        guard let name = object["name"]?.stringValue, !name.isEmpty else {
-            throw ToolsError.malformedCall(artifact: input.id, reason: "it has no string \"name\" of the tool to call")
-        }
-        return ToolCallRequest(id: id, name: name, arguments: object["arguments"] ?? .null)
     }
 
     static func success(_ value: JSONValue, for call: ToolCallRequest, correlationID: String?) -> Artifact {
@@ -51,27 +40,13 @@ public enum ToolArtifacts {
     }
 
     static func catalog(_ tools: [BoundTool], correlationID: String?) -> Artifact {
-        .contract(
-            tools.map(\.catalogEntry), type: .toolCatalog,
-            metadata: [ToolMetadataKey.toolCount: "\(tools.count)"], correlationID: correlationID)
+        .toolCatalog(tools.map(\.catalogEntry), correlationID: correlationID)
     }
 
     private static func result(_ payload: ToolResultPayload, for call: ToolCallRequest, correlationID: String?) -> Artifact {
-        .contract(
-            payload, type: .toolResult,
-            metadata: [
-                ToolMetadataKey.toolName: call.name, ToolMetadataKey.toolCallID: call.id,
-                ToolMetadataKey.isError: payload.isError ? "true" : "false",
-            ],
-            correlationID: correlationID)
+        .toolResult(payload, correlationID: correlationID)
     }
 }
 
 /// A `tool/call` as the tools plugin reads it.
-struct ToolCallRequest: Sendable, Hashable {
-    var id: String
-    var name: String
-    /// As sent: an object, an array, null, or a string of JSON text.
-    var arguments: JSONValue
-}
-
+typealias ToolCallRequest = ToolCallPayload

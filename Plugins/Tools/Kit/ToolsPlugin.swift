@@ -165,18 +165,10 @@ public struct ToolsPlugin: GeneratorPlugin {
 
     /// The call's arguments as JSON: a string is parsed as JSON text, absence means none.
     private func arguments(of call: ToolCallRequest) throws -> JSONValue {
-        switch call.arguments {
-        case .null:
-            return .object([:])
-        case .string(let text):
-            if text.allSatisfy(\.isWhitespace) { return .object([:]) }
-            guard let parsed = try? JSONValue(parsing: text) else {
-                throw InvalidArguments(tool: call.name, text: text)
-            }
-            return parsed
-        default:
-            return call.arguments
+        guard let parsed = call.parsedArguments else {
+            throw InvalidArguments(tool: call.name, text: call.arguments.stringValue ?? "")
         }
+        return parsed
     }
 }
 
