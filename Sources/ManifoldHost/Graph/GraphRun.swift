@@ -194,7 +194,9 @@ public final class GraphRun: Sendable {
                     }
                     // The first instance is made now even per conversation: a config its plugin
                     // refuses fails the build, not the first conversation.
-                    var generator = try await makeGenerator()
+                    var generator = try await ConfigRefusal.placing(file: validation.file, path: "$.nodes.\(node.id).config") {
+                        try await makeGenerator()
+                    }
                     let cancelGrace = (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1)
                     if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
                         sources.append((node.id, output, source, node.errorPolicy))
@@ -218,10 +220,12 @@ public final class GraphRun: Sendable {
                     }
                     var middleware: [any Middleware] = []
                     do {
-                        for layer in node.middleware {
+                        for (index, layer) in node.middleware.enumerated() {
                             guard let layerPlugin = validation.plugins[layer.plugin] else { continue }
                             middleware.append(
-                                try substituted.masking { try layerPlugin.middleware(for: node.id, config: layer.config, logger: logger) })
+                                try await ConfigRefusal.placing(file: validation.file, path: "$.nodes.\(node.id).middleware[\(index)].config") {
+                                    try substituted.masking { try layerPlugin.middleware(for: node.id, config: layer.config, logger: logger) }
+                                })
                         }
                     } catch {
                         for layer in middleware.reversed() { await layer.shutdown() }
@@ -656,7 +660,8 @@ struct SubstitutedValues: Sendable {
     func mask(_ error: any Error) -> any Error {
         guard !values.isEmpty, !(error is CancellationError) else { return error }
         if let load = error as? PluginLoadError {
-            let masked = PluginLoadError(file: mask(load.file), kind: load.kind, problem: mask(load.problem), fix: mask(load.fix))
+            let masked = PluginLoadError(
+                file: mask(load.file), kind: load.kind, problem: mask(load.problem), fix: mask(load.fix), pluginReason: load.pluginReason.map(mask))
             return masked == load ? error : masked
         }
         let text = "\(error)"

@@ -21,13 +21,17 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Equatab
     public let problem: String
     /// How to fix it.
     public let fix: String
+    /// For `createFailed`: the plugin's own reason for refusing the node (e.g.
+    /// `config.servers[0].command: …`), so a graph can place it at the node's config.
+    public let pluginReason: String?
 
     /// Makes an error.
-    public init(file: String, kind: Kind, problem: String, fix: String) {
+    public init(file: String, kind: Kind, problem: String, fix: String, pluginReason: String? = nil) {
         self.file = file
         self.kind = kind
         self.problem = problem
         self.fix = fix
+        self.pluginReason = pluginReason
     }
 
     public var description: String {

@@ -55,7 +55,8 @@ final class NativeInstance: @unchecked Sendable {
                 file: plugin.libraryPath, kind: .createFailed,
                 problem: "plugin '\(plugin.descriptor.name)' refused to create node '\(node)': "
                     + (reason.isEmpty ? "status \(status) and no reason given" : reason),
-                fix: "check the node's config against `manifold inspect \(plugin.libraryPath)`")
+                fix: "check the node's config against `manifold inspect \(plugin.libraryPath)`",
+                pluginReason: reason.isEmpty ? nil : reason)
         }
         self.instance = created
     }
