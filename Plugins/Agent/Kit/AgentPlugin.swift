@@ -97,7 +97,7 @@ public struct AgentPlugin: GeneratorPlugin, StatefulPlugin {
             try await runner.run(step, context: context)
         } else if ArtifactType.toolCatalog.accepts(input.type) {
             let tools = try rejectingMalformed { try AgentArtifacts.catalog(in: input) }
-            try await runner.runAll(store.installCatalog(tools), context: context)
+            try await runner.runAll(store.installCatalog(tools, from: input.origin ?? ""), context: context)
         } else {
             statistics.update { $0.rejectedInputs += 1 }
             throw AgentError.unsupportedInput(artifact: input.id, type: input.type)

@@ -125,9 +125,10 @@ extension ConversationStore {
             }
             state.conversations[key] = conversation
             if let catalog = snapshot.catalog, state.catalog != .received, state.catalog != .notUsed {
-                var names = Set(state.tools.map(\.name))
-                for tool in catalog where names.insert(tool.name).inserted { state.tools.append(tool) }
-                state.catalogTools = catalog
+                // A saved catalog does not say who sent it: a later catalog from any node
+                // adds to it, and replaces only that node's own.
+                state.catalogs = [("", catalog)]
+                state.offerCatalogTools()
                 state.catalog = .received
             }
         }

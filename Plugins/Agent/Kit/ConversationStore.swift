@@ -50,10 +50,28 @@ final class ConversationStore: Sendable {
         var clock: UInt64 = 0
         var nextTurnID: UInt64 = 1
         var catalog: CatalogState
+        /// The tools offered: `inlineTools`, then those of the catalogs not already named.
         var tools: [ToolDefinition]
+        /// The tools of the config.
+        let inlineTools: [ToolDefinition]
+        /// The latest catalog of each sender, senders in the order their first catalog came.
+        var catalogs: [(origin: String, tools: [ToolDefinition])] = []
         /// The tools the catalogs brought (a part of `tools`), saved with each conversation.
         var catalogTools: [ToolDefinition] = []
         var evicted = 0
+
+        init(catalog: CatalogState, inlineTools: [ToolDefinition]) {
+            self.catalog = catalog
+            self.inlineTools = inlineTools
+            tools = inlineTools
+        }
+
+        /// Makes `tools` and `catalogTools` again from the inline tools and the catalogs.
+        mutating func offerCatalogTools() {
+            var names = Set(inlineTools.map(\.name))
+            catalogTools = catalogs.flatMap(\.tools).filter { names.insert($0.name).inserted }
+            tools = inlineTools + catalogTools
+        }
     }
 
     let state: Mutex<State>
@@ -64,7 +82,7 @@ final class ConversationStore: Sendable {
     init(inlineTools: [ToolDefinition], maxConversations: Int, maxToolRounds: Int, requestsCatalog: Bool) {
         self.maxConversations = maxConversations
         self.maxToolRounds = maxToolRounds
-        state = Mutex(State(catalog: requestsCatalog ? .notRequested : .notUsed, tools: inlineTools))
+        state = Mutex(State(catalog: requestsCatalog ? .notRequested : .notUsed, inlineTools: inlineTools))
     }
 
     // MARK: Transitions
@@ -177,15 +195,18 @@ final class ConversationStore: Sendable {
         state.withLock { $0.startNext(key) }
     }
 
-    /// Adds catalog tools to those offered (inline tools and earlier catalogs win on a name
-    /// clash) and starts the first waiting turn of every idle conversation.
-    func installCatalog(_ tools: [ToolDefinition]) -> [TurnStep] {
+    /// Offers the tools of a catalog from `origin` (the node that sent it), in place of that
+    /// node's earlier catalog: a node whose tools changed sends its whole list again. Inline
+    /// tools, then earlier senders, win on a name clash. Starts the first waiting turn of
+    /// every idle conversation.
+    func installCatalog(_ tools: [ToolDefinition], from origin: String) -> [TurnStep] {
         state.withLock { state in
-            var names = Set(state.tools.map(\.name))
-            for tool in tools where names.insert(tool.name).inserted {
-                state.tools.append(tool)
-                state.catalogTools.append(tool)
+            if let index = state.catalogs.firstIndex(where: { $0.origin == origin }) {
+                state.catalogs[index].tools = tools
+            } else {
+                state.catalogs.append((origin, tools))
             }
+            state.offerCatalogTools()
             state.catalog = .received
             return state.conversations.keys.sorted().compactMap { state.startNext($0) }
         }

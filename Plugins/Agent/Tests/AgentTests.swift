@@ -202,6 +202,26 @@ struct AgentTests {
         #expect(agent.offeredTools.first { $0.name == "pow" }?.description == "x to the power y", "inline tools win")
     }
 
+    @Test("a node's new catalog replaces its earlier one; other nodes' catalogs stay")
+    func catalogFromTheSameNodeReplacesItsEarlierOne() async throws {
+        let agent = try AgentPlugin(
+            configuration: AgentConfiguration(provider: scripted([.text("unused")]), tools: [Self.powTool], toolCatalog: .request),
+            provider: EchoProvider())
+        let out = Recorder()
+        func catalog(_ names: [String], from origin: String) -> Artifact {
+            let entries = names.map { #"{"name":"\#($0)","description":"\#($0) from \#(origin)"}"# }.joined(separator: ",")
+            return Artifact(type: ArtifactType.toolCatalog, payload: Data("[\(entries)]".utf8), origin: origin)
+        }
+        try await agent.feed(catalog(["now", "shout"], from: "mcp"), into: out)
+        try await agent.feed(catalog(["cos"], from: "tools"), into: out)
+        #expect(agent.offeredTools.map(\.name) == ["pow", "now", "shout", "cos"])
+        // The mcp node's tools changed: its whole list comes again, without "shout".
+        try await agent.feed(catalog(["now", "whisper", "cos", "pow"], from: "mcp"), into: out)
+        #expect(agent.offeredTools.map(\.name) == ["pow", "now", "whisper", "cos"])
+        #expect(agent.offeredTools.first { $0.name == "cos" }?.description == "cos from mcp", "the earlier sender wins a clash")
+        #expect(agent.offeredTools.first { $0.name == "pow" }?.description == "x to the power y", "inline tools win")
+    }
+
     @Test("cancellation stops the stream and rolls the turn back")
     func cancellationStopsTheStream() async throws {
         let agent = try AgentPlugin(
