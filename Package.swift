@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "ManifoldFilter", type: .dynamic, targets: ["ManifoldFilterPlugin"]),
         .library(name: "ManifoldAgent", type: .dynamic, targets: ["ManifoldAgentPlugin"]),
         .library(name: "ManifoldTools", type: .dynamic, targets: ["ManifoldToolsPlugin"]),
+        .library(name: "ManifoldMCP", type: .dynamic, targets: ["ManifoldMCPPlugin"]),
         // retry, timeout, rate-limit, redact and schema: one library, five plugins.
         .library(name: "ManifoldMiddleware", type: .dynamic, targets: ["ManifoldMiddlewarePlugin"]),
         // The Swift code blocks of the docs, compiled and run by the tests (Examples/Snippets).
@@ -55,6 +56,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // The run journal's SQLite database (WAL mode, migrations); links the system's libsqlite3.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The `mcp` node's MCP client (JSON-RPC, the handshake, tools, cancellation) and the
+        // child processes its stdio servers run in.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // MARK: Core
@@ -165,10 +170,20 @@ let package = Package(
             dependencies: [sdk("ManifoldPluginKit"), "ManifoldFFI", "ManifoldTrust", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts"],
             path: "Plugins/Tools/Kit", swiftSettings: strictSettings),
         .target(
+            name: "ManifoldMCPKit",
+            dependencies: [
+                sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Plugins/MCP/Kit", swiftSettings: strictSettings),
+        .target(
             name: "ManifoldMiddlewareKit", dependencies: [sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")], path: "Plugins/Middleware/Kit",
             swiftSettings: strictSettings),
         .target(name: "ManifoldAgentPlugin", dependencies: ["ManifoldAgentKit", sdk("ManifoldPluginKit")], path: "Plugins/Agent/Library", swiftSettings: strictSettings),
         .target(name: "ManifoldToolsPlugin", dependencies: ["ManifoldToolsKit", sdk("ManifoldPluginKit")], path: "Plugins/Tools/Library", swiftSettings: strictSettings),
+        .target(name: "ManifoldMCPPlugin", dependencies: ["ManifoldMCPKit", sdk("ManifoldPluginKit")], path: "Plugins/MCP/Library", swiftSettings: strictSettings),
         .target(
             name: "ManifoldMiddlewarePlugin", dependencies: ["ManifoldMiddlewareKit", sdk("ManifoldPluginKit")], path: "Plugins/Middleware/Library",
             swiftSettings: strictSettings),
@@ -244,6 +259,14 @@ let package = Package(
             name: "ManifoldToolsKitTests",
             dependencies: ["ManifoldToolsKit", "ManifoldFFI", "ManifoldFFITestSupport", "ManifoldPluginTestSupport", "ManifoldContracts", sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")],
             path: "Plugins/Tools/Tests", swiftSettings: strictSettings),
+        // Against real MCP servers: the tests' own Python server (Fixtures) and PyPI's mcp-server-time.
+        .testTarget(
+            name: "ManifoldMCPKitTests",
+            dependencies: [
+                "ManifoldMCPKit", "ManifoldPluginTestSupport", "ManifoldContracts", sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON"),
+                "ManifoldTestWatchdog",
+            ],
+            path: "Plugins/MCP/Tests", resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldMiddlewareKitTests",
             dependencies: ["ManifoldMiddlewareKit", "ManifoldPluginTestSupport", sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON")],
@@ -252,8 +275,8 @@ let package = Package(
         .testTarget(
             name: "ManifoldStandardPluginsTests",
             dependencies: [
-                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMiddlewareKit", "ManifoldPluginTestSupport", sdk("ManifoldPluginKit"), sdk("Manifold"),
-                sdk("ManifoldJSON"),
+                "ManifoldAgentKit", "ManifoldToolsKit", "ManifoldMCPKit", "ManifoldMiddlewareKit", "ManifoldPluginTestSupport", sdk("ManifoldPluginKit"),
+                sdk("Manifold"), sdk("ManifoldJSON"),
             ],
             swiftSettings: strictSettings
         ),

@@ -2,6 +2,7 @@ import Foundation
 import Manifold
 import ManifoldAgentKit
 import ManifoldJSON
+import ManifoldMCPKit
 import ManifoldMiddlewareKit
 import ManifoldPluginKit
 import ManifoldToolsKit
@@ -21,6 +22,7 @@ struct ManifestTests {
     static let cases: [Case] = [
         Case(file: "agent.json", library: "libManifoldAgent.so", kind: "generator", info: AgentPlugin.info),
         Case(file: "tools.json", library: "libManifoldTools.so", kind: "generator", info: ToolsPlugin.info),
+        Case(file: "mcp.json", library: "libManifoldMCP.so", kind: "generator", info: MCPPlugin.info),
         Case(file: "retry.json", library: "libManifoldMiddleware.so", kind: "middleware", info: RetryPlugin.info),
         Case(file: "timeout.json", library: "libManifoldMiddleware.so", kind: "middleware", info: TimeoutPlugin.info),
         Case(file: "rate-limit.json", library: "libManifoldMiddleware.so", kind: "middleware", info: RateLimitPlugin.info),
@@ -53,6 +55,10 @@ struct ManifestTests {
         #expect(!agent.accepts(["provider": ["provider": "openai"], "maxToolRound": 2]))
         let tools = try JSONSchema(try #require(ToolsPlugin.info.configSchema))
         #expect(tools.accepts(["tools": [["name": "pow", "library": "libm.so.6", "symbol": "pow", "signature": "double(double x, double y)"]]]))
+        let mcp = try JSONSchema(try #require(MCPPlugin.info.configSchema))
+        #expect(mcp.accepts(["servers": [["name": "time", "command": "mcp-server-time", "args": ["--local-timezone", "UTC"]]], "callTimeoutSeconds": 5]))
+        #expect(!mcp.accepts(["servers": [["name": "time", "comand": "mcp-server-time"]]]))
+        #expect(!mcp.accepts(["servers": []]))
         let retry = try JSONSchema(try #require(RetryPlugin.info.configSchema))
         #expect(retry.accepts(["retryOn": "all"]))
         #expect(retry.accepts(["retryOn": ["HTTP 5"]]))
@@ -63,7 +69,7 @@ struct ManifestTests {
 
     @Test("what each plugin's config schema lets a graph leave out, its Configuration decodes: validate never passes what run refuses")
     func schemasCoverConfigurations() {
-        let mismatches = AgentPlugin.configurationMismatches() + ToolsPlugin.configurationMismatches()
+        let mismatches = AgentPlugin.configurationMismatches() + ToolsPlugin.configurationMismatches() + MCPPlugin.configurationMismatches()
             + RetryPlugin.configurationMismatches() + TimeoutPlugin.configurationMismatches()
             + RateLimitPlugin.configurationMismatches() + RedactPlugin.configurationMismatches()
             + SchemaPlugin.configurationMismatches()
