@@ -25,4 +25,15 @@ struct ManifoldCommand: AsyncParsableCommand {
             ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self,
         ]
     )
+
+    /// Runs the command with `SIGPIPE` ignored, before any plugin is loaded.
+    ///
+    /// A write to a pipe whose reader went away — an MCP server or a tool's child that exited,
+    /// `manifold run … | head -1` — then fails with `EPIPE` where it happens, and is reported
+    /// there, instead of killing the host and every node with it. Programs the host starts get
+    /// the default disposition back (they are spawned with every signal reset).
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        await main(nil)
+    }
 }

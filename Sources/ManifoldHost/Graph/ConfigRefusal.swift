@@ -9,7 +9,10 @@ enum ConfigRefusal {
         } catch let error as PluginLoadError where error.kind == .createFailed {
             guard let reason = error.pluginReason else { throw error }
             let setting = settingPath(in: reason)
-            let message = setting.map { String(reason.dropFirst($0.count)).trimmingLeadingSeparator } ?? reason
+            // `config.path: cannot read …` loses its path to the place; `config.x is not …`
+            // keeps it, as the subject of its sentence.
+            let rest = setting.map { reason.dropFirst($0.count) }
+            let message = rest.map { $0.hasPrefix(":") ? String($0.dropFirst().drop { $0 == " " }) : reason } ?? reason
             throw GraphBuildError(diagnostics: [
                 GraphDiagnostic(
                     .error, file: file, path: path + (setting.map { String($0.dropFirst("config".count)) } ?? ""),
@@ -25,14 +28,5 @@ enum ConfigRefusal {
         let rest = path.dropFirst("config".count)
         guard rest.isEmpty || rest.first == "." || rest.first == "[" else { return nil }
         return String(path)
-    }
-}
-
-extension String {
-    /// Without the `: ` or ` ` that joined a path to its message.
-    fileprivate var trimmingLeadingSeparator: String {
-        var text = Substring(self)
-        if text.hasPrefix(":") { text = text.dropFirst() }
-        return String(text.drop { $0 == " " })
     }
 }

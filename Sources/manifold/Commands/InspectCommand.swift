@@ -82,7 +82,7 @@ struct InspectCommand: AsyncParsableCommand {
         do {
             described = try loader.describe(manifestAt: plugin)
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         let shown = ShownPlugin(described)
@@ -118,7 +118,7 @@ struct InspectCommand: AsyncParsableCommand {
         do {
             loaded = try choose(isManifest ? [try loader.load(manifestAt: plugin)] : try loader.load(allInLibraryAt: plugin))
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         defer { LoadedLibrary.finishAll() }

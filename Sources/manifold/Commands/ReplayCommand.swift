@@ -77,7 +77,7 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             runJournal = try RunJournal(path: file.path, runID: newRun, graphFile: graphFile, validation: validation, manifest: manifest)
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         try approvals.connect(runID: newRun, manifest: manifest, journalPath: file.path, readsTerminalInput: false, options: approvalOptions)

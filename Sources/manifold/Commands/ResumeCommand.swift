@@ -85,7 +85,7 @@ struct ResumeCommand: AsyncParsableCommand {
         do {
             runJournal = try RunJournal(resuming: run.id, in: file)
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         try approvals.connect(runID: run.id, manifest: manifest, journalPath: file.path, readsTerminalInput: false, options: approvalOptions)

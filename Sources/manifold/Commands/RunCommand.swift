@@ -147,7 +147,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             eventLog = try events.map { try EventLogWriter(path: $0) }
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         let run = runID ?? RunID.make()
@@ -170,7 +170,7 @@ struct RunCommand: AsyncParsableCommand {
                 try RunJournal(path: $0, runID: run, graphFile: graph, validation: validation, manifest: manifest)
             }
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         let graphRun: GraphRun
@@ -185,7 +185,7 @@ struct RunCommand: AsyncParsableCommand {
                     + (placement.onlyNodes == nil ? "" : "; workers: manifold worker \(graph) --hub \(server) --only NODES"))
             }
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             _ = await runJournal?.finish(status: .failed)
             throw ExitCode(1)
         }

@@ -55,7 +55,7 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             server = try NATSServerURL(url)
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         let placed = GraphPlacement(nodes: placement.onlyNodes.map(Set.init), role: .worker)
@@ -72,7 +72,7 @@ struct WorkerCommand: AsyncParsableCommand {
             do {
                 discovery = try JetStream(connection: NATSConnection(server: server, name: "manifold worker \(manifest.name)", attempts: 5))
             } catch {
-                Terminal.error("error: \(error)")
+                Terminal.error(error)
                 throw ExitCode(1)
             }
             await runs.serveEveryRun(of: manifest.name, discoveredThrough: discovery)

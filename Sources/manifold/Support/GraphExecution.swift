@@ -96,7 +96,7 @@ struct GraphExecution {
                 Terminal.error("stopped at once: nodes were shut down")
                 throw ExitCode(RunWatchdog.Ending.signal(signal).status)
             default:
-                Terminal.error("error: \(error)")
+                Terminal.error(error)
                 throw ExitCode(1)
             }
         }

@@ -18,7 +18,7 @@ struct JournalOptions: ParsableArguments {
         do {
             return try body(try JournalFile(path: path))
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
     }

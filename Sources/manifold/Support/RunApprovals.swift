@@ -44,7 +44,7 @@ final class RunApprovals: Sendable {
         do {
             ledger = try journalPath.map { try ApprovalLedger(path: $0, runID: runID) }
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         let hint: (@Sendable (String) -> String)? = ledger.map { ledger in

@@ -56,7 +56,7 @@ final class RunJournal: Sendable {
             return try await GraphRun(
                 validation: validation, logger: logger, transport: .inProcess, runID: runID, durability: durability(resuming: replay))
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             _ = await finish(status: .failed)
             throw ExitCode(1)
         }

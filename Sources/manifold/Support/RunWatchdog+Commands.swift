@@ -23,7 +23,7 @@ extension RunWatchdog {
         do {
             watchdog = try RunWatchdog(timeLimit: timeLimit)
         } catch {
-            Terminal.error("error: \(error)")
+            Terminal.error(error)
             throw ExitCode(1)
         }
         do {

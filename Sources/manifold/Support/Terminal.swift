@@ -1,4 +1,5 @@
 import Foundation
+import ManifoldHost
 import ManifoldJSON
 
 #if canImport(Glibc)
@@ -23,6 +24,12 @@ enum Terminal {
     static func error(_ text: String) {
         let safe = ControlCharacters.escaped(text)
         write(safe.hasSuffix("\n") ? safe : safe + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes `error` to standard error as `error: …`; a graph's diagnostics, which say
+    /// `error:` after their place on each line, as they are.
+    static func error(_ error: any Error) {
+        Terminal.error(error is GraphBuildError ? "\(error)" : "error: \(error)")
     }
 
     /// Writes to standard output, as is.
