@@ -23,6 +23,19 @@ struct MCPExampleTests {
     }
 
     static let question = "What time is it in Tokyo?"
+
+    /// The example, with the time limits a loaded machine needs (the whole suite at once on
+    /// two cores takes tens of seconds to start a Python server) and `provider` in place of
+    /// the scripted one when given.
+    static func example(provider: String? = nil) throws -> String {
+        let text = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-mcp.json", encoding: .utf8)
+            .replacingOccurrences(of: #""callTimeoutSeconds": 30"#, with: #""callTimeoutSeconds": 180, "startTimeoutSeconds": 180"#)
+            .replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"$PLUGINS\"")
+        guard let provider else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.contains(#""provider": {"provider": "scripted""#) ? line.prefix { $0 == " " } + #""provider": "# + provider + "," : String(line)
+        }.joined(separator: "\n")
+    }
     static let scriptedAnswer = "I asked the time server for the time in Tokyo."
 
     @Test func exampleIsValidWithoutWarnings() async throws {
@@ -33,8 +46,8 @@ struct MCPExampleTests {
 
     @Test("the scripted agent asks mcp-server-time for the time in a zone and answers")
     func scriptedAgentCallsTheTimeServer() async throws {
-        let result = try await CLI.run(
-            ["run", "Examples/agent-mcp.json", "--input", Self.question, "--stats", "--log-level", "info"], environment: try Self.environment)
+        let path = try CLI.writeGraph(try Self.example())
+        let result = try await CLI.run(["run", path, "--input", Self.question, "--stats", "--log-level", "info"], environment: try Self.environment)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout == Self.scriptedAnswer + "\n")
         let logLines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("{") }
@@ -65,12 +78,8 @@ struct MCPExampleTests {
             ])
         }
         defer { server.stop() }
-        let text = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-mcp.json", encoding: .utf8)
-        let provider = #"{"provider": "openai", "model": "gpt-4o-mini", "apiKeyEnv": "MANIFOLD_TEST_KEY", "baseURL": "\#(server.baseURL)/v1", "maxRetries": 0},"#
-        let graph = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.contains(#""provider": {"provider": "scripted""#) ? line.prefix { $0 == " " } + #""provider": "# + provider : String(line)
-        }.joined(separator: "\n").replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"$PLUGINS\"")
-        let path = try CLI.writeGraph(graph)
+        let provider = #"{"provider": "openai", "model": "gpt-4o-mini", "apiKeyEnv": "MANIFOLD_TEST_KEY", "baseURL": "\#(server.baseURL)/v1", "maxRetries": 0}"#
+        let path = try CLI.writeGraph(try Self.example(provider: provider))
 
         var environment = try Self.environment
         environment["MANIFOLD_TEST_KEY"] = "sk-test-mcp-0000"
@@ -86,10 +95,8 @@ struct MCPExampleTests {
 
     @Test("a server command that is not there is an error at its JSON path in the graph, before anything runs")
     func missingServerIsPlacedInTheGraph() async throws {
-        let text = try String(contentsOfFile: CLI.repositoryRoot + "/Examples/agent-mcp.json", encoding: .utf8)
-            .replacingOccurrences(of: #""command": "mcp-server-time""#, with: #""command": "no-such-mcp-server""#)
-            .replacingOccurrences(of: "\"../manifests/plugins\"", with: "\"$PLUGINS\"")
-        let path = try CLI.writeGraph(text)
+        let path = try CLI.writeGraph(
+            try Self.example().replacingOccurrences(of: #""command": "mcp-server-time""#, with: #""command": "no-such-mcp-server""#))
         let result = try await CLI.run(["run", path, "--input", Self.question])
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)

@@ -63,5 +63,11 @@ enum MCPConfigSchema {
                 ],
             ],
         ],
+        // What `manifold check-plugin` drives the plugin with: a server that exits at once
+        // (`true` is on every machine), given up without a restart, so every call is answered
+        // with an error result and nothing needs installing.
+        "examples": [[
+            "servers": [["name": "example", "command": "true"]], "startTimeoutSeconds": 10, "restart": ["maxAttempts": 0],
+        ]],
     ]
 }

@@ -59,6 +59,7 @@ public struct MCPPlugin: GeneratorPlugin {
             throw ConfigurationError(message: "config.servers is empty: list at least one MCP server")
         }
         let settings = try MCPSettings(configuration)
+        if BrokenPipeGuard.ensure() { log(.debug, "mcp: SIGPIPE was at its default action; it is now ignored, so a server that exits cannot end the host") }
         var names: Set<String> = []
         var launches: [(spec: MCPServerSpec, executable: String, environment: [String: String])] = []
         for (index, spec) in configuration.servers.enumerated() {

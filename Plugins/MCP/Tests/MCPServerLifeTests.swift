@@ -14,14 +14,16 @@ struct MCPServerLifeTests {
     @Test("a call over its time limit is cancelled on the server and answered with an error")
     func callTimeoutCancelsOnTheServer() async throws {
         try await MCPToolCallTests.withFixture({ $0.callTimeoutSeconds = 1 }) { plugin, fixture in
+            // The catalog waits for the server's start (startTimeoutSeconds), so the call's
+            // one second is the tool's alone.
             _ = try await MCPDriver.catalog(of: plugin)
-            let result = try await withTimeLimit(20) {
-                try await MCPDriver.result(of: MCPDriver.call("slow", ["seconds": 60]), with: plugin)
+            let result = try await withTimeLimit(60) {
+                try await MCPDriver.result(of: MCPDriver.call("slow", ["seconds": 600]), with: plugin)
             }
             #expect(result["isError"] == true)
             let message = result["content"]?.stringValue ?? ""
             #expect(message.contains("did not answer within 1 s") && message.contains("callTimeoutSeconds"), "\(message)")
-            #expect(try await fixture.waitUntilRecorded("cancelled slow"), "the server saw notifications/cancelled: \(fixture.recorded)")
+            #expect(try await fixture.waitUntilRecorded("cancelled slow", seconds: 60), "the server saw notifications/cancelled: \(fixture.recorded)")
             // The server still answers.
             let echo = try await MCPDriver.result(of: MCPDriver.call("echo", ["text": "still here"]), with: plugin)
             #expect(echo["content"] == "still here")
@@ -31,12 +33,12 @@ struct MCPServerLifeTests {
     @Test("cancelling the input cancels the call on the server")
     func inputCancellationCancelsOnTheServer() async throws {
         try await MCPToolCallTests.withFixture { plugin, fixture in
-            let call = Task { try await MCPDriver.outputs(of: MCPDriver.call("slow", ["seconds": 60]), with: plugin) }
-            #expect(try await fixture.waitUntilRecorded("began slow", seconds: 60))
+            let call = Task { try await MCPDriver.outputs(of: MCPDriver.call("slow", ["seconds": 600]), with: plugin) }
+            #expect(try await fixture.waitUntilRecorded("began slow", seconds: 180))
             call.cancel()
-            let outcome = try #require(await withTimeLimitResult(20) { await call.result })
+            let outcome = try #require(await withTimeLimitResult(60) { await call.result })
             #expect(throws: CancellationError.self) { try outcome.get() }
-            #expect(try await fixture.waitUntilRecorded("cancelled slow"), "the server saw notifications/cancelled: \(fixture.recorded)")
+            #expect(try await fixture.waitUntilRecorded("cancelled slow", seconds: 60), "the server saw notifications/cancelled: \(fixture.recorded)")
         }
     }
 
@@ -46,7 +48,9 @@ struct MCPServerLifeTests {
         let fixture = FixtureServer()
         defer { fixture.remove() }
         let plugin = try MCPPlugin(
-            configuration: MCPConfiguration(servers: [try fixture.spec()], restart: Self.quickRestarts), log: logs.log)
+            configuration: MCPConfiguration(
+                servers: [try fixture.spec()], callTimeoutSeconds: 180, startTimeoutSeconds: 180, restart: Self.quickRestarts),
+            log: logs.log)
         let before = try await MCPDriver.result(of: MCPDriver.call("pid", [:]), with: plugin)["content"]?.stringValue
         let crashed = try await MCPDriver.result(of: MCPDriver.call("crash", [:]), with: plugin)
         #expect(crashed["isError"] == true)
@@ -69,12 +73,12 @@ struct MCPServerLifeTests {
         defer { fixture.remove() }
         let plugin = try MCPPlugin(
             configuration: MCPConfiguration(
-                servers: [try fixture.spec(flags: ["--fail-at-start"])], callTimeoutSeconds: 20,
+                servers: [try fixture.spec(flags: ["--fail-at-start"])], callTimeoutSeconds: 180, startTimeoutSeconds: 180,
                 restart: MCPRestartPolicy(maxAttempts: 2, initialDelaySeconds: 0.05, maxDelaySeconds: 0.1)),
             log: logs.log)
         let tools = try await MCPDriver.catalog(of: plugin)
         #expect(tools.isEmpty)
-        let result = try await withTimeLimit(30) {
+        let result = try await withTimeLimit(170) {
             try await MCPDriver.result(of: MCPDriver.call("echo", ["text": "x"]), with: plugin)
         }
         #expect(result["isError"] == true)
@@ -91,9 +95,9 @@ struct MCPServerLifeTests {
         defer { fixture.remove() }
         let plugin = try MCPPlugin(
             configuration: MCPConfiguration(
-                servers: [try fixture.spec(flags: ["--hang-at-start"])], callTimeoutSeconds: 10, startTimeoutSeconds: 0.5,
+                servers: [try fixture.spec(flags: ["--hang-at-start"])], callTimeoutSeconds: 120, startTimeoutSeconds: 0.5,
                 restart: MCPRestartPolicy(maxAttempts: 0)))
-        let result = try await withTimeLimit(30) {
+        let result = try await withTimeLimit(110) {
             try await MCPDriver.result(of: MCPDriver.call("echo", ["text": "x"]), with: plugin)
         }
         let message = result["content"]?.stringValue ?? ""
@@ -126,4 +130,30 @@ func withTimeLimitResult<T: Sendable>(
     _ seconds: Double, sourceLocation: SourceLocation = #_sourceLocation, _ body: @escaping @Sendable () async -> T
 ) async -> T? {
     try? await withTimeLimit(seconds, sourceLocation: sourceLocation) { await body() }
+}
+
+/// A server that exits before reading a message: the node's write to it must not end the host.
+@Suite("mcp: broken pipes")
+struct MCPBrokenPipeTests {
+    @Test("with SIGPIPE at its default action, a server that exits at once costs an error result, not the process")
+    func serverThatExitsAtOnceDoesNotKillTheHost() async throws {
+        let logs = LogRecorder()
+        // The default action would end this test process on the first write to the dead
+        // server. Set just before the plugin (which changes it at once), so that other tests'
+        // servers, running at the same time, meet it only for that instant.
+        signal(SIGPIPE, SIG_DFL)
+        let plugin = try MCPPlugin(
+            configuration: MCPConfiguration(
+                servers: [MCPServerSpec(name: "gone", command: "true")], callTimeoutSeconds: 60, startTimeoutSeconds: 60,
+                restart: MCPRestartPolicy(maxAttempts: 0)),
+            log: logs.log)
+        let result = try await MCPDriver.result(of: MCPDriver.call("echo", ["text": "x"]), with: plugin)
+        #expect(result["isError"] == true)
+        #expect(result["content"]?.stringValue?.contains("MCP server 'gone' (true)") == true, "\(result)")
+        var current = sigaction()
+        sigaction(SIGPIPE, nil, &current)
+        #expect(current.__sigaction_handler.sa_handler != nil, "SIGPIPE is no longer at its default action")
+        await plugin.shutdown()
+        #expect(logs.text.contains("SIGPIPE was at its default action"), "\(logs.text)")
+    }
 }

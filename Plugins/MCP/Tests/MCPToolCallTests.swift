@@ -17,7 +17,9 @@ struct MCPToolCallTests {
     ) async throws {
         let fixture = FixtureServer()
         defer { fixture.remove() }
-        var configuration = MCPConfiguration(servers: [try fixture.spec(env: env)])
+        // A loaded machine (the whole suite at once on two cores) takes tens of seconds to
+        // start a Python server: the limits under test are set by each test.
+        var configuration = MCPConfiguration(servers: [try fixture.spec(env: env)], callTimeoutSeconds: 180, startTimeoutSeconds: 180)
         configure(&configuration)
         let plugin = try MCPPlugin(configuration: configuration, hostEnvironment: hostEnvironment)
         do {
@@ -144,9 +146,9 @@ struct MCPToolCallTests {
         let fixture = FixtureServer()
         defer { fixture.remove() }
         let plugin = try MCPPlugin(
-            configuration: MCPConfiguration(servers: [
-                try fixture.spec(name: "left"), try fixture.spec(name: "right"), try fixture.spec(name: "third", prefix: "t_"),
-            ]))
+            configuration: MCPConfiguration(
+                servers: [try fixture.spec(name: "left"), try fixture.spec(name: "right"), try fixture.spec(name: "third", prefix: "t_")],
+                callTimeoutSeconds: 180, startTimeoutSeconds: 180))
         let tools = try await MCPDriver.catalog(of: plugin)
         #expect(tools["echo"] == nil)
         #expect(tools["left_echo"] != nil && tools["right_echo"] != nil && tools["t_echo"] != nil)
