@@ -172,10 +172,13 @@ let package = Package(
         .target(
             name: "ManifoldMCPKit",
             dependencies: [
-                sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts",
+                sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts", "ManifoldLLM",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Plugins/MCP/Kit", swiftSettings: strictSettings),
         .target(

@@ -19,7 +19,9 @@ enum MCPConfigSchema {
                 "items": [
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["name", "command"],
+                    "required": ["name"],
+                    // A program or an endpoint: exactly one of the two.
+                    "oneOf": [["required": ["command"]], ["required": ["url"]]],
                     "properties": [
                         "name": [
                             "type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$",
@@ -28,6 +30,14 @@ enum MCPConfigSchema {
                         "command": [
                             "type": "string", "minLength": 1,
                             "description": "the program: a path, or a name looked up on the PATH the server gets",
+                        ],
+                        "url": [
+                            "type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+                            "description": "the Streamable HTTP endpoint of a server the node does not start, e.g. http://127.0.0.1:8000/mcp",
+                        ],
+                        "headers": [
+                            "type": "object", "additionalProperties": ["type": "string"],
+                            "description": "headers sent with every request to url, e.g. {\"Authorization\": \"Bearer ${TOKEN}\"}",
                         ],
                         "args": ["type": "array", "items": ["type": "string"]],
                         "env": [

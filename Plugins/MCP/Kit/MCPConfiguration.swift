@@ -3,13 +3,15 @@ import ManifoldJSON
 /// The config of an `mcp` node, decoded from its `config` JSON.
 ///
 /// ```json
-/// {"servers": [{"name": "time", "command": "mcp-server-time", "args": ["--local-timezone", "UTC"]}],
+/// {"servers": [{"name": "time", "command": "mcp-server-time", "args": ["--local-timezone", "UTC"]},
+///              {"name": "docs", "url": "https://mcp.example.com/mcp", "headers": {"Authorization": "Bearer ${DOCS_TOKEN}"}}],
 ///  "callTimeoutSeconds": 60}
 /// ```
 ///
-/// Every server is a program the node starts and talks to over its standard input and output
-/// (the MCP stdio transport). Its tools are code the model may run at any time with any
-/// arguments it likes.
+/// A server is a program the node starts and talks to over its standard input and output
+/// (the MCP stdio transport, `command`), or an endpoint it reaches over HTTP (the MCP
+/// Streamable HTTP transport, `url`). Its tools are code the model may run at any time with
+/// any arguments it likes.
 public struct MCPConfiguration: Decodable, Sendable {
     /// The servers whose tools the node offers, in order.
     public var servers: [MCPServerSpec]
@@ -35,12 +37,16 @@ public struct MCPConfiguration: Decodable, Sendable {
     }
 }
 
-/// One MCP server of an `mcp` node.
+/// One MCP server of an `mcp` node: a program (`command`) or an endpoint (`url`).
 public struct MCPServerSpec: Decodable, Sendable, Hashable {
     /// The server's name in messages, and the prefix of its tools' names on a clash.
     public var name: String
     /// The program: a path, or a name looked up on the `PATH` the server gets.
-    public var command: String
+    public var command: String?
+    /// The Streamable HTTP endpoint, `http://` or `https://`, instead of a program.
+    public var url: String?
+    /// Headers sent with every HTTP request to `url` (e.g. `Authorization`).
+    public var headers: [String: String]?
     /// The program's arguments.
     public var args: [String]?
     /// Variables set in the server's environment, on top of the inherited ones.
@@ -55,11 +61,13 @@ public struct MCPServerSpec: Decodable, Sendable, Hashable {
 
     /// A server spec.
     public init(
-        name: String, command: String, args: [String]? = nil, env: [String: String]? = nil,
-        inheritEnvironment: [String]? = nil, workingDirectory: String? = nil, prefix: String? = nil
+        name: String, command: String? = nil, url: String? = nil, headers: [String: String]? = nil, args: [String]? = nil,
+        env: [String: String]? = nil, inheritEnvironment: [String]? = nil, workingDirectory: String? = nil, prefix: String? = nil
     ) {
         self.name = name
         self.command = command
+        self.url = url
+        self.headers = headers
         self.args = args
         self.env = env
         self.inheritEnvironment = inheritEnvironment

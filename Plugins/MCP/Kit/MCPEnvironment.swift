@@ -22,14 +22,16 @@ public enum MCPEnvironment {
         return variables
     }
 
-    /// The program `spec` names, as an absolute path: a name with a `/` taken as it is
+    /// The program `command` of `spec` names, as an absolute path: a name with a `/` taken as it is
     /// (relative to the working directory), a bare name looked up on the server's `PATH`.
     ///
     /// - Throws: `ConfigurationError` naming `config.servers[index].command` and where it looked.
-    static func executable(for spec: MCPServerSpec, index: Int, environment: [String: String]) throws -> String {
+    static func executable(
+        _ command: String, for spec: MCPServerSpec, index: Int, environment: [String: String]
+    ) throws -> String {
         let directory = spec.workingDirectory ?? FileManager.default.currentDirectoryPath
-        if spec.command.contains("/") {
-            let path = spec.command.hasPrefix("/") ? spec.command : directory + "/" + spec.command
+        if command.contains("/") {
+            let path = command.hasPrefix("/") ? command : directory + "/" + command
             guard isExecutableFile(path) else {
                 throw ConfigurationError(
                     message: "config.servers[\(index)].command: \(path) is not an executable file (server '\(spec.name)'); give the server program's path")
@@ -38,11 +40,11 @@ public enum MCPEnvironment {
         }
         let folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
         for folder in folders {
-            let path = (folder.hasPrefix("/") ? folder : directory + "/" + folder) + "/" + spec.command
+            let path = (folder.hasPrefix("/") ? folder : directory + "/" + folder) + "/" + command
             if isExecutableFile(path) { return path }
         }
         throw ConfigurationError(
-            message: "config.servers[\(index)].command: '\(spec.command)' is not on the PATH of server '\(spec.name)' ("
+            message: "config.servers[\(index)].command: '\(command)' is not on the PATH of server '\(spec.name)' ("
                 + (folders.isEmpty ? "empty" : folders.joined(separator: ":"))
                 + "); install it, give its full path, or set PATH in the server's \"env\"")
     }

@@ -9,7 +9,8 @@ import Synchronization
 /// `mcp`: offers the tools of MCP servers to a graph, as the `tools` node offers C functions.
 ///
 /// Each server in the config is a program the node starts when it is created and talks to
-/// over its standard input and output (the MCP stdio transport). A `tool/list` gets one
+/// over its standard input and output (the MCP stdio transport), or an endpoint it reaches
+/// over HTTP (the MCP Streamable HTTP transport). A `tool/list` gets one
 /// `tool/catalog` with every server's tools (names, descriptions, input schemas); a
 /// `tool/call` becomes an MCP `tools/call` and its result a `tool/result` (the text blocks as
 /// `content`, structured content as `result`, the server's `isError`). When a server says its
@@ -18,7 +19,8 @@ import Synchronization
 ///
 /// A call that takes longer than `callTimeoutSeconds`, or whose input is cancelled, is
 /// cancelled on the server (`notifications/cancelled`) and answered with an error result. A
-/// server that exits is started again with backoff; calls wait for it within their own time
+/// server that exits (or an endpoint that cannot be reached, or ends the session) is started
+/// again with backoff; calls wait for it within their own time
 /// limit, and a call in flight when it exited is answered with an error, not repeated.
 public struct MCPPlugin: GeneratorPlugin {
     /// The config type.
@@ -27,7 +29,7 @@ public struct MCPPlugin: GeneratorPlugin {
     /// The descriptor: name `mcp`, its ports and config schema.
     public static let info = PluginInfo(
         name: "mcp", version: "1.0.0",
-        summary: "Offers the tools of MCP servers (stdio) to the graph; answers tool/call and tool/list.",
+        summary: "Offers the tools of MCP servers (stdio or Streamable HTTP) to the graph; answers tool/call and tool/list.",
         ports: PortTypes(inputs: [.toolCall, ArtifactType.toolList], outputs: [.toolResult, ArtifactType.toolCatalog]),
         configSchema: MCPConfigSchema.schema,
         allowsConcurrentProcessing: true)
@@ -61,19 +63,17 @@ public struct MCPPlugin: GeneratorPlugin {
         let settings = try MCPSettings(configuration)
         if BrokenPipeGuard.ensure() { log(.debug, "mcp: SIGPIPE was at its default action; it is now ignored, so a server that exits cannot end the host") }
         var names: Set<String> = []
-        var launches: [(spec: MCPServerSpec, executable: String, environment: [String: String])] = []
+        var launches: [(spec: MCPServerSpec, launch: MCPServerLaunch)] = []
         for (index, spec) in configuration.servers.enumerated() {
             guard names.insert(spec.name).inserted else {
                 throw ConfigurationError(message: "config.servers[\(index)].name: '\(spec.name)' is used twice; server names must be unique")
             }
-            let environment = MCPEnvironment.variables(for: spec, host: hostEnvironment)
-            let executable = try MCPEnvironment.executable(for: spec, index: index, environment: environment)
-            launches.append((spec, executable, environment))
+            launches.append((spec, try MCPServerLaunch.resolve(spec, index: index, hostEnvironment: hostEnvironment)))
         }
         let catalogs = self.catalogs
         servers = launches.map { launch in
             MCPServerConnection(
-                spec: launch.spec, executable: launch.executable, environment: launch.environment, settings: settings, log: log,
+                spec: launch.spec, launch: launch.launch, settings: settings, log: log,
                 toolsChanged: { catalogs.toolsChanged() })
         }
         self.settings = settings

@@ -26,15 +26,13 @@ actor MCPServerConnection {
     }
 
     let spec: MCPServerSpec
-    private let executable: String
-    private let environment: [String: String]
+    private let launch: MCPServerLaunch
     private let settings: MCPSettings
     private let log: @Sendable (PluginHost.LogLevel, String) -> Void
     private let toolsChanged: @Sendable () -> Void
 
     private(set) var phase: Phase = .starting
-    private var process: ServerProcess?
-    private var transport: ServerPipeTransport?
+    private var link: MCPServerLink?
     /// The client of the current start, from before its handshake.
     private var client: Client?
     private var generation = 0
@@ -46,18 +44,19 @@ actor MCPServerConnection {
     /// The tools the server offered when it was last ready: still offered while it restarts,
     /// so a call to one waits for the server instead of being called unknown.
     private var knownTools: [Tool] = []
+    /// How the last start that ended came to its end, for the calls it was answering.
+    private var lastEnd: (generation: Int, reason: String)?
     /// The listing of tools under way after the server said they changed.
     private var pendingRefresh: Task<Void, Never>?
     private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var nextWaiter = 0
 
     init(
-        spec: MCPServerSpec, executable: String, environment: [String: String], settings: MCPSettings,
+        spec: MCPServerSpec, launch: MCPServerLaunch, settings: MCPSettings,
         log: @escaping @Sendable (PluginHost.LogLevel, String) -> Void, toolsChanged: @escaping @Sendable () -> Void
     ) {
         self.spec = spec
-        self.executable = executable
-        self.environment = environment
+        self.launch = launch
         self.settings = settings
         self.log = log
         self.toolsChanged = toolsChanged
@@ -70,12 +69,12 @@ actor MCPServerConnection {
         generation += 1
         let generation = generation
         phase = .starting
-        let transport = ServerPipeTransport(server: spec.name)
-        self.transport = transport
-        process = ServerProcess(
-            executable: executable, spec: spec, environment: environment, transport: transport,
+        let link = MCPServerLink(
+            launch, spec: spec, connectTimeoutSeconds: settings.startTimeoutSeconds,
             errorLine: { [weak self] line in Task { await self?.serverWrote(line) } },
-            exited: { [weak self] outcome in Task { await self?.serverExited(outcome, generation: generation) } })
+            ended: { [weak self] outcome in Task { await self?.serverExited(outcome, generation: generation) } })
+        self.link = link
+        let transport = link.transport
         let client = Client(name: "manifold", version: MCPPlugin.info.version)
         self.client = client
         // The SDK runs this handler inside its read loop: listing the tools here would wait
@@ -105,12 +104,15 @@ actor MCPServerConnection {
             toolsChanged()
         case .failure(let problem):
             await client.disconnect()
-            await process?.stop(transport: transport)
+            let ended = await link.outcome
+            await link.stop()
             let reason: String
             if case .timedOut = problem {
                 reason = "it did not finish the MCP handshake within \(Self.format(settings.startTimeoutSeconds)) s (startTimeoutSeconds)"
+            } else if let ended, ended != ServerGone.clientDisconnected {
+                reason = ended
             } else {
-                reason = process?.outcome ?? "the MCP handshake failed: \(problem)"
+                reason = "the MCP handshake failed: \(Self.describe(Self.underlying(problem)))"
             }
             failed(because: reason, generation: generation)
         }
@@ -125,7 +127,7 @@ actor MCPServerConnection {
         settled = true
         wakeAll()
         if case .ready(let client, _) = previous { await client.disconnect() }
-        if let process, let transport { await process.stop(transport: transport) }
+        await link?.stop()
     }
 
     private func serverExited(_ outcome: String, generation: Int) async {
@@ -147,7 +149,8 @@ actor MCPServerConnection {
     private func failed(because outcome: String, generation: Int) {
         guard generation == self.generation else { return }
         failuresInARow += 1
-        let reason = "MCP server '\(spec.name)' (\(spec.command)): \(outcome)" + stderrSummary
+        let reason = "MCP server '\(spec.name)' (\(spec.command ?? spec.url ?? "")): \(outcome)" + stderrSummary
+        lastEnd = (generation, reason)
         let attempts = settings.restart.maxAttempts ?? MCPRestartPolicy.defaultMaxAttempts
         guard failuresInARow <= attempts else {
             phase = .failed(reason: reason)
@@ -303,7 +306,9 @@ actor MCPServerConnection {
         case .failure(.failed(let error)):
             if Task.isCancelled { throw CancellationError() }
             if generation != self.generation || !isReady {
-                return .failed("MCP server '\(spec.name)' went away during the call (\(unavailability ?? "it exited")); the call was not repeated")
+                // Said as it was when that start ended: a restart may be under way already.
+                let reason = lastEnd.flatMap { $0.generation == generation ? $0.reason : nil } ?? unavailability ?? "it exited"
+                return .failed("MCP server '\(spec.name)' went away during the call (\(reason)); the call was not repeated")
             }
             return .failed("MCP server '\(spec.name)' refused the call to '\(tool)': \(Self.describe(error))")
         }
@@ -346,6 +351,11 @@ actor MCPServerConnection {
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%g", seconds)
+    }
+
+    static func underlying(_ problem: DeadlineProblem) -> any Error {
+        if case .failed(let error) = problem { return error }
+        return problem
     }
 
     static func describe(_ error: any Error) -> String {

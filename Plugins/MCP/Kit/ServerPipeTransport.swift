@@ -27,7 +27,7 @@ actor ServerPipeTransport: Transport {
 
     /// Ends both directions: the server reads end-of-file, the client reads `ServerGone`.
     func disconnect() async {
-        close(because: ServerGone(reason: "the client disconnected"))
+        close(because: ServerGone(reason: ServerGone.clientDisconnected))
     }
 
     func send(_ data: Data) async throws {
@@ -59,4 +59,7 @@ actor ServerPipeTransport: Transport {
 struct ServerGone: Error, CustomStringConvertible {
     var reason: String
     var description: String { reason }
+
+    /// The reason when the client ended the conversation itself.
+    static let clientDisconnected = "the client disconnected"
 }

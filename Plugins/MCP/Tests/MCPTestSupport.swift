@@ -112,3 +112,76 @@ enum MCPDriver {
         return tools
     }
 }
+
+/// The fixture server run over Streamable HTTP on a free loopback port, until `stop`.
+final class FixtureHTTPServer: Sendable {
+    let fixture = FixtureServer()
+    let port: Int
+    private let process: Process
+
+    /// The endpoint, `http://127.0.0.1:PORT/mcp`.
+    var url: String { "http://127.0.0.1:\(port)/mcp" }
+
+    /// Starts the server and waits until it accepts connections.
+    init() async throws {
+        try FixtureServer.requirePython()
+        port = try Self.freePort()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: FixtureServer.python)
+        process.arguments = [try FixtureServer.script, "--http", String(port)]
+        process.environment = ProcessInfo.processInfo.environment.merging(["MCP_FIXTURE_EVENTS": fixture.events.path]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(180)
+        while !Self.accepts(port: port) {
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                stop()
+                throw FixtureError(message: "the fixture's HTTP server did not listen on port \(port) within 180 s")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    func stop() {
+        // SIGKILL: uvicorn's graceful stop waits for every open event stream to end.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        fixture.remove()
+    }
+
+    struct FixtureError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    /// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else { throw FixtureError(message: "no free port: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something accepts connections on `port` of 127.0.0.1.
+    static func accepts(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}

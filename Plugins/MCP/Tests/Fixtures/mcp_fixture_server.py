@@ -1,6 +1,6 @@
 """An MCP server for the mcp node's tests, written with the official Python SDK.
 
-Run as `python3 mcp_fixture_server.py [--fail-at-start | --hang-at-start]`. It appends what
+Run as `python3 mcp_fixture_server.py [--fail-at-start | --hang-at-start | --http PORT]`. It appends what
 it saw (starts, cancellations) to the file named by MCP_FIXTURE_EVENTS, one line each, so a
 test can read what happened on the server's side.
 """
@@ -91,5 +91,16 @@ def env(name: str) -> str:
     return os.environ.get(name, "(unset)")
 
 
+@server.tool(description="The value of the HTTP request header, or (none) (always on stdio).")
+def header(name: str, ctx: Context) -> str:
+    headers = ctx.headers or {}
+    return headers.get(name.lower()) or headers.get(name) or "(none)"
+
+
 if __name__ == "__main__":
-    server.run(transport="stdio")
+    if "--http" in sys.argv:
+        # Streamable HTTP on 127.0.0.1:PORT/mcp instead of stdio.
+        port = int(sys.argv[sys.argv.index("--http") + 1])
+        server.run(transport="streamable-http", host="127.0.0.1", port=port)
+    else:
+        server.run(transport="stdio")
