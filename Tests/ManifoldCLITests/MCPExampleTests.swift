@@ -4,7 +4,8 @@ import Testing
 /// `Examples/agent-mcp.json`: an agent and an `mcp` node over the reference MCP server
 /// `mcp-server-time` (from PyPI, installed by `scripts/setup --tests`), run by the built
 /// `manifold` binary with the scripted provider and with a model served on loopback.
-@Suite("mcp example")
+// Serialized: each run starts a Python MCP server, seconds of CPU on a two-core machine.
+@Suite("mcp example", .serialized)
 struct MCPExampleTests {
     /// The folder holding `mcp-server-time`, put first on the run's PATH.
     static var peers: String {

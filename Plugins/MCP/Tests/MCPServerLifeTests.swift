@@ -44,6 +44,10 @@ struct MCPServerLifeTests {
 
     @Test("a server that dies mid-call: the call gets an error, the server is restarted, later calls work")
     func crashedServerIsRestarted() async throws {
+        try await PythonPeers.one { try await crashedServerIsRestartedNow() }
+    }
+
+    private func crashedServerIsRestartedNow() async throws {
         let logs = LogRecorder()
         let fixture = FixtureServer()
         defer { fixture.remove() }
@@ -68,6 +72,10 @@ struct MCPServerLifeTests {
 
     @Test("a server that cannot start is given up after restart.maxAttempts, with its last words")
     func failingServerIsGivenUp() async throws {
+        try await PythonPeers.one { try await failingServerIsGivenUpNow() }
+    }
+
+    private func failingServerIsGivenUpNow() async throws {
         let logs = LogRecorder()
         let fixture = FixtureServer()
         defer { fixture.remove() }
@@ -91,6 +99,10 @@ struct MCPServerLifeTests {
 
     @Test("a server that never finishes the handshake fails after startTimeoutSeconds")
     func hangingServerTimesOut() async throws {
+        try await PythonPeers.one { try await hangingServerTimesOutNow() }
+    }
+
+    private func hangingServerTimesOutNow() async throws {
         let fixture = FixtureServer()
         defer { fixture.remove() }
         let plugin = try MCPPlugin(

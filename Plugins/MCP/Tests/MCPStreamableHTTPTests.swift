@@ -11,6 +11,10 @@ import Testing
 @Suite("mcp: Streamable HTTP")
 struct MCPStreamableHTTPTests {
     static func withServer(_ body: (FixtureHTTPServer) async throws -> Void) async throws {
+        try await PythonPeers.one { try await withServerNow(body) }
+    }
+
+    private static func withServerNow(_ body: (FixtureHTTPServer) async throws -> Void) async throws {
         let server = try await FixtureHTTPServer()
         do {
             try await body(server)

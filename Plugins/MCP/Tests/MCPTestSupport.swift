@@ -185,3 +185,37 @@ final class FixtureHTTPServer: Sendable {
         }
     }
 }
+
+/// One Python MCP server at a time across the suites. Each starts by importing the SDK —
+/// seconds of CPU — and twenty at once starve the rest of the test run on a two-core machine
+/// past its time limits.
+actor PythonPeers {
+    private static let shared = PythonPeers()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// Runs `body` while no other test of this target runs Python servers.
+    static func one<T>(_ body: () async throws -> T) async throws -> T {
+        await shared.acquire()
+        do {
+            let value = try await body()
+            await shared.release()
+            return value
+        } catch {
+            await shared.release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}

@@ -15,6 +15,13 @@ struct MCPToolCallTests {
         hostEnvironment: [String: String] = ProcessInfo.processInfo.environment,
         _ body: (MCPPlugin, FixtureServer) async throws -> Void
     ) async throws {
+        try await PythonPeers.one { try await withFixtureNow(configure, env: env, hostEnvironment: hostEnvironment, body) }
+    }
+
+    private static func withFixtureNow(
+        _ configure: (inout MCPConfiguration) -> Void, env: [String: String], hostEnvironment: [String: String],
+        _ body: (MCPPlugin, FixtureServer) async throws -> Void
+    ) async throws {
         let fixture = FixtureServer()
         defer { fixture.remove() }
         // A loaded machine (the whole suite at once on two cores) takes tens of seconds to
@@ -143,6 +150,10 @@ struct MCPToolCallTests {
 
     @Test("two servers offering the same tool names: both prefixed with their server's name; a prefix avoids it")
     func nameClashesArePrefixed() async throws {
+        try await PythonPeers.one { try await nameClashesArePrefixedNow() }
+    }
+
+    private func nameClashesArePrefixedNow() async throws {
         let fixture = FixtureServer()
         defer { fixture.remove() }
         let plugin = try MCPPlugin(
