@@ -40,7 +40,7 @@ actor MCPServerConnection {
     /// Whether the first start has come to an end: ready once, given up, or stopped.
     private(set) var settled = false
     private(set) var restarts = 0
-    private var errorTail: [String] = []
+    private let errorTail = ServerErrorTail()
     /// The tools the server offered when it was last ready: still offered while it restarts,
     /// so a call to one waits for the server instead of being called unknown.
     private var knownTools: [Tool] = []
@@ -71,7 +71,12 @@ actor MCPServerConnection {
         phase = .starting
         let link = MCPServerLink(
             launch, spec: spec, connectTimeoutSeconds: settings.startTimeoutSeconds,
-            errorLine: { [weak self] line in Task { await self?.serverWrote(line) } },
+            // Kept at once, not through a task per line: the server's order, and every line
+            // read before it exited is in the message that says it exited.
+            errorLine: { [errorTail, log, name = spec.name] line in
+                errorTail.append(line)
+                log(.debug, "mcp[\(name)]: \(line)")
+            },
             ended: { [weak self] outcome in Task { await self?.serverExited(outcome, generation: generation) } })
         self.link = link
         let transport = link.transport
@@ -149,7 +154,7 @@ actor MCPServerConnection {
     private func failed(because outcome: String, generation: Int) {
         guard generation == self.generation else { return }
         failuresInARow += 1
-        let reason = "MCP server '\(spec.name)' (\(spec.command ?? spec.url ?? "")): \(outcome)" + stderrSummary
+        let reason = "MCP server '\(spec.name)' (\(spec.command ?? spec.url ?? "")): \(outcome)" + errorTail.summary
         lastEnd = (generation, reason)
         let attempts = settings.restart.maxAttempts ?? MCPRestartPolicy.defaultMaxAttempts
         guard failuresInARow <= attempts else {
@@ -173,17 +178,6 @@ actor MCPServerConnection {
         guard generation == self.generation, case .waitingToRestart = phase else { return }
         restarts += 1
         await start()
-    }
-
-    private func serverWrote(_ line: String) {
-        errorTail.append(line)
-        if errorTail.count > 5 { errorTail.removeFirst(errorTail.count - 5) }
-        log(.debug, "mcp[\(spec.name)]: \(line)")
-    }
-
-    /// The server's last standard error lines, for a failure message.
-    private var stderrSummary: String {
-        errorTail.isEmpty ? "" : "; its last words on standard error: " + errorTail.joined(separator: " | ")
     }
 
     // MARK: Tools
