@@ -95,7 +95,7 @@ actor StreamableHTTPTransport: Transport {
             response = try await client.execute(request, timeout: .hours(24))
         } catch {
             // As a server process that exited: the conversation is over, and starts again.
-            let reason = "it could not be reached at \(endpoint): \(Self.describe(error))"
+            let reason = "it could not be reached at \(endpoint): \(error)"
             close(because: reason)
             throw ServerGone(reason: reason)
         }
@@ -118,7 +118,7 @@ actor StreamableHTTPTransport: Transport {
             do {
                 body = try await response.body.collect(upTo: Self.maximumMessageBytes)
             } catch {
-                let reason = "its answer could not be read: \(Self.describe(error))"
+                let reason = "its answer could not be read: \(error)"
                 close(because: reason)
                 throw ServerGone(reason: reason)
             }
@@ -185,7 +185,7 @@ actor StreamableHTTPTransport: Transport {
             }
         } catch is CancellationError {
         } catch {
-            if closedReason == nil { close(because: "its event stream broke: \(Self.describe(error))") }
+            if closedReason == nil { close(because: "its event stream broke: \(error)") }
         }
         readerEnded(reader)
     }
@@ -221,10 +221,5 @@ actor StreamableHTTPTransport: Transport {
 
     private static func isInitializedNotification(_ data: Data) -> Bool {
         (try? JSONValue(parsing: data))?["method"]?.stringValue == "notifications/initialized"
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return "\(error)" }
-        return String(describing: error)
     }
 }
