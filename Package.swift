@@ -124,12 +124,29 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `manifold serve --mcp`: a running graph's inputs as MCP tools, over stdio or Streamable HTTP.
+        .target(
+            name: "ManifoldServe",
+            dependencies: [
+                "ManifoldHost", "ManifoldManifest", "ManifoldContracts", "ManifoldMCPValues", sdk("Manifold"), sdk("ManifoldJSON"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        // JSON between the MCP SDK and Manifold, for the `mcp` node and `manifold serve --mcp`.
+        .target(
+            name: "ManifoldMCPValues", dependencies: [sdk("ManifoldJSON"), .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "manifold",
             dependencies: [
                 "ManifoldHost", "ManifoldConformance", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldNATS", "ManifoldContracts",
-                "ManifoldJournal", "ManifoldTrust", "CManifoldSignals",
+                "ManifoldJournal", "ManifoldTrust", "CManifoldSignals", "ManifoldServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -172,7 +189,7 @@ let package = Package(
         .target(
             name: "ManifoldMCPKit",
             dependencies: [
-                sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts", "ManifoldLLM",
+                sdk("ManifoldPluginKit"), sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts", "ManifoldLLM", "ManifoldMCPValues",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -225,7 +242,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Runs the built `manifold` binary as a subprocess; depends on nothing so it tests what users run.
-        .testTarget(name: "ManifoldCLITests", dependencies: ["ManifoldNATSTestSupport"], swiftSettings: strictSettings),
+        // Peers/ holds the Python clients the tests start (the official MCP SDK's).
+        .testTarget(name: "ManifoldCLITests", dependencies: ["ManifoldNATSTestSupport"], exclude: ["Peers"], swiftSettings: strictSettings),
         // The NATS transport against a real nats-server each test starts (scripts/setup installs it).
         .target(name: "ManifoldNATSTestSupport", path: "Tests/ManifoldNATSTestSupport", swiftSettings: strictSettings),
         .testTarget(
@@ -239,6 +257,13 @@ let package = Package(
         // Resources: the JSON-Schema-Test-Suite's draft 2020-12 files (with its licence) the runner reads.
         .testTarget(
             name: "ManifoldJSONTests", dependencies: [sdk("ManifoldJSON")], resources: [.copy("Resources/JSONSchemaTestSuite")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldServeTests",
+            dependencies: [
+                "ManifoldServe", "ManifoldHost", "ManifoldManifest", "ManifoldContracts", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldTestWatchdog",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "ManifoldContractsTests", dependencies: ["ManifoldContracts", sdk("Manifold"), sdk("ManifoldJSON")], swiftSettings: strictSettings),
         // Every file of Fuzz/Corpus and Fuzz/Regressions through its fuzz target, once.

@@ -11,6 +11,7 @@ struct ManifoldCommand: AsyncParsableCommand {
         discussion: """
             Examples:
               manifold run Examples/pipeline.json --input "hello"
+              manifold serve --mcp Examples/pipeline.json
               manifold validate Examples/mistyped.json
               manifold graph Examples/fan-out.json --format mermaid
               manifold inspect .build/debug/libManifoldEcho.so
@@ -20,7 +21,7 @@ struct ManifoldCommand: AsyncParsableCommand {
             """,
         version: ManifoldVersion.current,
         subcommands: [
-            RunCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, CheckPluginCommand.self, PluginsCommand.self,
+            RunCommand.self, ServeCommand.self, ValidateCommand.self, GraphCommand.self, InspectCommand.self, CheckPluginCommand.self, PluginsCommand.self,
             NewPluginCommand.self, WorkerCommand.self, IsolatedWorkerCommand.self, RunsCommand.self, ResumeCommand.self, ReplayCommand.self,
             ApprovalsCommand.self, ApproveCommand.self, DenyCommand.self,
         ]

@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import ManifoldMCPValues
 import Manifold
 import ManifoldContracts
 import ManifoldJSON

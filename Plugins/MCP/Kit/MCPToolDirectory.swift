@@ -1,4 +1,5 @@
 import MCP
+import ManifoldMCPValues
 import ManifoldContracts
 
 /// The tools an `mcp` node offers, by the names the model sees: each server's tool name with

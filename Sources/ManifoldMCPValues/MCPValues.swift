@@ -2,10 +2,11 @@ import Foundation
 import MCP
 import ManifoldJSON
 
-/// Moves JSON between the MCP SDK's `Value` and Manifold's `JSONValue`.
-enum MCPValues {
+/// Moves JSON between the MCP SDK's `Value` and Manifold's `JSONValue`: the `mcp` node and
+/// `manifold serve --mcp` speak MCP on one side and carry Manifold JSON on the other.
+public enum MCPValues {
     /// `value` as an MCP value.
-    static func mcp(_ value: JSONValue) -> Value {
+    public static func mcp(_ value: JSONValue) -> Value {
         switch value {
         case .null: return .null
         case .bool(let flag): return .bool(flag)
@@ -21,7 +22,7 @@ enum MCPValues {
     }
 
     /// `value` as Manifold JSON; binary data becomes its `data:` URL text, as MCP writes it.
-    static func json(_ value: Value) -> JSONValue {
+    public static func json(_ value: Value) -> JSONValue {
         switch value {
         case .null: return .null
         case .bool(let flag): return .bool(flag)
