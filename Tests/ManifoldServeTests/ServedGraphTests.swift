@@ -77,7 +77,7 @@ struct ServedGraphTests {
     }
 
     @Test func aCallIsAnsweredWithEveryOutputOfItsInputAndNoOther() async throws {
-        let report = try await Self.serving { served in
+        let report = try await Self.serving(replicas: 2) { served in
             async let first = served.call(tool: "sentence", arguments: ["text": "alpha beta gamma"])
             async let second = served.call(tool: "sentence", arguments: ["text": "one two"])
             let (a, b) = try await (first, second)
@@ -91,7 +91,7 @@ struct ServedGraphTests {
     }
 
     @Test func manyCallsAtOnceEachGetTheirOwn() async throws {
-        _ = try await Self.serving { served in
+        _ = try await Self.serving(replicas: 2) { served in
             try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
                 for index in 0..<40 {
                     group.addTask {
@@ -145,7 +145,7 @@ struct ServedGraphTests {
     @Test func cancellingACallEndsItAtOnce() async throws {
         _ = try await Self.serving { served in
             let started = ContinuousClock.now
-            let call = Task { try await served.call(tool: "sentence", arguments: ["text": "first slow:20000 never"]) }
+            let call = Task { try await served.call(tool: "sentence", arguments: ["text": "first slow:3000 never"]) }
             try await Task.sleep(for: .milliseconds(300))
             call.cancel()
             let outcome = try await call.value

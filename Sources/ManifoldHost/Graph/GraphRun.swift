@@ -177,7 +177,10 @@ public final class GraphRun: Sendable {
         var sources: [(node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)] = []
         do {
             for node in manifest.nodes where placement.runs(node.id) {
-                for replica in 1...node.replicas {
+                // In process, a node's replicas share one Streamer (see `ReplicaPool`); on a
+                // broker each is a Streamer, and the broker shares the inputs out.
+                let pooled = !transportChoice.redelivers && node.replicas > 1
+                for replica in 1...(pooled ? 1 : node.replicas) {
                     guard let plugin = validation.provider(for: node) else {
                         throw GraphBuildError(diagnostics: [GraphDiagnostic(
                             .error, file: validation.file, path: "$.nodes.\(node.id).plugin", message: "plugin '\(node.plugin)' is not loaded")])
@@ -192,32 +195,49 @@ public final class GraphRun: Sendable {
                         }
                         return try substituted.masking { try plugin.generator(for: node.id, config: node.config, logger: logger) }
                     }
-                    // The first instance is made now even per conversation: a config its plugin
-                    // refuses fails the build, not the first conversation.
-                    var generator = try await ConfigRefusal.placing(file: validation.file, path: "$.nodes.\(node.id).config") {
-                        try await makeGenerator()
-                    }
-                    let cancelGrace = (generator as? IsolatedGenerator).map { $0.cancelGrace + .seconds(1) } ?? .seconds(1)
-                    if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
-                        sources.append((node.id, output, source, node.errorPolicy))
-                    }
                     let prepare = Self.preparation(for: node.id, durability: durability, substituted: substituted, logger: logger)
-                    if node.instances.scope == .perCorrelation {
-                        generator = PerCorrelationGenerator(
-                            firstInstance: generator, idleTimeout: .milliseconds(Int64((node.instances.idleSeconds * 1000).rounded(.up))),
-                            maximumInstances: node.instances.maximum, prepare: { instance, conversation in try prepare(instance, conversation) },
-                            makeInstance: { _ in try await makeGenerator() })
-                    } else {
+                    var cancelGrace: Duration = .seconds(1)
+                    /// One instance of the node (per conversation, the first of its instances), ready to process.
+                    func makeInstance() async throws -> any Generator {
+                        // The first instance is made now even per conversation: a config its plugin
+                        // refuses fails the build, not the first conversation.
+                        var generator = try await ConfigRefusal.placing(file: validation.file, path: "$.nodes.\(node.id).config") {
+                            try await makeGenerator()
+                        }
+                        if let isolated = generator as? IsolatedGenerator { cancelGrace = isolated.cancelGrace + .seconds(1) }
+                        if let source = (generator as? any SourceGenerator)?.sourceRunner, let output = node.output {
+                            sources.append((node.id, output, source, node.errorPolicy))
+                        }
+                        if node.instances.scope == .perCorrelation {
+                            generator = PerCorrelationGenerator(
+                                firstInstance: generator, idleTimeout: .milliseconds(Int64((node.instances.idleSeconds * 1000).rounded(.up))),
+                                maximumInstances: node.instances.maximum, prepare: { instance, conversation in try prepare(instance, conversation) },
+                                makeInstance: { _ in try await makeGenerator() })
+                        } else {
+                            do {
+                                generator = try prepare(generator, nil)
+                            } catch {
+                                await generator.shutdown()
+                                throw error
+                            }
+                        }
+                        if let settled = durability?.settledInputs {
+                            generator = SettledInputFilter(generator, settled: settled[node.id] ?? [])
+                        }
+                        return generator
+                    }
+                    var generator = try await makeInstance()
+                    if pooled {
+                        var instances = [generator]
                         do {
-                            generator = try prepare(generator, nil)
+                            while instances.count < node.replicas { instances.append(try await makeInstance()) }
                         } catch {
-                            await generator.shutdown()
+                            for instance in instances.reversed() { await instance.shutdown() }
                             throw error
                         }
+                        generator = ReplicaPool(instances, placesPerInstance: node.concurrency)
                     }
-                    if let settled = durability?.settledInputs {
-                        generator = SettledInputFilter(generator, settled: settled[node.id] ?? [])
-                    }
+                    let nodeConcurrency = node.concurrency * (pooled ? node.replicas : 1)
                     var middleware: [any Middleware] = []
                     do {
                         for (index, layer) in node.middleware.enumerated() {
@@ -235,10 +255,10 @@ public final class GraphRun: Sendable {
                     // Inputs waiting for a person do not take the plugin's places: the node lets
                     // that many more in, and a gate after the last such middleware keeps the rest
                     // of the chain at the node's concurrency.
-                    var concurrency = node.concurrency
+                    var concurrency = nodeConcurrency
                     if let innermost = middleware.lastIndex(where: { $0 is any ParkingMiddleware }) {
                         concurrency += middleware.compactMap { ($0 as? any ParkingMiddleware)?.maximumParked }.reduce(0, +)
-                        middleware.insert(ConcurrencyGate(limit: node.concurrency), at: innermost + 1)
+                        middleware.insert(ConcurrencyGate(limit: nodeConcurrency), at: innermost + 1)
                     }
                     // Outermost, so that every failure of the node's chain passes through it before
                     // the Streamer records and publishes it.
