@@ -131,3 +131,26 @@ struct MCPServeTests {
         #expect(taken.stderr.contains("cannot listen on 203.0.113.7:80"), "\(taken.stderr)")
     }
 }
+
+/// Manifold on both sides: a graph's `mcp` node starts `manifold serve --mcp` on another graph
+/// and calls its tool as it would any MCP server's.
+@Suite("mcp serve, called by an mcp node")
+struct MCPServeFromGraphTests {
+    @Test func aGraphCallsAServedGraph() async throws {
+        let pipeline = CLI.repositoryRoot + "/Examples/pipeline.json"
+        let graph = try CLI.writeGraph("""
+            { "manifold": 1, "name": "caller", "plugins": ["$PLUGINS"],
+              "inputs": { "call": { "topic": "calls", "types": ["tool/call"] } },
+              "outputs": { "result": { "topic": "results", "types": ["tool/result"] } },
+              "nodes": { "served": { "plugin": "mcp", "subscribe": ["calls"], "output": "results",
+                "config": { "startTimeoutSeconds": 120, "callTimeoutSeconds": 120,
+                  "servers": [ { "name": "pipeline", "command": "\(CLI.executable)", "args": ["serve", "--mcp", "\(pipeline)"] } ] } } } }
+            """)
+        let result = try await CLI.run(["run", graph, "--input", #"{"id": "c1", "name": "text", "arguments": {"text": "both ways"}}"#])
+        #expect(result.status == 0, "\(result.stderr)")
+        let payload = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(payload["id"] as? String == "c1")
+        #expect(payload["isError"] as? Bool == false)
+        #expect(payload["content"] as? String == "BOTH\nWAYS!", "\(result.stdout)")
+    }
+}
