@@ -60,6 +60,8 @@ let package = Package(
         // child processes its stdio servers run in.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // `--metrics`: the Prometheus registry and its text format (on swift-metrics).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: Core
@@ -124,6 +126,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `--metrics`: a run's events as Prometheus metrics, served over HTTP for scrapers.
+        .target(
+            name: "ManifoldMetrics",
+            dependencies: [
+                sdk("Manifold"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // `manifold serve --mcp`: a running graph's inputs as MCP tools, over stdio or Streamable HTTP.
         .target(
             name: "ManifoldServe",
@@ -144,7 +157,7 @@ let package = Package(
             name: "manifold",
             dependencies: [
                 "ManifoldHost", "ManifoldConformance", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldNATS", "ManifoldContracts",
-                "ManifoldJournal", "ManifoldTrust", "CManifoldSignals", "ManifoldServe",
+                "ManifoldJournal", "ManifoldTrust", "CManifoldSignals", "ManifoldServe", "ManifoldMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
@@ -257,6 +270,9 @@ let package = Package(
         // Resources: the JSON-Schema-Test-Suite's draft 2020-12 files (with its licence) the runner reads.
         .testTarget(
             name: "ManifoldJSONTests", dependencies: [sdk("ManifoldJSON")], resources: [.copy("Resources/JSONSchemaTestSuite")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldMetricsTests", dependencies: ["ManifoldMetrics", sdk("Manifold"), "ManifoldTestWatchdog"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldServeTests",

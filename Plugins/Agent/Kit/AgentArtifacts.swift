@@ -161,6 +161,8 @@ public enum AgentMetadataKey {
     public static let toolRounds = "agent.tool_rounds"
     /// On `chat/message`: how many model calls the turn took.
     public static let modelCalls = "agent.model_calls"
+    /// On `chat/message`: the model the turn asked for, when the provider's config names one.
+    public static let model = "agent.model"
     /// On every model output: the tool round it belongs to (0 before any tool ran).
     public static let round = "agent.round"
     /// On `chat/delta`: its position among the deltas of one model call, from 0.

@@ -149,6 +149,7 @@ struct TurnRunner: Sendable {
         metadata[AgentMetadataKey.finishReason] = reason
         metadata[AgentMetadataKey.toolRounds] = "\(turn.roundsDone)"
         metadata[AgentMetadataKey.modelCalls] = "\(turn.modelCalls)"
+        if let model = settings.model { metadata[AgentMetadataKey.model] = model }
         metadata[AgentMetadataKey.totalInputTokens] = "\(turn.inputTokens)"
         metadata[AgentMetadataKey.totalOutputTokens] = "\(turn.outputTokens)"
         return metadata

@@ -64,6 +64,9 @@ public final class LoadedLibrary: @unchecked Sendable {
         entry.deinit?()
     }
 
+    /// How many plugin libraries are open in this process now.
+    public static var openCount: Int { registry.withLock { $0.count } }
+
     /// Finishes every library open in this process: call it once no instance is left, as
     /// the process ends.
     public static func finishAll() {

@@ -102,6 +102,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var placement: PlacementOptions
 
+    @OptionGroup var metricsOptions: MetricsOptions
+
     @OptionGroup var approvalOptions: ApprovalOptions
 
     @OptionGroup var plugins: PluginOptions
@@ -173,6 +175,7 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.error(error)
             throw ExitCode(1)
         }
+        let servedMetrics = try await metricsOptions.start()
         let graphRun: GraphRun
         do {
             graphRun = try await GraphRun(
@@ -192,8 +195,15 @@ struct RunCommand: AsyncParsableCommand {
         let execution = GraphExecution(
             output: output, stats: stats, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: eventLog, journal: runJournal,
             keepRuns: keepRuns.flatMap { count in journalPath.map { ($0, count) } }, approvals: approvals)
-        try await execution.execute(
-            graphRun, feeds: feed.map { [$0] } ?? [], watchdog: watchdog, standardInputFailure: { standardInput.failure })
+        servedMetrics?.watch(graphRun)
+        do {
+            try await execution.execute(
+                graphRun, feeds: feed.map { [$0] } ?? [], watchdog: watchdog, standardInputFailure: { standardInput.failure })
+        } catch {
+            await servedMetrics?.close()
+            throw error
+        }
+        await servedMetrics?.close()
     }
 
     /// The artifacts to feed, from the options or standard input; none for a graph without

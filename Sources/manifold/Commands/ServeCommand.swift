@@ -52,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var placement: PlacementOptions
 
+    @OptionGroup var metricsOptions: MetricsOptions
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -82,10 +84,13 @@ struct ServeCommand: AsyncParsableCommand {
                 + "a served graph has no one to ask: remove the approval middleware from \(graph), or run it with `manifold run`")
             throw ExitCode(1)
         }
+        let servedMetrics = try await metricsOptions.start()
+        defer { if let servedMetrics { Task { await servedMetrics.close() } } }
         let graphRun: GraphRun
         let served: ServedGraph
         do {
             graphRun = try await GraphRun(validation: validation, logger: logger)
+            servedMetrics?.watch(graphRun)
             served = try ServedGraph(graphRun, callTimeLimit: .milliseconds(Int64((callTimeout * 1000).rounded(.up))))
         } catch {
             Terminal.error(error)
@@ -160,22 +165,5 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("cannot set standard output aside for MCP: \(String(cString: strerror(errno)))")
         }
         return protocolOutput
-    }
-}
-
-/// `--http HOST:PORT`.
-private struct HTTPAddress {
-    var host: String
-    var port: Int
-
-    init(_ text: String) throws {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw ValidationError("--http takes HOST:PORT (such as 127.0.0.1:8765, or port 0 for a free one), got '\(text)'")
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--http needs a host before the port, such as 127.0.0.1:\(port)") }
-        self.host = host
-        self.port = port
     }
 }

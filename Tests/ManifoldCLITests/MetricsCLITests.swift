@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `--metrics`: a run's metrics scraped while it runs, as Prometheus would.
+@Suite("metrics")
+struct MetricsCLITests {
+    /// GETs `url` with Python's standard library (the tests' Python), as a scraper would.
+    static func scrape(_ url: String) async throws -> String {
+        let python = ProcessInfo.processInfo.environment["MANIFOLD_TEST_PYTHON"] ?? CLI.repositoryRoot + "/.build/test-python/bin/python3"
+        let script = "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=30).read().decode())"
+        let result = try await CLI.shell("'\(python)' -c '\(script)' '\(url)'")
+        try #require(result.status == 0, "scrape failed: \(result.stderr)")
+        return result.stdout
+    }
+
+    @Test("a scrape during a run shows its nodes, topics, model use and process")
+    func scrapesARunningGraph() async throws {
+        let run = try await ChildProcess.launch(
+            executable: CLI.executable, arguments: ["run", "Examples/agent-chat.json", "--lines", "--metrics", "127.0.0.1:0"],
+            directory: CLI.repositoryRoot, environment: [:])
+        let banner = String(decoding: await run.readError(until: "/metrics", timeLimit: .seconds(60)), as: UTF8.self)
+        let url = try #require(banner.firstRange(of: #/http://127\.0\.0\.1:\d+/metrics/#).map { String(banner[$0]) }, "\(banner)")
+        run.input.fileHandleForWriting.write(Data("What is Manifold?\n".utf8))
+        let shown = await run.readOutput(until: "ask a real model.", timeLimit: .seconds(60))
+
+        let metrics = try await Self.scrape(url)
+        #expect(metrics.contains(#"manifold_node_inputs_total{node="assistant"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"manifold_node_in_flight{node="assistant"} 0.0"#), "\(metrics)")
+        #expect(metrics.contains(#"manifold_topic_published_total{topic="prompt"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"manifold_model_requests_total{node="assistant",model="unknown"} 1"#), "\(metrics)")
+        #expect(metrics.contains("# TYPE manifold_node_processing_seconds histogram"), "\(metrics)")
+        #expect(metrics.contains("manifold_plugins_open "), "\(metrics)")
+
+        try run.input.fileHandleForWriting.close()
+        let finished = await run.collect(timeLimit: .seconds(60), alreadyRead: shown, alreadyReadError: Data(banner.utf8))
+        #expect(finished.status == 0, "\(finished.stderr)")
+    }
+
+    @Test func anAddressThatCannotBeListenedOnStopsTheRunBeforeAnyPlugin() async throws {
+        let result = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--metrics", "203.0.113.7:9464"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: --metrics: cannot listen on 203.0.113.7:9464"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        let malformed = try await CLI.run(["run", "Examples/pipeline.json", "--input", "x", "--metrics", "9464"])
+        #expect(malformed.stderr.contains("--metrics takes HOST:PORT"), "\(malformed.stderr)")
+    }
+}
