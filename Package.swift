@@ -137,6 +137,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // `--otlp`: a traced run's spans (per input, node and model call), sent over OTLP/HTTP.
+        .target(
+            name: "ManifoldTracing",
+            dependencies: [
+                sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldContracts", "ManifoldManifest",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // `manifold serve --mcp`: a running graph's inputs as MCP tools, over stdio or Streamable HTTP.
         .target(
             name: "ManifoldServe",
@@ -157,7 +166,7 @@ let package = Package(
             name: "manifold",
             dependencies: [
                 "ManifoldHost", "ManifoldConformance", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldManifest", "ManifoldNATS", "ManifoldContracts",
-                "ManifoldJournal", "ManifoldTrust", "CManifoldSignals", "ManifoldServe", "ManifoldMetrics",
+                "ManifoldJournal", "ManifoldTrust", "CManifoldSignals", "ManifoldServe", "ManifoldMetrics", "ManifoldTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
@@ -270,6 +279,9 @@ let package = Package(
         // Resources: the JSON-Schema-Test-Suite's draft 2020-12 files (with its licence) the runner reads.
         .testTarget(
             name: "ManifoldJSONTests", dependencies: [sdk("ManifoldJSON")], resources: [.copy("Resources/JSONSchemaTestSuite")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ManifoldTracingTests", dependencies: ["ManifoldTracing", sdk("Manifold"), sdk("ManifoldJSON"), "ManifoldTestWatchdog"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ManifoldMetricsTests", dependencies: ["ManifoldMetrics", sdk("Manifold"), "ManifoldTestWatchdog"],

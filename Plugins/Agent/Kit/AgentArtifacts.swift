@@ -161,8 +161,14 @@ public enum AgentMetadataKey {
     public static let toolRounds = "agent.tool_rounds"
     /// On `chat/message`: how many model calls the turn took.
     public static let modelCalls = "agent.model_calls"
-    /// On `chat/message`: the model the turn asked for, when the provider's config names one.
+    /// On `tool/call` and `chat/message`: the model asked, when the provider's config names one.
     public static let model = "agent.model"
+    /// On `tool/call` and `chat/message`: how long the model call that produced it took, in
+    /// milliseconds, from the request to the end of the answer.
+    public static let callMilliseconds = "agent.call.ms"
+    /// On `tool/call` and `chat/message`: how long until the model's answer began (its first
+    /// streamed event), in milliseconds.
+    public static let firstEventMilliseconds = "agent.call.first_event_ms"
     /// On every model output: the tool round it belongs to (0 before any tool ran).
     public static let round = "agent.round"
     /// On `chat/delta`: its position among the deltas of one model call, from 0.

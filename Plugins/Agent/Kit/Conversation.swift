@@ -85,4 +85,8 @@ struct ModelAnswer: Sendable {
     var message: ChatMessage
     var finishReason: FinishReason
     var usage: Usage?
+    /// From the request to the last event of the answer.
+    var duration: Duration = .zero
+    /// From the request to the first event of the answer, when one came.
+    var timeToFirstEvent: Duration?
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Manifold
 import ManifoldLLM
 
@@ -63,7 +64,9 @@ struct TurnRunner: Sendable {
             $0.inputTokens += answer.usage?.inputTokens ?? 0
             $0.outputTokens += answer.usage?.outputTokens ?? 0
         }
-        var metadata = [AgentMetadataKey.round: "\(step.roundsDone)"]
+        var metadata = [AgentMetadataKey.round: "\(step.roundsDone)", AgentMetadataKey.callMilliseconds: Self.milliseconds(answer.duration)]
+        if let first = answer.timeToFirstEvent { metadata[AgentMetadataKey.firstEventMilliseconds] = Self.milliseconds(first) }
+        if let model = settings.model { metadata[AgentMetadataKey.model] = model }
         if let usage = answer.usage {
             metadata[AgentMetadataKey.inputTokens] = "\(usage.inputTokens)"
             metadata[AgentMetadataKey.outputTokens] = "\(usage.outputTokens)"
@@ -106,8 +109,11 @@ struct TurnRunner: Sendable {
             maxTokens: settings.maxTokens)
         var usage: Usage?
         var deltaIndex = 0
+        let started = ContinuousClock.now
+        var firstEvent: Duration?
         var events = provider.stream(request).makeAsyncIterator()
         while let event = try await nextEvent(&events, step: step) {
+            if firstEvent == nil { firstEvent = ContinuousClock.now - started }
             switch event {
             case .textDelta(let text):
                 guard settings.emitDeltas, !text.isEmpty else { continue }
@@ -119,7 +125,8 @@ struct TurnRunner: Sendable {
             case .usage(let reported):
                 usage = reported
             case .finished(let reason, let message):
-                return ModelAnswer(message: message, finishReason: reason, usage: usage)
+                return ModelAnswer(
+                    message: message, finishReason: reason, usage: usage, duration: ContinuousClock.now - started, timeToFirstEvent: firstEvent)
             case .toolCallStarted, .toolCallArgumentsDelta, .toolCall:
                 // Tool calls are emitted whole once the answer is complete, after the store
                 // knows they are pending, so no result can arrive before that.
@@ -144,12 +151,17 @@ struct TurnRunner: Sendable {
         }
     }
 
+    /// A duration in milliseconds, with three decimals, for metadata.
+    private static func milliseconds(_ duration: Duration) -> String {
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return String(format: "%.3f", milliseconds)
+    }
+
     private func finalMetadata(_ base: [String: String], turn: TurnState, reason: String) -> [String: String] {
         var metadata = base
         metadata[AgentMetadataKey.finishReason] = reason
         metadata[AgentMetadataKey.toolRounds] = "\(turn.roundsDone)"
         metadata[AgentMetadataKey.modelCalls] = "\(turn.modelCalls)"
-        if let model = settings.model { metadata[AgentMetadataKey.model] = model }
         metadata[AgentMetadataKey.totalInputTokens] = "\(turn.inputTokens)"
         metadata[AgentMetadataKey.totalOutputTokens] = "\(turn.outputTokens)"
         return metadata

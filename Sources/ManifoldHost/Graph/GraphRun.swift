@@ -121,6 +121,8 @@ public final class GraphRun: Sendable {
     private let logger: Logger
     /// Masked in every error the host reports for a node: the graph's `${…}` values.
     private let substituted: SubstitutedValues
+    /// Whether the run carries a W3C trace context on its artifacts (`MetadataKey.traceParent`).
+    public let isTraced: Bool
 
     /// Builds the graph: one instance per node and middleware, connected and type-checked on a hub.
     ///
@@ -143,8 +145,9 @@ public final class GraphRun: Sendable {
     ///   instance is made.
     public init(
         validation: GraphValidation, logger: Logger, transport: HubSettings.Transport? = nil, runID: String = RunID.make(),
-        placement: GraphPlacement = .everything, durability: DurableRunOptions? = nil
+        placement: GraphPlacement = .everything, durability: DurableRunOptions? = nil, traced: Bool = false
     ) async throws {
+        self.isTraced = traced
         guard validation.isValid, let manifest = validation.manifest else {
             throw GraphBuildError(diagnostics: validation.errors)
         }
@@ -276,7 +279,8 @@ public final class GraphRun: Sendable {
                             derivesOutputIDs: transportChoice.redelivers || durability != nil, replica: replica,
                             hopLimit: manifest.countsHops
                                 ? manifest.hopLimit(of: node).map { HopLimit(maximum: $0.maximum, source: $0.source) } ?? .countingOnly
-                                : nil))
+                                : nil,
+                            propagatesTraceContext: traced))
                     streamers.append(streamer)
                 }
             }
@@ -483,13 +487,29 @@ public final class GraphRun: Sendable {
             inputsFed: feeding.withLock { $0.fed }, inputsNotFed: feeding.withLock { $0.notFed })
     }
 
+    /// `artifact` as it enters the graph at `input`: in a traced run, with a trace context —
+    /// the one it came with (a caller's), else a new trace whose first span is its entry
+    /// (`TraceContext.spanID(node: "input:NAME", input: id)`). Untraced runs take it as it is.
+    public func entering(_ artifact: Artifact, input: String) -> Artifact {
+        isTraced ? Self.traced(artifact, startedBy: "input:\(input)") : artifact
+    }
+
+    private static func traced(_ artifact: Artifact, startedBy entry: String) -> Artifact {
+        if artifact.metadata[MetadataKey.traceParent].flatMap(TraceContext.init(traceParent:)) != nil { return artifact }
+        var traced = artifact
+        traced.metadata[MetadataKey.traceParent] = TraceContext.newTrace(spanID: TraceContext.spanID(node: entry, input: artifact.id)).traceParent
+        return traced
+    }
+
     /// Runs one source node until it finishes or the run stops (a source stopped before it
     /// started never starts). Its failure is the node's: counted in the report, published on
     /// `$errors`, and ending the run under the `stop` error policy.
     private func run(_ source: (node: String, output: Topic, source: any SourceRunner, errorPolicy: ErrorPolicy)) async throws {
         do {
             try await source.source.run(
-                publish: { [hub] artifact in try await hub.publish(artifact, to: source.output) },
+                publish: { [hub, isTraced] artifact in
+                    try await hub.publish(isTraced ? Self.traced(artifact, startedBy: "source:\(source.node)") : artifact, to: source.output)
+                },
                 reject: { [hub] problem in
                     // Counted with the run's dead letters, so the run reports it and fails.
                     let standIn = Artifact(type: .octetStream, origin: source.node)
@@ -564,7 +584,7 @@ public final class GraphRun: Sendable {
                     return
                 }
                 guard !batch.isEmpty else { continue }
-                try await hub.publish(contentsOf: batch, to: input.topic)
+                try await hub.publish(contentsOf: isTraced ? batch.map { entering($0, input: input.name) } : batch, to: input.topic)
                 feeding.withLock { $0.fed[feed.input, default: 0] += batch.count }
             }
         }

@@ -89,6 +89,7 @@ public final class ServedGraph: Sendable {
         var artifact = Artifact(type: tool.type, payload: payload, origin: nil)
         let correlationID = artifact.id.rawValue
         artifact.correlationID = correlationID
+        artifact = graphRun.entering(artifact, input: name)
         tracker.begin(correlationID, onOutput: onOutput)
         let timeLimit = callTimeLimit
         let timer = Task { [tracker] in

@@ -104,6 +104,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var metricsOptions: MetricsOptions
 
+    @OptionGroup var tracingOptions: TracingOptions
+
     @OptionGroup var approvalOptions: ApprovalOptions
 
     @OptionGroup var plugins: PluginOptions
@@ -176,12 +178,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let servedMetrics = try await metricsOptions.start()
+        let tracing = try tracingOptions.start(manifest)
         let graphRun: GraphRun
         do {
             graphRun = try await GraphRun(
                 validation: validation, logger: logger, transport: override, runID: run,
                 placement: GraphPlacement(nodes: placement.onlyNodes.map(Set.init), role: .coordinator),
-                durability: runJournal?.durability())
+                durability: runJournal?.durability(), traced: tracing != nil)
             if case .nats(let url) = override ?? manifest.hub.transport {
                 let server = (try? NATSServerURL(url).redacted) ?? url
                 Terminal.error("hub: NATS server \(server); run \(run): topic T is the subject manifold.\(manifest.name).\(run).T"
@@ -196,13 +199,16 @@ struct RunCommand: AsyncParsableCommand {
             output: output, stats: stats, allowDeadLetters: allowDeadLetters, timeout: timeout, eventLog: eventLog, journal: runJournal,
             keepRuns: keepRuns.flatMap { count in journalPath.map { ($0, count) } }, approvals: approvals)
         servedMetrics?.watch(graphRun)
+        tracing?.watch(graphRun.hub)
         do {
             try await execution.execute(
                 graphRun, feeds: feed.map { [$0] } ?? [], watchdog: watchdog, standardInputFailure: { standardInput.failure })
         } catch {
+            await tracing?.finishAndReport()
             await servedMetrics?.close()
             throw error
         }
+        await tracing?.finishAndReport()
         await servedMetrics?.close()
     }
 

@@ -54,6 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var metricsOptions: MetricsOptions
 
+    @OptionGroup var tracingOptions: TracingOptions
+
     @OptionGroup var plugins: PluginOptions
 
     @OptionGroup var global: GlobalOptions
@@ -85,12 +87,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let servedMetrics = try await metricsOptions.start()
+        let tracing = try tracingOptions.start(manifest)
         defer { if let servedMetrics { Task { await servedMetrics.close() } } }
         let graphRun: GraphRun
         let served: ServedGraph
         do {
-            graphRun = try await GraphRun(validation: validation, logger: logger)
+            graphRun = try await GraphRun(validation: validation, logger: logger, traced: tracing != nil)
             servedMetrics?.watch(graphRun)
+            tracing?.watch(graphRun.hub)
             served = try ServedGraph(graphRun, callTimeLimit: .milliseconds(Int64((callTimeout * 1000).rounded(.up))))
         } catch {
             Terminal.error(error)
@@ -147,6 +151,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await stdioServer?.stop()
         await httpServer?.close()
+        await tracing?.finishAndReport()
         if served.unclaimedOutputs > 0 {
             Terminal.error("serve: \(served.unclaimedOutputs) output(s) arrived for calls already answered, timed out or cancelled, and were not sent")
         }

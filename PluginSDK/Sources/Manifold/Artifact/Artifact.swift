@@ -208,4 +208,7 @@ public enum MetadataKey {
     /// How many node hops the artifact's chain has made since a graph input or a source fed
     /// it (see `HopLimit`); written only in graphs that limit hops.
     public static let hops = "manifold.hops"
+    /// The W3C `traceparent` of a traced run (`TraceContext`): the trace the artifact belongs
+    /// to and the span that produced it; written only when the run is traced.
+    public static let traceParent = "traceparent"
 }

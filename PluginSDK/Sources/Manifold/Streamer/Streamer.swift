@@ -386,6 +386,9 @@ public final class Streamer: Sendable {
         if let ordinals { output.id = ArtifactID(derivedFrom: input.id, node: name, ordinal: ordinals.next()) }
         if output.correlationID == nil { output.correlationID = input.correlationID ?? input.id.rawValue }
         if options.hopLimit != nil { output.metadata[MetadataKey.hops] = String(HopLimit.hops(of: input) + 1) }
+        if options.propagatesTraceContext, let trace = input.metadata[MetadataKey.traceParent].flatMap(TraceContext.init(traceParent:)) {
+            output.metadata[MetadataKey.traceParent] = trace.child(spanID: TraceContext.spanID(node: name, input: input.id)).traceParent
+        }
         guard chain.generator.ports.outputs.accepts(output.type) else {
             state.withLock { $0.report.rejectedOutputs += 1 }
             hub.deadLetter(

@@ -46,14 +46,19 @@ public struct StreamerOptions: Sendable {
     /// (`HopLimitReached`, dead-lettered as `hop-limit`). `nil` (the default): hops are neither
     /// counted nor checked.
     public var hopLimit: HopLimit?
+    /// Whether each output carries its input's trace on (`MetadataKey.traceParent`), with the
+    /// span of this node's processing of the input as its parent
+    /// (`TraceContext.spanID(node:input:)`). Off by default: an untraced run writes nothing.
+    public var propagatesTraceContext: Bool
 
     /// Options with the defaults: the hub's queue settings, one input at a time, continue on error.
     public init(
         inputCapacity: Int? = nil, inputPolicy: BackpressurePolicy? = nil, inputBuffer: Buffer<Artifact>? = nil,
         concurrency: Int = 1, errorPolicy: ErrorPolicy = .continue, failureHistoryLimit: Int = 100,
         shutsDownWhenFinished: Bool = true, inputTimeout: Duration? = nil, inputTimeoutGrace: Duration = .seconds(1),
-        derivesOutputIDs: Bool = false, replica: Int = 1, hopLimit: HopLimit? = nil
+        derivesOutputIDs: Bool = false, replica: Int = 1, hopLimit: HopLimit? = nil, propagatesTraceContext: Bool = false
     ) {
+        self.propagatesTraceContext = propagatesTraceContext
         self.hopLimit = hopLimit
         self.derivesOutputIDs = derivesOutputIDs
         self.replica = max(1, replica)
