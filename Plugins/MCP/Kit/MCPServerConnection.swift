@@ -281,7 +281,14 @@ actor MCPServerConnection {
         }
         guard let client else { return .failed("MCP server '\(spec.name)' is not running") }
         let generation = generation
-        let request: RequestContext<CallTool.Result> = try await client.callTool(name: tool, arguments: arguments)
+        let request: RequestContext<CallTool.Result>
+        do {
+            request = try await client.callTool(name: tool, arguments: arguments)
+        } catch {
+            // The request could not even be sent: the server went away since it was ready.
+            if Task.isCancelled { throw CancellationError() }
+            return .failed("MCP server '\(spec.name)' (\(spec.command ?? spec.url ?? "")) could not be sent the call to '\(tool)': \(error); the call was not made")
+        }
         let outcome = await withTaskCancellationHandler {
             await withDeadline(
                 at: deadline,

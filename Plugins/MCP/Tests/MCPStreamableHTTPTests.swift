@@ -87,6 +87,27 @@ struct MCPStreamableHTTPTests {
         }
     }
 
+    @Test("an endpoint that goes away after the handshake: the call gets an error result, the node does not fail")
+    func endpointGoneAfterHandshake() async throws {
+        try await PythonPeers.one {
+            let server = try await FixtureHTTPServer()
+            let plugin = try MCPPlugin(
+                configuration: MCPConfiguration(
+                    servers: [MCPServerSpec(name: "remote", url: server.url)], callTimeoutSeconds: 60, startTimeoutSeconds: 60,
+                    restart: MCPRestartPolicy(maxAttempts: 0)))
+            _ = try await MCPDriver.catalog(of: plugin)
+            server.stop()
+            let result = try await MCPDriver.result(of: MCPDriver.call("echo", ["text": "x"]), with: plugin)
+            #expect(result["isError"] == true)
+            // Its event stream breaks first, or the next request finds nobody: either way the
+            // model reads that this server at this address went away.
+            let message = result["content"]?.stringValue ?? ""
+            #expect(message.contains("MCP server 'remote' (\(server.url))"), "\(message)")
+            #expect(message.contains("its event stream broke") || message.contains("could not be sent the call"), "\(message)")
+            await plugin.shutdown()
+        }
+    }
+
     @Test("an endpoint that does not answer: the call says where it looked, after the restarts")
     func unreachableEndpoint() async throws {
         let port = try FixtureHTTPServer.freePort()
