@@ -23,11 +23,19 @@ struct MetricsCLITests {
         run.input.fileHandleForWriting.write(Data("What is Manifold?\n".utf8))
         let shown = await run.readOutput(until: "ask a real model.", timeLimit: .seconds(60))
 
-        let metrics = try await Self.scrape(url)
-        #expect(metrics.contains(#"manifold_node_inputs_total{node="assistant"} 1"#), "\(metrics)")
-        #expect(metrics.contains(#"manifold_node_in_flight{node="assistant"} 0.0"#), "\(metrics)")
-        #expect(metrics.contains(#"manifold_topic_published_total{topic="prompt"} 1"#), "\(metrics)")
-        #expect(metrics.contains(#"manifold_model_requests_total{node="assistant",model="unknown"} 1"#), "\(metrics)")
+        // The answer can be printed a moment before the node reports the input done: scraped
+        // until it has, as a dashboard would see it a scrape later.
+        let settled = [
+            #"manifold_node_inputs_total{node="assistant"} 1"#, #"manifold_node_in_flight{node="assistant"} 0.0"#,
+            #"manifold_topic_published_total{topic="prompt"} 1"#, #"manifold_model_requests_total{node="assistant",model="unknown"} 1"#,
+        ]
+        var metrics = try await Self.scrape(url)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !settled.allSatisfy(metrics.contains) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            metrics = try await Self.scrape(url)
+        }
+        for line in settled { #expect(metrics.contains(line), "\(metrics)") }
         #expect(metrics.contains("# TYPE manifold_node_processing_seconds histogram"), "\(metrics)")
         #expect(metrics.contains("manifold_plugins_open "), "\(metrics)")
 

@@ -54,11 +54,11 @@ struct ReplicaRunTests {
     @Test func eachInputIsProcessedOnceByOneOfTheReplicas() async throws {
         let recorder = Recorder()
         let inputs = (0..<12).map { "i\($0)" }
-        let outputs = try await Self.run(replicas: 3, inputs: inputs, recorder: recorder, delay: .milliseconds(30))
+        let outputs = try await Self.run(replicas: 3, inputs: inputs, recorder: recorder, delay: .milliseconds(200))
         #expect(recorder.made.load(ordering: .relaxed) == 3)
         #expect(outputs.count == inputs.count)
         #expect(Set(outputs.map { String($0.split(separator: "@")[0]) }) == Set(inputs))
-        // Side by side: with 30 ms per input, three instances each took some of the twelve.
+        // Side by side: with 200 ms per input, three instances each took some of the twelve.
         #expect(Set(outputs.map { String($0.split(separator: "@")[1]) }) == ["1", "2", "3"], "\(outputs)")
         #expect(recorder.mostAtOnce.load(ordering: .relaxed) == 3)
     }
