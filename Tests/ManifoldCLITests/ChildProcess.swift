@@ -69,6 +69,15 @@ final class ChildProcess: Sendable {
         try process.run()
     }
 
+    /// Kills the child and every process of its group. A child that crashed hands its
+    /// backtrace to `swift-backtrace`, which it starts in its own group and which holds its
+    /// standard output and error open: killing the child alone would leave them open, and
+    /// the test waiting for their end long after its time limit.
+    static func killGroup(_ pid: Int32) {
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+    }
+
     /// Reads what is left of both streams until the child exits, then its status. A child
     /// still running after `timeLimit` is killed with SIGKILL.
     func collect(timeLimit: Duration, alreadyRead: Data = Data(), alreadyReadError: Data = Data()) async -> Finished {
@@ -78,7 +87,7 @@ final class ChildProcess: Sendable {
             try? await Task.sleep(for: timeLimit)
             guard !Task.isCancelled else { return }
             timedOut.set()
-            kill(pid, SIGKILL)
+            Self.killGroup(pid)
         }
         defer { watchdog.cancel() }
         return await withCheckedContinuation { continuation in
@@ -122,7 +131,7 @@ final class ChildProcess: Sendable {
         let watchdog = Task.detached {
             try? await Task.sleep(for: timeLimit)
             guard !Task.isCancelled, !found.isSet else { return }
-            kill(pid, SIGKILL)
+            Self.killGroup(pid)
         }
         defer { watchdog.cancel() }
         return await withCheckedContinuation { continuation in
