@@ -90,7 +90,9 @@ struct MCPServeTests {
     func servesOverHTTP() async throws {
         let graph = try Self.slowAgent(chunkDelayMilliseconds: 100)
         let server = try await ChildProcess.launch(
-            executable: CLI.executable, arguments: ["serve", "--mcp", graph, "--http", "127.0.0.1:0"], directory: CLI.repositoryRoot, environment: [:])
+            executable: CLI.executable, arguments: ["serve", "--mcp", graph, "--http", "127.0.0.1:0"], directory: CLI.repositoryRoot, environment: [:],
+            // It waits for the clients, which need slots of their own.
+            takesSlot: false)
         let banner = String(decoding: await server.readError(until: "/mcp", timeLimit: .seconds(60)), as: UTF8.self)
         let url = try #require(banner.firstRange(of: #/http://127\.0\.0\.1:\d+/mcp/#).map { String(banner[$0]) }, "\(banner)")
 

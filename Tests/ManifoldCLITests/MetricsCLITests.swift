@@ -17,7 +17,8 @@ struct MetricsCLITests {
     func scrapesARunningGraph() async throws {
         let run = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/agent-chat.json", "--lines", "--metrics", "127.0.0.1:0"],
-            directory: CLI.repositoryRoot, environment: [:])
+            // It waits for the scrapes, which need a slot of their own.
+            directory: CLI.repositoryRoot, environment: [:], takesSlot: false)
         let banner = String(decoding: await run.readError(until: "/metrics", timeLimit: .seconds(60)), as: UTF8.self)
         let url = try #require(banner.firstRange(of: #/http://127\.0\.0\.1:\d+/metrics/#).map { String(banner[$0]) }, "\(banner)")
         run.input.fileHandleForWriting.write(Data("What is Manifold?\n".utf8))

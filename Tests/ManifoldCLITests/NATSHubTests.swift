@@ -48,7 +48,8 @@ struct NATSHubTests {
         // Standard input stays open: the run lasts until the test closes it.
         let run = try await ChildProcess.launch(
             executable: CLI.executable, arguments: ["run", "Examples/pipeline.json", "--lines", "--hub", server.url, "--run-id", "py1"],
-            directory: CLI.repositoryRoot)
+            // It waits for the client, which needs a slot of its own.
+            directory: CLI.repositoryRoot, takesSlot: false)
         let announced = await run.readError(until: "manifold.pipeline.py1.T\n", timeLimit: CLI.timeLimit)
         #expect(String(decoding: announced, as: UTF8.self).contains("hub: NATS server \(server.url); run py1"))
 

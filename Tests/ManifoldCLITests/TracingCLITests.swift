@@ -18,7 +18,8 @@ struct TracingCLITests {
             let spansFile = NSTemporaryDirectory() + "manifold-spans-\(UUID().uuidString).jsonl"
             let process = try await ChildProcess.launch(
                 executable: python, arguments: [CLI.repositoryRoot + "/Tests/ManifoldCLITests/Peers/otlp_receiver.py", spansFile],
-                directory: CLI.repositoryRoot, environment: [:])
+                // It waits for the runs, which need slots of their own.
+                directory: CLI.repositoryRoot, environment: [:], takesSlot: false)
             let banner = String(decoding: await process.readOutput(until: "\n", timeLimit: .seconds(60)), as: UTF8.self)
             let url = try #require(banner.firstRange(of: #/http://127\.0\.0\.1:\d+/#).map { String(banner[$0]) }, "receiver said: \(banner)")
             return Receiver(process: process, url: url, spansFile: spansFile)
