@@ -115,6 +115,19 @@ struct MCPServeTests {
         #expect(finished.stderr.contains("serve: call of 'prompt' cancelled by the client"), "\(finished.stderr)")
     }
 
+    @Test("stdio: a call written just before the client closes its end is still answered")
+    func answersCallsSentBeforeStandardInputCloses() async throws {
+        let messages = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"text","arguments":{"text":"closing time"}}}"#,
+        ]
+        let result = try await CLI.run(["serve", "--mcp", "Examples/pipeline.json"], stdin: messages.joined(separator: "\n") + "\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let answer = try #require(result.stdout.split(separator: "\n").first { $0.contains(#""id":2"#) }, "no answer to the call: \(result.stdout)")
+        #expect(answer.contains("CLOSING") && answer.contains("TIME!"), "\(answer)")
+    }
+
     @Test func aGraphWithoutInputsIsRefused() async throws {
         // Its source node drives it: `manifold run` runs it, but it has nothing to call.
         let result = try await CLI.run(["serve", "--mcp", "Examples/ticker.json"], stdin: "")
@@ -131,6 +144,12 @@ struct MCPServeTests {
         let taken = try await CLI.run(["serve", "--mcp", "Examples/pipeline.json", "--http", "203.0.113.7:80"], stdin: "")
         #expect(taken.status == 1)
         #expect(taken.stderr.contains("cannot listen on 203.0.113.7:80"), "\(taken.stderr)")
+        let noTime = try await CLI.run(["serve", "--mcp", "Examples/pipeline.json", "--call-timeout", "0"], stdin: "")
+        #expect(noTime.status != 0)
+        #expect(noTime.stderr.contains("--call-timeout takes a number of seconds above 0"), "\(noTime.stderr)")
+        let approvals = try await CLI.run(["serve", "--mcp", "Examples/approval.json"], stdin: "")
+        #expect(approvals.status == 1)
+        #expect(approvals.stderr.contains("a served graph has no one to ask: remove the approval middleware"), "\(approvals.stderr)")
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import MCP
+import ManifoldJSON
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +28,8 @@ public actor StdioLineTransport: Transport {
     private let writes = DispatchQueue(label: "manifold.serve.stdio-writes")
     private let refused: @Sendable (String) -> Void
     private var connected = false
+    /// Requests read and not yet answered (nor cancelled by the client), and who waits for none.
+    private let unanswered = UnansweredRequests()
 
     /// A transport reading `input` and writing `output`; `refused` hears each line skipped
     /// for being longer than `maximumMessageBytes`.
@@ -40,8 +44,14 @@ public actor StdioLineTransport: Transport {
     public func connect() async throws {
         guard !connected else { return }
         connected = true
-        let input = self.input, continuation = self.continuation, refused = self.refused
-        let reader = Thread { Self.readLines(from: input, into: continuation, refused: refused) }
+        let input = self.input, continuation = self.continuation, refused = self.refused, unanswered = self.unanswered
+        let reader = Thread {
+            Self.readLines(from: input, refused: refused) { message in
+                unanswered.read(message)
+                continuation.yield(message)
+            }
+            continuation.finish()
+        }
         reader.name = "manifold.serve.stdio-reader"
         reader.start()
     }
@@ -51,7 +61,14 @@ public actor StdioLineTransport: Transport {
         continuation.finish()
     }
 
+    /// Returns once every request read so far has been answered or cancelled: a client that
+    /// writes its calls and closes its end at once still gets their answers.
+    public func waitUntilAnswered() async {
+        await unanswered.waitUntilNone()
+    }
+
     public func send(_ data: Data) async throws {
+        defer { unanswered.sent(data) }
         guard connected else { throw MCPError.connectionClosed }
         var bytes = data
         bytes.append(UInt8(ascii: "\n"))
@@ -83,9 +100,7 @@ public actor StdioLineTransport: Transport {
     }
 
     /// Reads until end of file, yielding each non-empty line without its newline.
-    private static func readLines(
-        from descriptor: Int32, into continuation: AsyncThrowingStream<Data, any Error>.Continuation, refused: @Sendable (String) -> Void
-    ) {
+    private static func readLines(from descriptor: Int32, refused: @Sendable (String) -> Void, yield: (Data) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         var pending: [UInt8] = []
         var skippingLongLine = false
@@ -97,7 +112,7 @@ public actor StdioLineTransport: Transport {
             for index in 0..<count where buffer[index] == UInt8(ascii: "\n") {
                 if !skippingLongLine {
                     pending.append(contentsOf: buffer[start..<index])
-                    if !pending.isEmpty { continuation.yield(Data(pending)) }
+                    if !pending.isEmpty { yield(Data(pending)) }
                 }
                 pending.removeAll(keepingCapacity: true)
                 skippingLongLine = false
@@ -111,7 +126,48 @@ public actor StdioLineTransport: Transport {
                 skippingLongLine = true
             }
         }
-        if !pending.isEmpty && !skippingLongLine { continuation.yield(Data(pending)) }
-        continuation.finish()
+        if !pending.isEmpty && !skippingLongLine { yield(Data(pending)) }
+    }
+}
+
+/// The ids of requests read and not answered yet. A request is a message with a `method` and
+/// an `id`; an answer is a message with an `id` and no `method`; `notifications/cancelled`
+/// withdraws its `requestId` (MCP answers no cancelled request).
+private final class UnansweredRequests: Sendable {
+    private let state = Mutex((ids: Set<String>(), waiters: [CheckedContinuation<Void, Never>]()))
+
+    func read(_ message: Data) {
+        guard let object = (try? JSONValue(parsing: message))?.objectValue else { return }
+        if object["method"] == .string("notifications/cancelled") {
+            if let id = object["params"]?["requestId"] { settle(id.jsonText) }
+        } else if object["method"] != nil, let id = object["id"] {
+            state.withLock { _ = $0.ids.insert(id.jsonText) }
+        }
+    }
+
+    func sent(_ message: Data) {
+        guard let object = (try? JSONValue(parsing: message))?.objectValue, object["method"] == nil, let id = object["id"] else { return }
+        settle(id.jsonText)
+    }
+
+    func waitUntilNone() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state -> Bool in
+                if state.ids.isEmpty { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    private func settle(_ id: String) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.ids.remove(id)
+            guard state.ids.isEmpty else { return [] }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }

@@ -130,8 +130,10 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.start(transport: transport)
             Terminal.error("serving graph '\(served.name)' over MCP on standard input and output (tools: \(tools))")
             Task {
-                // The client closed our standard input: it is done with us.
+                // The client closed our standard input: it is done with us, once what it asked
+                // before is answered.
                 await server.waitUntilCompleted()
+                await transport.waitUntilAnswered()
                 served.stop()
             }
         }
